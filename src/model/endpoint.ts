@@ -1,0 +1,82 @@
+// The inventory's unit: host + method + path template, with everything observed about it.
+// This is the shape stored, served and printed (`{ "endpoints": [Endpoint…] }`, docs/schemas/inventory).
+
+import type { Direction, LifecycleTagName, SensitiveType } from './vocabulary.js';
+
+export type ParamLocation = 'path' | 'query' | 'header' | 'cookie' | 'body';
+
+export interface ParamObservation {
+  name: string; // body params use a field path: `$.customer.email`, `$.items[].sku`
+  location: ParamLocation;
+  /** JSON-ish types seen: string, integer, number, boolean, object, array, null. */
+  types: string[];
+  /** Formats recognised in values: uuid, date, date-time, email, uri, ipv4, … */
+  formats: string[];
+  count: number;
+}
+
+export type AuthType = 'none' | 'basic' | 'bearer' | 'jwt' | 'api-key' | 'session-cookie' | 'digest' | 'oauth2';
+
+export interface AuthObservation {
+  type: AuthType;
+  /** Where the credential travels (api-key, session-cookie, jwt/bearer in header). */
+  in?: 'header' | 'query' | 'cookie';
+  /** Header, query or cookie name carrying it (`authorization`, `x-api-key`, `sid`). */
+  name?: string;
+  /** JWT header `alg`, decoded, not trusted. */
+  alg?: string;
+  count: number;
+}
+
+export interface SensitiveObservation {
+  type: SensitiveType;
+  direction: Direction;
+  /** Field path: `$.customer.email`, `query.card`, `header.x-api-key`, `cookie.ssn`, `path.{ssn}`. */
+  field: string;
+  count: number;
+  /** A few masked samples (`4111********1111`); raw values are never kept. */
+  samples: string[];
+}
+
+/** Why a lifecycle tag was given, so a person can check it. */
+export interface LifecycleTag {
+  tag: LifecycleTagName;
+  reason: string;
+  spec?: { file: string; version?: string; operationId?: string };
+  /** For zombies: the newer endpoint that replaced this one (`GET /v2/users/{id}`). */
+  replacedBy?: string;
+  firstSeen?: string; // ISO 8601
+  lastSeen?: string;
+  /** Exchange reference of one call showing it (HAR entry index, log line). */
+  sample?: { file?: string; index: number; line?: number };
+}
+
+export interface Endpoint {
+  host: string;
+  method: string;
+  /** OpenAPI-style template: `/users/{userId}/orders/{orderId}`. */
+  path: string;
+  tags: LifecycleTag[];
+  calls: number;
+  /** Distinct actors seen (approximate beyond the cap). */
+  clients: number;
+  firstSeen?: string;
+  lastSeen?: string;
+  params: ParamObservation[];
+  requestContentTypes: string[];
+  responseContentTypes: string[];
+  /** Status code → count. */
+  statuses: Record<string, number>;
+  auth: AuthObservation[];
+  sensitive: SensitiveObservation[];
+  latency?: { p50: number; p95: number };
+  errorRate: number;
+  /** 0–100; computed by the risk model (audit), 0 until scored. */
+  risk: number;
+  /** The spec operation that documents it, if any. */
+  spec?: { file: string; operationId?: string; path: string; deprecated?: boolean };
+}
+
+export function endpointKey(e: { host: string; method: string; path: string }): string {
+  return `${e.host} ${e.method} ${e.path}`;
+}
