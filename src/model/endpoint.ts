@@ -15,7 +15,15 @@ export interface ParamObservation {
   count: number;
 }
 
-export type AuthType = 'none' | 'basic' | 'bearer' | 'jwt' | 'api-key' | 'session-cookie' | 'digest' | 'oauth2';
+export type AuthType =
+  | 'none'
+  | 'basic'
+  | 'bearer'
+  | 'jwt'
+  | 'api-key'
+  | 'session-cookie'
+  | 'digest'
+  | 'oauth2';
 
 export interface AuthObservation {
   type: AuthType;

@@ -23,7 +23,8 @@ export interface InputIssue {
 /** `file:line:column: message (field, hint)` — the one line a person reads. */
 export function formatIssue(issue: InputIssue): string {
   let where = issue.file ?? '';
-  if (issue.line !== undefined) where += `:${issue.line}${issue.column !== undefined ? `:${issue.column}` : ''}`;
+  if (issue.line !== undefined)
+    where += `:${issue.line}${issue.column !== undefined ? `:${issue.column}` : ''}`;
   if (issue.index !== undefined) where += `${where ? ' ' : ''}entry ${issue.index}`;
   if (issue.pointer !== undefined) where += `${where ? ' ' : ''}at ${issue.pointer || '/'}`;
   const extra = [issue.field ? `field ${issue.field}` : '', issue.hint ?? ''].filter(Boolean).join('; ');

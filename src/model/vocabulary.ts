@@ -56,7 +56,15 @@ export const OWASP_API_2023 = {
 } as const;
 export type OwaspApi2023 = keyof typeof OWASP_API_2023;
 
-export const COMPLIANCE_FRAMEWORKS = ['PCI-DSS-4.0.1', 'GDPR', 'HIPAA', 'DORA', 'NIS2', 'APPI', 'MY-NUMBER-ACT'] as const;
+export const COMPLIANCE_FRAMEWORKS = [
+  'PCI-DSS-4.0.1',
+  'GDPR',
+  'HIPAA',
+  'DORA',
+  'NIS2',
+  'APPI',
+  'MY-NUMBER-ACT',
+] as const;
 export type ComplianceFramework = (typeof COMPLIANCE_FRAMEWORKS)[number];
 
 export interface ComplianceRef {

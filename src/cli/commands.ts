@@ -1,0 +1,8 @@
+// Every CLI command, one module each. A module exports `register(program, done)`: it adds its
+// command to commander and calls `done(exitCode)` when its action finishes.
+
+import type { Command } from 'commander';
+
+export type Register = (program: Command, done: (exitCode: number) => void) => void;
+
+export const COMMANDS: Register[] = [];
