@@ -1,6 +1,7 @@
 // The inventory's unit: host + method + path template, with everything observed about it.
 // This is the shape stored, served and printed (`{ "endpoints": [Endpoint…] }`, docs/schemas/inventory).
 
+import type { JsonSchema } from './spec.js';
 import type { Direction, LifecycleTagName, SensitiveType } from './vocabulary.js';
 
 export type ParamLocation = 'path' | 'query' | 'header' | 'cookie' | 'body';
@@ -56,7 +57,7 @@ export interface LifecycleTag {
   firstSeen?: string; // ISO 8601
   lastSeen?: string;
   /** Exchange reference of one call showing it (HAR entry index, log line). */
-  sample?: { file?: string; index: number; line?: number };
+  sample?: ExchangeSample;
 }
 
 export interface Endpoint {
@@ -83,6 +84,34 @@ export interface Endpoint {
   risk: number;
   /** The spec operation that documents it, if any. */
   spec?: { file: string; operationId?: string; path: string; deprecated?: boolean };
+  /** JSON Schemas inferred from observed bodies (examples masked), for --export-openapi and drift rules. */
+  schemas?: { request?: JsonSchema; responses?: Record<string, JsonSchema> };
+  /** Per-exchange facts kept for posture rules over traffic (audit --inventory). */
+  observed?: TrafficObservations;
+}
+
+export interface ExchangeSample {
+  file?: string;
+  index: number;
+  line?: number;
+}
+
+/** What traffic rules need to judge an endpoint without re-reading its exchanges. */
+export interface TrafficObservations {
+  /** `http` / `https` → calls. */
+  schemes: Record<string, number>;
+  /** Posture-relevant response headers (server, x-powered-by, x-aspnet-version, strict-transport-security,
+   * content-security-policy, x-content-type-options, x-frame-options, access-control-allow-origin,
+   * access-control-allow-credentials, cache-control) → count and one masked sample value. */
+  responseHeaders: Record<string, { count: number; sample: string }>;
+  /** Calls that look browser-driven (Origin, Cookie, Sec-Fetch-*, text/html accept). */
+  browserCalls: number;
+  /** Responses leaking internals, each with one exchange that shows it and a short masked excerpt. */
+  errorLeaks: Array<{ kind: 'stack-trace' | 'sql-error'; count: number; sample: ExchangeSample; excerpt: string }>;
+  /** One exchange per auth type seen (for evidence in auth-related rules). */
+  authSamples: Record<string, ExchangeSample>;
+  /** 2xx answers to calls that carried no credentials. */
+  unauthenticatedSuccess: number;
 }
 
 export function endpointKey(e: { host: string; method: string; path: string }): string {
