@@ -1,0 +1,69 @@
+// The schema, as ordered migrations shared by SQLite and PostgreSQL. Each statement is written in the
+// common subset: SQLite maps BIGINT/DOUBLE PRECISION to its INTEGER/REAL affinities. Whole records are
+// kept as JSON text in `data`; the columns beside it exist to filter, sort and join.
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'inventory, findings, alerts, incidents, meta',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS endpoints (
+        host TEXT NOT NULL,
+        method TEXT NOT NULL,
+        path TEXT NOT NULL,
+        calls BIGINT NOT NULL DEFAULT 0,
+        risk DOUBLE PRECISION NOT NULL DEFAULT 0,
+        tags TEXT NOT NULL DEFAULT '',
+        sensitive_types TEXT NOT NULL DEFAULT '',
+        first_seen TEXT,
+        last_seen TEXT,
+        data TEXT NOT NULL,
+        PRIMARY KEY (host, method, path)
+      )`,
+      'CREATE INDEX IF NOT EXISTS endpoints_risk ON endpoints (risk)',
+      `CREATE TABLE IF NOT EXISTS findings (
+        producer TEXT NOT NULL,
+        id TEXT NOT NULL,
+        rule TEXT,
+        severity TEXT NOT NULL,
+        severity_rank BIGINT NOT NULL,
+        owasp TEXT NOT NULL,
+        host TEXT,
+        method TEXT,
+        path TEXT,
+        data TEXT NOT NULL,
+        PRIMARY KEY (producer, id)
+      )`,
+      'CREATE INDEX IF NOT EXISTS findings_severity ON findings (severity_rank)',
+      `CREATE TABLE IF NOT EXISTS alerts (
+        id TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        severity_rank BIGINT NOT NULL,
+        actor TEXT NOT NULL,
+        host TEXT,
+        method TEXT,
+        path TEXT,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        data TEXT NOT NULL
+      )`,
+      'CREATE INDEX IF NOT EXISTS alerts_actor ON alerts (actor)',
+      'CREATE INDEX IF NOT EXISTS alerts_last_seen ON alerts (last_seen)',
+      `CREATE TABLE IF NOT EXISTS incidents (
+        id TEXT PRIMARY KEY,
+        actor TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        data TEXT NOT NULL
+      )`,
+      'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)',
+    ],
+  },
+];

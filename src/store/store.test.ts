@@ -1,0 +1,168 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Alert, Endpoint, Finding } from '../model/index.js';
+import { openStore, type Store } from './index.js';
+
+const PG_URL = process.env['MAMORI_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+function endpoint(path: string, extra: Partial<Endpoint> = {}): Endpoint {
+  return {
+    host: 'api.shop.example',
+    method: 'GET',
+    path,
+    tags: [],
+    calls: 1,
+    clients: 1,
+    params: [],
+    requestContentTypes: [],
+    responseContentTypes: [],
+    statuses: { '200': 1 },
+    auth: [{ type: 'none', count: 1 }],
+    sensitive: [],
+    errorRate: 0,
+    risk: 0,
+    ...extra,
+  };
+}
+
+const finding = (id: string, severity: Finding['severity']): Finding => ({
+  id,
+  rule: `R-${id}`,
+  title: id,
+  severity,
+  owasp: 'API2:2023',
+  compliance: [],
+  evidence: [],
+  remediation: 'fix it',
+});
+
+const alert = (id: string, actor: string, lastSeen: string): Alert => ({
+  id,
+  type: 'signature.sqli',
+  severity: 'high',
+  actor,
+  evidence: [3],
+  evidenceRefs: [{ index: 3 }],
+  firstSeen: lastSeen,
+  lastSeen,
+  count: 1,
+  explanation: 'x',
+});
+
+function storeSuite(name: string, open: () => Promise<Store>) {
+  describe(name, () => {
+    const opened: Store[] = [];
+    const fresh = async () => {
+      const s = await open();
+      opened.push(s);
+      return s;
+    };
+    afterAll(async () => {
+      for (const s of opened) await s.close();
+    });
+
+    it('upserts endpoints by host, method and path and filters them', async () => {
+      const s = await fresh();
+      await s.putEndpoints([
+        endpoint('/users/{userId}', {
+          risk: 80,
+          tags: [{ tag: 'shadow', reason: 'not in spec' }],
+          sensitive: [
+            { type: 'EMAIL', direction: 'response', field: '$.email', count: 1, samples: ['j***@x.io'] },
+          ],
+        }),
+        endpoint('/health', { risk: 1 }),
+      ]);
+      await s.putEndpoints([endpoint('/health', { calls: 7, risk: 2 })]);
+      const all = await s.listEndpoints();
+      expect(all.map((e) => e.path)).toEqual(['/users/{userId}', '/health']);
+      expect((await s.getEndpoint('api.shop.example', 'GET', '/health'))?.calls).toBe(7);
+      expect((await s.listEndpoints({ tag: 'shadow' })).map((e) => e.path)).toEqual(['/users/{userId}']);
+      expect((await s.listEndpoints({ tag: 'shad' })).length).toBe(0);
+      expect((await s.listEndpoints({ sensitiveType: 'EMAIL' })).length).toBe(1);
+      expect((await s.listEndpoints({ minRisk: 50 })).length).toBe(1);
+      expect((await s.listEndpoints({ search: 'HEALTH' })).map((e) => e.path)).toEqual(['/health']);
+      expect((await s.listEndpoints({ limit: 1, offset: 1 })).map((e) => e.path)).toEqual(['/health']);
+    });
+
+    it('replaces one producer’s findings and keeps the others', async () => {
+      const s = await fresh();
+      await s.replaceFindings('audit:spec', [finding('a', 'low'), finding('b', 'critical')]);
+      await s.replaceFindings('scan:1', [finding('c', 'medium')]);
+      await s.replaceFindings('audit:spec', [finding('d', 'high')]);
+      expect((await s.listFindings()).map((f) => f.id)).toEqual(['d', 'c']);
+      expect((await s.listFindings({ minSeverity: 'high' })).map((f) => f.id)).toEqual(['d']);
+    });
+
+    it('stores alerts newest first and updates them in place', async () => {
+      const s = await fresh();
+      await s.putAlerts([
+        alert('1', 'ip:10.0.0.1', '2026-01-01T00:00:00Z'),
+        alert('2', 'jwt:ab', '2026-01-02T00:00:00Z'),
+      ]);
+      await s.putAlerts([{ ...alert('1', 'ip:10.0.0.1', '2026-01-03T00:00:00Z'), count: 5 }]);
+      const list = await s.listAlerts();
+      expect(list.map((a) => [a.id, a.count])).toEqual([
+        ['1', 5],
+        ['2', 1],
+      ]);
+      expect((await s.listAlerts({ actor: 'jwt:ab' })).map((a) => a.id)).toEqual(['2']);
+    });
+
+    it('keeps meta values and incidents', async () => {
+      const s = await fresh();
+      await s.setMeta('k', 'v1');
+      await s.setMeta('k', 'v2');
+      expect(await s.getMeta('k')).toBe('v2');
+      expect(await s.getMeta('missing')).toBeUndefined();
+      await s.putIncidents([
+        {
+          id: 'i1',
+          actor: 'a',
+          severity: 'high',
+          alerts: ['1'],
+          firstSeen: 't',
+          lastSeen: 't',
+          summary: 's',
+        },
+      ]);
+      expect((await s.listIncidents()).map((i) => i.id)).toEqual(['i1']);
+    });
+  });
+}
+
+let dir = '';
+storeSuite('SQLite store', async () => {
+  dir ||= mkdtempSync(join(tmpdir(), 'mamori-store-'));
+  return openStore(join(dir, `${Math.random().toString(36).slice(2)}.db`));
+});
+
+const pgSchemas: string[] = [];
+storeSuite('PostgreSQL store', async () => {
+  const schema = `mamori_t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  pgSchemas.push(schema);
+  return openStore(`${PG_URL}?schema=${schema}`);
+});
+afterAll(async () => {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  for (const schema of pgSchemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await client.end();
+});
+
+describe('SQLite file', () => {
+  it('is created in the given place and survives reopening', async () => {
+    dir ||= mkdtempSync(join(tmpdir(), 'mamori-store-'));
+    const file = join(dir, 'nested', 'inventory.db');
+    const a = await openStore(file);
+    await a.putEndpoints([endpoint('/x')]);
+    await a.close();
+    const b = await openStore(file);
+    expect((await b.listEndpoints()).length).toBe(1);
+    await b.close();
+    expect(readFileSync(file).subarray(0, 15).toString()).toBe('SQLite format 3');
+  });
+});
