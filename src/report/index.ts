@@ -1,0 +1,15 @@
+// Report formats shared by `mamori audit` and `mamori scan`: SARIF, JUnit, Markdown, HTML (en/ja).
+export {
+  buildComplianceView,
+  countByOwasp,
+  countBySeverity,
+  endpointOf,
+  placeOf,
+  ruleIdOf,
+  rulesFor,
+  sortFindings,
+} from './common.js';
+export { type JunitSuite, toJunit } from './junit.js';
+export { type MarkdownOptions, toMarkdown } from './markdown.js';
+export { SARIF_SCHEMA_URI, type SarifOptions, SECURITY_SEVERITY, toSarif } from './sarif.js';
+export type { ComplianceFrameworkView, EndpointRisk, HtmlReport, RuleMeta } from './types.js';
