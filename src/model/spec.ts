@@ -22,6 +22,8 @@ export interface SpecParameter {
   schema?: JsonSchema;
   example?: unknown;
   pointer: string; // JSON pointer of the parameter object (after following a $ref: where it is defined)
+  /** File the object is defined in, when not the root file (set by $refs into other files). */
+  file?: string;
 }
 
 export interface SpecMediaContent {
@@ -29,6 +31,8 @@ export interface SpecMediaContent {
   schema?: JsonSchema;
   example?: unknown;
   pointer: string;
+  /** File the object is defined in, when not the root file (set by $refs into other files). */
+  file?: string;
 }
 
 export interface SpecResponse {
@@ -37,6 +41,8 @@ export interface SpecResponse {
   content: SpecMediaContent[];
   headers: string[];
   pointer: string;
+  /** File the object is defined in, when not the root file (set by $refs into other files). */
+  file?: string;
 }
 
 export type SecurityRequirement = Record<string, string[]>; // scheme name → scopes; {} = anonymous allowed
@@ -53,6 +59,8 @@ export interface SecuritySchemeModel {
   /** oauth2 flow name → its scopes (implicit, password, clientCredentials, authorizationCode). */
   flows?: Record<string, { scopes: string[]; authorizationUrl?: string; tokenUrl?: string }>;
   pointer: string;
+  /** File the object is defined in, when not the root file (set by $refs into other files). */
+  file?: string;
 }
 
 export interface SpecOperation {
@@ -65,7 +73,7 @@ export interface SpecOperation {
   tags: string[];
   deprecated: boolean;
   parameters: SpecParameter[]; // path-level and operation-level merged, operation wins
-  requestBody?: { required: boolean; content: SpecMediaContent[]; pointer: string };
+  requestBody?: { required: boolean; content: SpecMediaContent[]; pointer: string; file?: string };
   responses: SpecResponse[];
   /** Effective security (operation's, else the document's); undefined when neither declares any. */
   security?: SecurityRequirement[];
@@ -73,6 +81,8 @@ export interface SpecOperation {
   servers: SpecServer[];
   /** JSON pointer of the operation object: `/paths/~1users~1{id}/get`. */
   pointer: string;
+  /** File the object is defined in, when not the root file (set by $refs into other files). */
+  file?: string;
   /** `x-…` extensions on the operation, raw. */
   extensions: Record<string, unknown>;
 }
