@@ -1,7 +1,7 @@
 // What every traffic source promises: a stream of Exchange values plus one InputIssue per record it
 // could not read. Sources know nothing of analysis.
 
-import type { Exchange, InputIssue } from '../model/index.js';
+import type { InputIssue } from '../model/index.js';
 
 export type TrafficFormat = 'har' | 'jsonl' | 'combined' | 'json-log' | 'envoy' | 'alb';
 
@@ -33,4 +33,8 @@ export interface ReadOptions {
   fieldMap?: JsonLogFieldMap;
   /** Called now and then with bytes consumed so far and the file size (for progress bars). */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Host for log records that carry none (combined/common logs without a vhost field). Default `unknown`. */
+  defaultHost?: string;
+  /** Scheme for log records that carry none. Default `https`. */
+  defaultScheme?: 'http' | 'https';
 }

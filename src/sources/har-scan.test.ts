@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { HarScanner, type ScanEnd } from './har-scan.js';
+import { fixture } from './test-support/collect.js';
+
+function scan(bytes: Buffer, chunkSize: number, max?: number): { entries: Array<unknown>; end: ScanEnd } {
+  const s = new HarScanner(max);
+  const entries: unknown[] = [];
+  for (let i = 0; i < bytes.length; i += chunkSize) {
+    s.push(bytes.subarray(i, i + chunkSize));
+    for (const t of s.out) entries.push(t === undefined ? 'TOO-LARGE' : JSON.parse(t));
+    s.out = [];
+  }
+  return { entries, end: s.finish() };
+}
+
+// Strings that stress the scanner: escaped quotes and backslash runs of every parity, keys that look like
+// "log"/"entries" inside entries and pages, braces inside strings, multi-byte characters.
+const TRICKY = {
+  log: {
+    version: '1.2',
+    pages: [{ id: 'p', title: '{"entries": [', log: { entries: [1] } }],
+    comment: 'x\\',
+    entries: [
+      { a: 'he said "hi" \\', b: '\\\\\\"', c: '}]{[', log: 'entries', 'entries"': [{}] },
+      { d: '日本語 ✓ "\\u0022"', e: [[[{ f: '\\' }]]], g: '\\"\\\\"' },
+      { h: 'x'.repeat(70), i: '\\'.repeat(9) },
+    ],
+  },
+  entries: ['not these'],
+};
+
+describe('HarScanner', () => {
+  it('cuts out the same entries whatever the chunk boundaries', () => {
+    for (const text of [JSON.stringify(TRICKY), JSON.stringify(TRICKY, null, 2)]) {
+      const bytes = Buffer.from(text);
+      for (let size = 1; size <= 40; size++) {
+        const { entries, end } = scan(bytes, size);
+        expect(entries, `chunk size ${size}`).toEqual(TRICKY.log.entries);
+        expect(end).toEqual({ kind: 'complete' });
+      }
+    }
+  });
+
+  it('finds entries of a pretty-printed HAR fixture in odd chunk sizes', () => {
+    const bytes = readFileSync(fixture('simple.har'));
+    const expected = JSON.parse(bytes.toString()).log.entries;
+    for (const size of [1, 3, 7, 64, 333, 4096]) expect(scan(bytes, size).entries).toEqual(expected);
+  });
+
+  it('tells a cut inside an entry from a cut between entries', () => {
+    const text = JSON.stringify(TRICKY);
+    const second = text.indexOf('{"d"');
+    expect(scan(Buffer.from(text.slice(0, second + 5)), 8).end).toEqual({
+      kind: 'truncated',
+      index: 1,
+      inEntry: true,
+    });
+    expect(scan(Buffer.from(text.slice(0, second - 1)), 8).end).toEqual({
+      kind: 'truncated',
+      index: 1,
+      inEntry: false,
+    });
+    const afterLog = text.indexOf('},"entries":["not');
+    expect(afterLog).toBeGreaterThan(0);
+    expect(scan(Buffer.from(text.slice(0, afterLog + 1)), 8).end).toMatchObject({
+      kind: 'truncated',
+      index: 3,
+    });
+  });
+
+  it('rejects input that is not a HAR', () => {
+    expect(scan(Buffer.from('  [{"log": {"entries": []}}]'), 4).end).toMatchObject({ kind: 'not-har' });
+    expect(scan(Buffer.from('{"log": {"version": "1.2"}}'), 4).end).toEqual({
+      kind: 'not-har',
+      reason: 'no log.entries array',
+    });
+    expect(scan(Buffer.from(''), 4).end).toMatchObject({ kind: 'not-har', reason: 'the file is empty' });
+    expect(scan(Buffer.from('{"log": {"pages": ['), 4).end).toMatchObject({ kind: 'not-har' });
+  });
+
+  it('skips entries larger than the limit but keeps counting', () => {
+    const doc = { log: { entries: [{ a: 1 }, { big: 'x'.repeat(5000) }, { b: 2 }] } };
+    const { entries, end } = scan(Buffer.from(JSON.stringify(doc)), 100, 1000);
+    expect(entries).toEqual([{ a: 1 }, 'TOO-LARGE', { b: 2 }]);
+    expect(end).toEqual({ kind: 'complete' });
+  });
+
+  it('accepts a UTF-8 byte order mark', () => {
+    const bytes = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('{"log":{"entries":[{"x":1}]}}'),
+    ]);
+    expect(scan(bytes, 2).entries).toEqual([{ x: 1 }]);
+  });
+});

@@ -1,0 +1,234 @@
+// Byte-level scanner that finds `log.entries` in a HAR and cuts out each entry object, so that a 1 GB
+// HAR is read in bounded memory: only the current entry is ever held, and each is JSON.parse'd alone.
+//
+// It tracks just enough JSON structure to do that: string state (with escapes, across chunk
+// boundaries), nesting depth, and the keys of the root and `log` objects. String contents are skipped
+// with a short inline loop and then Buffer#indexOf, since most of a HAR's bytes are inside strings
+// (header values, bodies). Syntax errors inside an entry are left to JSON.parse of that entry.
+
+/** Entries larger than this are skipped with an issue: holding one would break the memory bound. */
+export const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const BOM = [0xef, 0xbb, 0xbf];
+
+export type ScanEnd =
+  | { kind: 'complete' }
+  | { kind: 'not-har'; reason: string }
+  /** `index`: entries completed before the cut (so the index of the entry that was cut). */
+  | { kind: 'truncated'; index: number; inEntry: boolean };
+
+export class HarScanner {
+  /** Entries cut out so far and not yet taken: the entry's JSON text, or undefined if it was too large. */
+  out: Array<string | undefined> = [];
+  private started = false;
+  private bom = 0;
+  private notHar: string | undefined;
+  private depth = 0;
+  private inString = false;
+  private esc = false;
+  private rootClosed = false;
+  private inLog = false;
+  private foundEntries = false;
+  private inEntries = false;
+  private completed = 0;
+  // Key capture for strings at depth <= 2 (the root's and log's keys).
+  private capturing = false;
+  private keyStart = 0;
+  private keyPrefix = '';
+  private lastKey: string | null = null;
+  private afterColon = false;
+  // The entry being cut out.
+  private inEntry = false;
+  private entryStart = 0;
+  private pieces: Buffer[] = [];
+  private entryBytes = 0;
+  private oversized = false;
+
+  constructor(private readonly maxEntryBytes = MAX_ENTRY_BYTES) {}
+
+  /** Set once the input is known not to be a HAR; stop feeding it. */
+  get failure(): string | undefined {
+    return this.notHar;
+  }
+
+  push(buf: Buffer): void {
+    if (this.notHar !== undefined) return;
+    const n = buf.length;
+    let i = 0;
+    if (!this.started) {
+      // Skip a UTF-8 BOM (possibly split across chunks) and whitespace; a HAR is a JSON object.
+      for (; i < n; i++) {
+        const b = buf[i]!;
+        if (this.bom < 3 && b === BOM[this.bom]) {
+          this.bom++;
+          continue;
+        }
+        this.bom = 3;
+        if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) break;
+      }
+      if (i === n) return;
+      if (buf[i] !== LBRACE) {
+        this.notHar = 'the file is not a JSON object';
+        return;
+      }
+      this.started = true;
+    }
+    this.entryStart = 0;
+    this.keyStart = 0;
+    if (this.inString) i = this.skipString(buf, i);
+    while (i < n) {
+      const c = buf[i]!;
+      if (c === QUOTE) {
+        if (this.depth <= 2 && !this.inEntries) {
+          this.capturing = true;
+          this.keyStart = i + 1;
+          this.keyPrefix = '';
+        }
+        this.inString = true;
+        this.esc = false;
+        i = this.skipString(buf, i + 1);
+        continue;
+      }
+      if (c === LBRACE || c === LBRACKET) {
+        const d = this.depth++;
+        if (this.inEntries) {
+          if (d === 3 && c === LBRACE) {
+            this.inEntry = true;
+            this.entryStart = i;
+            this.pieces = [];
+            this.entryBytes = 0;
+            this.oversized = false;
+          }
+        } else if (this.afterColon) {
+          if (d === 1 && c === LBRACE && this.lastKey === 'log') this.inLog = true;
+          else if (
+            d === 2 &&
+            c === LBRACKET &&
+            this.inLog &&
+            this.lastKey === 'entries' &&
+            !this.foundEntries
+          ) {
+            this.inEntries = true;
+            this.foundEntries = true;
+          }
+        }
+        this.lastKey = null;
+        this.afterColon = false;
+      } else if (c === RBRACE || c === RBRACKET) {
+        const d = --this.depth;
+        if (d === 3 && this.inEntry) {
+          this.inEntry = false;
+          this.completed++;
+          if (this.oversized) this.out.push(undefined);
+          else if (this.pieces.length === 0) this.out.push(buf.toString('utf8', this.entryStart, i + 1));
+          else {
+            this.pieces.push(buf.subarray(0, i + 1));
+            this.out.push(Buffer.concat(this.pieces).toString('utf8'));
+            this.pieces = [];
+          }
+        } else if (d === 2 && this.inEntries) this.inEntries = false;
+        else if (d === 1) this.inLog = false;
+        else if (d === 0) this.rootClosed = true;
+        else if (d < 0) {
+          this.notHar = 'unbalanced brackets';
+          return;
+        }
+        this.lastKey = null;
+        this.afterColon = false;
+      } else if (c === COLON) {
+        this.afterColon = this.lastKey !== null;
+      } else if (c === COMMA) {
+        this.lastKey = null;
+        this.afterColon = false;
+      }
+      i++;
+    }
+    if (this.inEntry) {
+      const piece = this.entryStart === 0 ? buf : buf.subarray(this.entryStart);
+      this.entryBytes += piece.length;
+      if (this.oversized) return;
+      if (this.entryBytes > this.maxEntryBytes) {
+        this.oversized = true;
+        this.pieces = [];
+      } else this.pieces.push(piece);
+    }
+  }
+
+  /** Skips string contents from `p`; returns the index after the closing quote, or `buf.length`. */
+  private skipString(buf: Buffer, p: number): number {
+    const n = buf.length;
+    if (this.esc) {
+      if (p >= n) return n;
+      p++;
+      this.esc = false;
+    }
+    // Short strings (keys, header names) end within a few bytes: a plain loop beats a native call.
+    const lim = Math.min(p + 24, n);
+    while (p < lim) {
+      const b = buf[p]!;
+      if (b === QUOTE) return this.endString(buf, p);
+      if (b === BACKSLASH) {
+        if (p + 1 >= n) {
+          this.esc = true;
+          this.carryKey(buf, n);
+          return n;
+        }
+        p += 2;
+      } else p++;
+    }
+    for (;;) {
+      const q = p >= n ? -1 : buf.indexOf(QUOTE, p);
+      if (q < 0) {
+        let k = 0;
+        for (let j = n - 1; j >= p && buf[j] === BACKSLASH; j--) k++;
+        this.esc = (k & 1) === 1;
+        this.carryKey(buf, n);
+        return n;
+      }
+      let k = 0;
+      for (let j = q - 1; j >= p && buf[j] === BACKSLASH; j--) k++;
+      if ((k & 1) === 0) return this.endString(buf, q);
+      p = q + 1;
+    }
+  }
+
+  private endString(buf: Buffer, q: number): number {
+    this.inString = false;
+    if (this.capturing) {
+      this.capturing = false;
+      const len = this.keyPrefix.length + q - this.keyStart;
+      this.lastKey = len <= 64 ? this.keyPrefix + buf.toString('latin1', this.keyStart, q) : '';
+    }
+    return q + 1;
+  }
+
+  private carryKey(buf: Buffer, n: number): void {
+    if (!this.capturing) return;
+    if (this.keyPrefix.length + n - this.keyStart <= 64)
+      this.keyPrefix += buf.toString('latin1', this.keyStart, n);
+    else this.keyPrefix = ' '.repeat(65);
+  }
+
+  /** How the input ended; call after the last chunk. */
+  finish(): ScanEnd {
+    if (this.notHar !== undefined) return { kind: 'not-har', reason: this.notHar };
+    if (!this.started) return { kind: 'not-har', reason: 'the file is empty' };
+    if (!this.foundEntries) {
+      return {
+        kind: 'not-har',
+        reason: this.rootClosed ? 'no log.entries array' : 'the file ends before log.entries',
+      };
+    }
+    if (this.inEntries || !this.rootClosed)
+      return { kind: 'truncated', index: this.completed, inEntry: this.inEntry };
+    return { kind: 'complete' };
+  }
+}
