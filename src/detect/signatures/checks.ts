@@ -1,0 +1,153 @@
+// The checkers signatures name: each takes one input (raw value, its normalised form, its name) and
+// says whether it matched and what to show a person. Pure functions; regexes are compiled once.
+
+import { detectSqli } from '../sqli.js';
+import { detectSsrf } from '../ssrf.js';
+import type { InputLocation, SignatureCheck } from './types.js';
+
+export interface CheckInput {
+  location: InputLocation;
+  /** Field / parameter / header name (JSON path for body fields). */
+  name: string;
+  raw: string;
+  /** Decoded, lower-cased, whitespace folded. */
+  norm: string;
+}
+
+export type Checker = (input: CheckInput) => string | undefined;
+
+const URL_FIELD =
+  /(?:url|uri|href|link|callback|webhook|endpoint|target|dest|redirect|return|next|host|domain|server|proxy|feed|image|avatar|src|source|fetch|site)s?$/i;
+
+const NOSQL_OPERATORS = new Set([
+  '$ne',
+  '$eq',
+  '$gt',
+  '$gte',
+  '$lt',
+  '$lte',
+  '$in',
+  '$nin',
+  '$regex',
+  '$where',
+  '$exists',
+  '$expr',
+  '$or',
+  '$and',
+  '$nor',
+  '$not',
+  '$elemmatch',
+  '$function',
+  '$accumulator',
+  '$jsonschema',
+  '$options',
+  '$size',
+  '$type',
+  '$all',
+]);
+const NOSQL_IN_NAME = /\[\s*(\$[a-z]+)\s*\]/;
+const NOSQL_IN_VALUE = /[{,]\s*["']?(\$[a-z]+)["']?\s*:/g;
+
+const L4S_PASSES = 8;
+function deobfuscateLookups(v: string): string {
+  let s = v;
+  for (let i = 0; i < L4S_PASSES; i++) {
+    const before = s;
+    s = s
+      .replace(/\$\{(?:lower|upper):([^${}]*)\}/g, '$1')
+      .replace(/\$\{date:'([^']*)'\}/g, '$1')
+      .replace(/\$\{[^${}]*?:-([^${}]*)\}/g, '$1')
+      .replace(
+        /\$\{(?:env|sys|main|ctx|marker|bundle|k8s|docker|spring|web|log4j|map|sd|java):[^${}]*\}/g,
+        '',
+      );
+    if (s === before) break;
+  }
+  return s;
+}
+const L4S_RE = /\$\{\s*jndi\s*:\s*(?:ldaps?|rmi|dns|iiop|corba|nds|nis|https?)?/;
+
+function graphqlDepth(query: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < query.length; i++) {
+    const c = query[i];
+    if (c === '"' && query[i - 1] !== '\\') inString = !inString;
+    else if (inString) continue;
+    else if (c === '{') max = Math.max(max, ++depth);
+    else if (c === '}') depth--;
+  }
+  return max;
+}
+
+export function compileCheck(check: SignatureCheck): Checker {
+  switch (check.kind) {
+    case 'regex': {
+      const re = new RegExp(check.pattern, check.flags ?? '');
+      const pre = check.prefilter;
+      return ({ norm }) => {
+        if (pre && !pre.some((p) => norm.includes(p))) return undefined;
+        const m = re.exec(norm);
+        return m ? `matched "${m[0].slice(0, 60)}"` : undefined;
+      };
+    }
+    case 'sqli':
+      return ({ norm }) => {
+        const m = detectSqli(norm);
+        return m ? `SQL fingerprint ${m.fingerprint} (${m.shape}, ${m.context} context)` : undefined;
+      };
+    case 'ssrf':
+      return ({ norm, name }) => {
+        const m = detectSsrf(norm, URL_FIELD.test(name));
+        return m ? `${m.reason} (${m.target.slice(0, 60)})` : undefined;
+      };
+    case 'log4shell':
+      return ({ norm }) => {
+        if (!norm.includes('${')) return undefined;
+        const plain = deobfuscateLookups(norm);
+        const m = L4S_RE.exec(plain);
+        return m ? `JNDI lookup after de-obfuscation: "${m[0]}"` : undefined;
+      };
+    case 'nosql-operator':
+      return ({ location, raw, norm, name }) => {
+        if (location === 'json-key')
+          return NOSQL_OPERATORS.has(raw.toLowerCase()) ? `operator key ${raw}` : undefined;
+        if (location === 'query-name') {
+          const m = NOSQL_IN_NAME.exec(name.toLowerCase());
+          return m && NOSQL_OPERATORS.has(m[1]!) ? `operator in parameter name ${m[0]}` : undefined;
+        }
+        if (!norm.includes('$')) return undefined;
+        NOSQL_IN_VALUE.lastIndex = 0;
+        for (let m = NOSQL_IN_VALUE.exec(norm); m; m = NOSQL_IN_VALUE.exec(norm)) {
+          if (NOSQL_OPERATORS.has(m[1]!)) return `operator ${m[1]} in a JSON-looking value`;
+        }
+        return undefined;
+      };
+    case 'prototype-pollution':
+      return ({ location, raw, name, norm }) => {
+        if (location === 'json-key') {
+          if (raw === '__proto__') return 'key __proto__';
+          if (raw === 'prototype' && /constructor$/.test(name.replace(/\.prototype$/, '')))
+            return 'key constructor.prototype';
+          return undefined;
+        }
+        const text = location === 'query-name' ? name.toLowerCase() : norm;
+        const m = /__proto__|constructor\s*(?:\.|\[\s*["']?)\s*prototype/.exec(text);
+        return m ? `"${m[0]}"` : undefined;
+      };
+    case 'graphql-introspection':
+      return ({ norm }) => {
+        const m = /\b__schema\s*\{|\b__type\s*\(/.exec(norm);
+        return m ? `introspection "${m[0]}"` : undefined;
+      };
+    case 'graphql-depth': {
+      const max = check.maxDepth;
+      return ({ norm }) => {
+        if (!norm.includes('{')) return undefined;
+        const d = graphqlDepth(norm);
+        return d > max ? `selection depth ${d} > ${max}` : undefined;
+      };
+    }
+  }
+}

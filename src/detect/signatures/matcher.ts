@@ -1,0 +1,93 @@
+// Runs a compiled signature catalogue over the inputs of one exchange. Everything is compiled once
+// (regexes, checkers, per-location lists); per input we normalise once, and a value made only of
+// characters no signature cares about (ids, emails, dates, plain words) skips every check: that gate
+// is what keeps benign traffic cheap.
+
+import { normaliseValue } from '../normalise.js';
+import { type Checker, compileCheck } from './checks.js';
+import type { InputLocation, Signature } from './types.js';
+
+export interface Input {
+  location: InputLocation;
+  name: string;
+  raw: string;
+}
+
+export interface SignatureHit {
+  signature: Signature;
+  input: Input;
+  /** What matched, for a person (never the whole raw value). */
+  detail: string;
+}
+
+interface CompiledSignature {
+  signature: Signature;
+  field?: RegExp;
+  run: Checker;
+}
+
+export interface CompiledCatalogue {
+  signatures: readonly Signature[];
+  match(inputs: readonly Input[]): SignatureHit[];
+  /** One input against one signature (the catalogue test uses it). */
+  matchOne(input: Input): SignatureHit[];
+}
+
+/** Values built only from these characters cannot carry any payload in the catalogue. */
+const SAFE_RE = /^[\w.@+\-:, ]*$/;
+/** …except these, which stay meaningful with only safe characters (SQL keywords, URL-ish fields). */
+const SAFE_BUT_SUSPECT_RE =
+  /\b(?:or|and|xor|union|select|having|order|group|waitfor|sleep)\b|\d\.\d|localhost|::|^0x|^\d{8,10}$|__proto__|prototype/i;
+const MAX_INPUTS = 2000;
+
+export function compileCatalogue(signatures: readonly Signature[]): CompiledCatalogue {
+  const byLocation = new Map<InputLocation, CompiledSignature[]>();
+  for (const signature of signatures) {
+    const compiled: CompiledSignature = {
+      signature,
+      run: compileCheck(signature.check),
+      ...(signature.fieldPattern ? { field: new RegExp(signature.fieldPattern, 'i') } : {}),
+    };
+    for (const loc of signature.where) {
+      const list = byLocation.get(loc) ?? [];
+      list.push(compiled);
+      byLocation.set(loc, list);
+    }
+  }
+
+  function matchOne(input: Input): SignatureHit[] {
+    const list = byLocation.get(input.location);
+    if (!list || input.raw.length === 0) return [];
+    const isKey = input.location === 'json-key' || input.location === 'query-name';
+    if (
+      !isKey &&
+      input.location !== 'prompt' &&
+      SAFE_RE.test(input.raw) &&
+      !SAFE_BUT_SUSPECT_RE.test(input.raw)
+    )
+      return [];
+    const norm = isKey ? input.raw.toLowerCase() : normaliseValue(input.raw);
+    const hits: SignatureHit[] = [];
+    const checkInput = { location: input.location, name: input.name, raw: input.raw, norm };
+    for (const c of list) {
+      if (c.field && !c.field.test(input.name)) continue;
+      const detail = c.run(checkInput);
+      if (detail !== undefined) hits.push({ signature: c.signature, input, detail });
+    }
+    return hits;
+  }
+
+  return {
+    signatures,
+    matchOne,
+    match(inputs) {
+      const hits: SignatureHit[] = [];
+      const n = Math.min(inputs.length, MAX_INPUTS);
+      for (let i = 0; i < n; i++) {
+        const h = matchOne(inputs[i]!);
+        for (const x of h) hits.push(x);
+      }
+      return hits;
+    },
+  };
+}

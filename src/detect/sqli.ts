@@ -1,0 +1,365 @@
+// SQL injection by tokenising and fingerprinting, in the manner of libinjection: a value is read as
+// SQL in three contexts (as-is, as if it followed an opening single quote, and a double quote), the
+// token stream is folded (inline comments, arithmetic, unary signs) into a fingerprint of token
+// types, and the fingerprint is matched against the shapes real injections take: a closed string
+// followed by a boolean tautology, a UNION SELECT, a stacked statement, a trailing comment, a
+// dangerous function call. Words alone never fire: `select` in a search box is one `E` token and
+// "O'Brien" reads as string + bareword, neither of which is an attack shape.
+
+/** Token types (one character each, as in libinjection fingerprints). */
+export type SqlTokenType =
+  | 's' // string literal
+  | '1' // number, NULL, TRUE, FALSE
+  | 'v' // @variable
+  | 'n' // bareword / identifier
+  | 'k' // keyword (FROM, WHERE, INTO, HAVING …)
+  | 'E' // statement verb (SELECT, INSERT, DROP, EXEC, WAITFOR …)
+  | 'U' // UNION
+  | 'B' // ORDER BY / GROUP BY
+  | '&' // AND, OR, XOR, &&, ||
+  | 'o' // comparison operator (=, <>, LIKE, IN, IS …)
+  | 'a' // arithmetic operator (folded away)
+  | 'f' // function call
+  | 'F' // function call with side effects attackers use (SLEEP, BENCHMARK, LOAD_FILE …)
+  | 'c' // comment
+  | '('
+  | ')'
+  | ','
+  | ';';
+
+const VERBS = new Set([
+  'select',
+  'insert',
+  'update',
+  'delete',
+  'drop',
+  'create',
+  'alter',
+  'truncate',
+  'exec',
+  'execute',
+  'declare',
+  'shutdown',
+  'waitfor',
+  'grant',
+  'revoke',
+  'merge',
+  'handler',
+  'rename',
+]);
+const KEYWORDS = new Set([
+  'from',
+  'where',
+  'into',
+  'values',
+  'set',
+  'table',
+  'database',
+  'having',
+  'limit',
+  'offset',
+  'case',
+  'when',
+  'then',
+  'else',
+  'end',
+  'as',
+  'join',
+  'top',
+  'procedure',
+  'outfile',
+  'dumpfile',
+  'delay',
+  'exists',
+  'distinct',
+  'all',
+  'collate',
+  'information_schema',
+]);
+const WORD_OPERATORS = new Set([
+  'like',
+  'rlike',
+  'regexp',
+  'is',
+  'in',
+  'between',
+  'sounds',
+  'div',
+  'mod',
+  'not',
+]);
+const LOGIC = new Set(['and', 'or', 'xor']);
+const VALUES = new Set(['null', 'true', 'false']);
+const DANGEROUS_FUNCTIONS = new Set([
+  'sleep',
+  'benchmark',
+  'pg_sleep',
+  'load_file',
+  'extractvalue',
+  'updatexml',
+  'xp_cmdshell',
+  'sys_eval',
+  'sys_exec',
+  'randomblob',
+  'dbms_pipe.receive_message',
+  'utl_inaddr.get_host_address',
+  'utl_http.request',
+  'dbms_lock.sleep',
+  'pg_read_file',
+  'lo_import',
+  'make_set',
+  'elt',
+  'name_const',
+  'geometrycollection',
+  'exp',
+]);
+
+export interface SqlToken {
+  type: SqlTokenType;
+  value: string;
+}
+
+const MAX_TOKENS = 48;
+
+function isWordStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c > 127;
+}
+function isWordChar(c: number): boolean {
+  return isWordStart(c) || (c >= 48 && c <= 57) || c === 46;
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Tokenise `text` as SQL. Unterminated strings and comments run to the end, as a database would
+ * see them once the application's own closing quote is appended. */
+export function tokenizeSql(text: string): SqlToken[] {
+  const out: SqlToken[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n && out.length < MAX_TOKENS) {
+    const ch = text[i]!;
+    const c = text.charCodeAt(i);
+    if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === '\v' || ch === '\f' || c === 0xa0) {
+      i++;
+      continue;
+    }
+    if (ch === "'" || ch === '"') {
+      let j = i + 1;
+      for (;;) {
+        if (j >= n) break;
+        const d = text[j]!;
+        if (d === '\\') {
+          j += 2;
+          continue;
+        }
+        if (d === ch) {
+          if (text[j + 1] === ch) {
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        j++;
+      }
+      out.push({ type: 's', value: text.slice(i + 1, Math.min(j, n)) });
+      i = j + 1;
+      continue;
+    }
+    if (ch === '`') {
+      const j = text.indexOf('`', i + 1);
+      const end = j < 0 ? n : j;
+      out.push({ type: 'n', value: text.slice(i + 1, end) });
+      i = end + 1;
+      continue;
+    }
+    if ((ch === '-' && text[i + 1] === '-') || ch === '#') {
+      const j = text.indexOf('\n', i);
+      const end = j < 0 ? n : j;
+      out.push({ type: 'c', value: text.slice(i, end) });
+      i = end;
+      continue;
+    }
+    if (ch === '/' && text[i + 1] === '*') {
+      if (text[i + 2] === '!') {
+        // MySQL executable comment: its body is code. Skip the marker and optional version.
+        i += 3;
+        while (i < n && isDigit(text.charCodeAt(i))) i++;
+        continue;
+      }
+      const j = text.indexOf('*/', i + 2);
+      const end = j < 0 ? n : j + 2;
+      out.push({ type: 'c', value: text.slice(i, end) });
+      i = end;
+      continue;
+    }
+    if (ch === '*' && text[i + 1] === '/') {
+      i += 2; // closing marker of an executable comment
+      continue;
+    }
+    if (ch === '@') {
+      let j = i + 1;
+      if (text[j] === '@') j++;
+      while (j < n && isWordChar(text.charCodeAt(j))) j++;
+      out.push({ type: 'v', value: text.slice(i, j) });
+      i = j;
+      continue;
+    }
+    if (isDigit(c) || (ch === '.' && isDigit(text.charCodeAt(i + 1)))) {
+      let j = i;
+      if (
+        ch === '0' &&
+        (text[i + 1] === 'x' || text[i + 1] === 'X' || text[i + 1] === 'b' || text[i + 1] === 'B')
+      ) {
+        j += 2;
+        while (j < n && /[0-9a-fA-F]/.test(text[j]!)) j++;
+      } else {
+        while (j < n && (isDigit(text.charCodeAt(j)) || text[j] === '.')) j++;
+        if ((text[j] === 'e' || text[j] === 'E') && /[-+\d]/.test(text[j + 1] ?? '')) {
+          j += 2;
+          while (j < n && isDigit(text.charCodeAt(j))) j++;
+        }
+      }
+      // `3rd`, `10px`, `1st`: a word, not a number.
+      if (j < n && isWordStart(text.charCodeAt(j)) && text[j] !== '$') {
+        while (j < n && isWordChar(text.charCodeAt(j))) j++;
+        out.push({ type: 'n', value: text.slice(i, j) });
+      } else out.push({ type: '1', value: text.slice(i, j) });
+      i = j;
+      continue;
+    }
+    if (isWordStart(c)) {
+      let j = i + 1;
+      while (j < n && isWordChar(text.charCodeAt(j))) j++;
+      const word = text.slice(i, j).toLowerCase();
+      i = j;
+      let k = i;
+      while (k < n && (text[k] === ' ' || text[k] === '\t' || text[k] === '\n')) k++;
+      const call = text[k] === '(';
+      if (LOGIC.has(word)) out.push({ type: '&', value: word });
+      else if (word === 'union') {
+        // UNION ALL / UNION DISTINCT fold into one token.
+        const m = /^\s+(all|distinct)\b/i.exec(text.slice(i, i + 16));
+        if (m) i += m[0].length;
+        out.push({ type: 'U', value: word });
+      } else if ((word === 'order' || word === 'group') && /^\s+by\b/i.test(text.slice(i, i + 8))) {
+        i += /^\s+by/i.exec(text.slice(i))![0].length;
+        out.push({ type: 'B', value: `${word} by` });
+      } else if (VERBS.has(word)) out.push({ type: 'E', value: word });
+      else if (call) out.push({ type: DANGEROUS_FUNCTIONS.has(word) ? 'F' : 'f', value: word });
+      else if (VALUES.has(word)) out.push({ type: '1', value: word });
+      else if (WORD_OPERATORS.has(word)) out.push({ type: 'o', value: word });
+      else if (KEYWORDS.has(word)) out.push({ type: 'k', value: word });
+      else out.push({ type: 'n', value: word });
+      continue;
+    }
+    const two = text.slice(i, i + 2);
+    if (two === '&&' || two === '||') {
+      out.push({ type: '&', value: two });
+      i += 2;
+      continue;
+    }
+    if (two === '<=' || two === '>=' || two === '<>' || two === '!=' || two === ':=') {
+      const three = text.slice(i, i + 3);
+      out.push({ type: 'o', value: three === '<=>' ? three : two });
+      i += three === '<=>' ? 3 : 2;
+      continue;
+    }
+    if (ch === '=' || ch === '<' || ch === '>') {
+      out.push({ type: 'o', value: ch });
+      i++;
+      continue;
+    }
+    if ('+-*/%^|&~'.includes(ch)) {
+      out.push({ type: 'a', value: ch });
+      i++;
+      continue;
+    }
+    if (ch === '(' || ch === ')' || ch === ',' || ch === ';') {
+      out.push({ type: ch, value: ch });
+      i++;
+      continue;
+    }
+    i++; // punctuation SQL does not care about (`:`, `?`, `!`, brackets, non-SQL symbols)
+  }
+  return out;
+}
+
+const VALUE_TYPES = new Set<SqlTokenType>(['s', '1', 'v', 'n']);
+
+/** Fold a token stream into its fingerprint: inline comments vanish, arithmetic collapses into one
+ * value, unary signs drop, `*` after SELECT or `,` is a column list. */
+export function fingerprint(tokens: readonly SqlToken[]): string {
+  const folded: SqlTokenType[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.type === 'c') {
+      if (i < tokens.length - 1) continue; // an inline comment is whitespace to the database
+      folded.push('c');
+      continue;
+    }
+    if (t.type === 'a') {
+      const prev = folded[folded.length - 1];
+      if (t.value === '*' && (prev === 'E' || prev === ',' || prev === '(')) {
+        folded.push('n');
+        continue;
+      }
+      if (prev === undefined || !(VALUE_TYPES.has(prev) || prev === ')')) continue; // unary sign
+      const next = tokens[i + 1];
+      if (next && VALUE_TYPES.has(next.type)) i++; // `1+1` is one value
+      continue;
+    }
+    folded.push(t.type);
+  }
+  return folded.join('');
+}
+
+/** Attack shapes, each a regex over a fingerprint. Named so an alert can say which one matched. */
+export const SQLI_SHAPES: ReadonlyArray<{ name: string; context: 'any' | 'quote' | 'plain'; re: RegExp }> = [
+  // x' OR 'a'='a / x' AND 1=1 / ') OR ('1'='1
+  { name: 'quote-break-tautology', context: 'quote', re: /^s\)*[&o](?:[s1vfF(]|no)/ },
+  // admin'-- / admin'#
+  { name: 'quote-break-comment', context: 'quote', re: /^s\)*c$/ },
+  // x'; DROP TABLE … / x'; EXEC …
+  { name: 'quote-break-stacked', context: 'quote', re: /^s\)*;(?:E|c|$)/ },
+  // ' ORDER BY 3-- / ' HAVING 1=1 / ' WAITFOR DELAY …
+  { name: 'quote-break-clause', context: 'quote', re: /^s\)*(?:B[1n]|k[1svn(]|E[s1(k])/ },
+  // 1 OR 1=1 / 1) AND (1=1 / 1 AND SLEEP(5)
+  { name: 'numeric-tautology', context: 'plain', re: /^[1v]\)*&(?:[1sv][oc]|[fF]\(|\()/ },
+  // OR 1=1 on its own (appended to a closed string elsewhere)
+  { name: 'bare-tautology', context: 'plain', re: /^&[1s]o[1s]/ },
+  { name: 'numeric-clause', context: 'plain', re: /^1\)*(?:B1|E[s1(])/ },
+  // … UNION [ALL] SELECT …
+  { name: 'union-select', context: 'any', re: /(?:^[s1v]\)*|[s1vn)])U\(*E(?:[1svfFo(]|n[,k.c]|n?c?$)/ },
+  { name: 'stacked-statement', context: 'any', re: /^[s1v]\)*;E(?:[1svfFo(kc]|n[,k(s]|n?$)/ },
+  // 1 AND (SELECT …)
+  { name: 'subquery', context: 'any', re: /[&o,]\(+E(?:[1svfFo(]|n[,k])/ },
+  // SLEEP(5), BENCHMARK(…), LOAD_FILE(…), EXTRACTVALUE(…)
+  { name: 'dangerous-function', context: 'any', re: /F\([1svnfF(E]/ },
+];
+
+export interface SqliMatch {
+  shape: string;
+  fingerprint: string;
+  context: 'plain' | 'single-quote' | 'double-quote';
+}
+
+/** Cheap gate: without any of these characters or words no shape can match. */
+const SQL_HINT_RE =
+  /['"`;()=<>#|&]|--|\/\*|\b(?:or|and|xor|union|select|order|group|having|waitfor|exec|sleep)\b/i;
+
+export function detectSqli(value: string): SqliMatch | undefined {
+  if (value.length < 2 || !SQL_HINT_RE.test(value)) return undefined;
+  const contexts: Array<[SqliMatch['context'], string]> = [['plain', value]];
+  if (value.includes("'")) contexts.push(['single-quote', `'${value}`]);
+  if (value.includes('"')) contexts.push(['double-quote', `"${value}`]);
+  for (const [context, text] of contexts) {
+    const fp = fingerprint(tokenizeSql(text));
+    for (const shape of SQLI_SHAPES) {
+      if (shape.context === 'quote' && context === 'plain') continue;
+      if (shape.context === 'plain' && context !== 'plain') continue;
+      if (shape.re.test(fp)) return { shape: shape.name, fingerprint: fp.slice(0, 12), context };
+    }
+  }
+  return undefined;
+}
