@@ -276,11 +276,100 @@ function syntaxIssue(path: string, message: string, pos: Position | undefined, f
   };
 }
 
-/** JSON.parse's message carries `position N` (and on newer V8 `line L column C`). */
+/** JSON.parse's message carries `position N` only sometimes; otherwise find the offset ourselves. */
 function jsonErrorOffset(message: string, text: string): number {
   const m = /position (\d+)/.exec(message);
   if (m?.[1]) return Math.min(Number(m[1]), text.length);
-  return text.length; // "Unexpected end of JSON input"
+  return firstJsonError(text);
+}
+
+const JSON_LITERAL = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/;
+
+/** Offset of the first JSON syntax error (iterative; only called after JSON.parse failed). */
+export function firstJsonError(t: string): number {
+  const stack: number[] = []; // 123 object, 91 array
+  let i = 0;
+  const ws = (): void => {
+    while (i < t.length) {
+      const c = t.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+      else break;
+    }
+  };
+  /** A string at `i`; false (with `i` at the fault) when malformed. */
+  const string = (): boolean => {
+    i++;
+    while (i < t.length) {
+      const c = t.charCodeAt(i);
+      if (c === 34) {
+        i++;
+        return true;
+      }
+      if (c < 32) return false;
+      if (c === 92) {
+        const e = t[i + 1] ?? '';
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(t.slice(i + 2, i + 6))) return false;
+          i += 6;
+        } else if (e !== '' && '"\\/bfnrt'.includes(e)) i += 2;
+        else return false;
+      } else i++;
+    }
+    return false;
+  };
+  /** `"key" :` inside an object. */
+  const key = (): boolean => {
+    ws();
+    if (t.charCodeAt(i) !== 34 || !string()) return false;
+    ws();
+    if (t.charCodeAt(i) !== 58) return false;
+    i++;
+    ws();
+    return true;
+  };
+  ws();
+  let expectValue = true;
+  for (;;) {
+    if (expectValue) {
+      const c = t.charCodeAt(i);
+      if (c === 123 || c === 91) {
+        i++;
+        ws();
+        if (t.charCodeAt(i) === (c === 123 ? 125 : 93)) {
+          i++;
+          ws();
+          expectValue = false;
+          continue;
+        }
+        stack.push(c);
+        if (c === 123 && !key()) return Math.min(i, t.length);
+        continue;
+      }
+      if (c === 34) {
+        if (!string()) return Math.min(i, t.length);
+      } else {
+        const m = JSON_LITERAL.exec(t.slice(i, i + 400));
+        if (!m) return Math.min(i, t.length);
+        i += m[0].length;
+      }
+      ws();
+      expectValue = false;
+      continue;
+    }
+    const top = stack[stack.length - 1];
+    if (top === undefined) return Math.min(i, t.length); // trailing garbage after the top value
+    const c = t.charCodeAt(i);
+    if (c === 44) {
+      i++;
+      ws();
+      if (top === 123 && !key()) return Math.min(i, t.length);
+      expectValue = true;
+    } else if (c === (top === 123 ? 125 : 93)) {
+      stack.pop();
+      i++;
+      ws();
+    } else return Math.min(i, t.length);
+  }
 }
 
 function looksLikeJson(text: string, path: string): boolean {
@@ -312,6 +401,15 @@ export function parseSpecFile(text: string, path: string): ParsedFile | InputIss
     const err = doc.errors[0];
     if (err) {
       const p = lines.linePos(err.pos[0]);
+      if (/call stack/i.test(err.message))
+        return {
+          code: 'spec.limit',
+          message: 'document nested too deeply to parse',
+          file: path,
+          line: p.line,
+          column: p.col,
+          fatal: true,
+        };
       return syntaxIssue(
         path,
         err.message.split('\n')[0] ?? err.message,

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ApiSpec, InputIssue } from '../model/index.js';
 import { normaliseOpenApi, openApiVersion } from './openapi.js';
+import { normalisePostman, postmanVersion } from './postman.js';
 import { type ParsedFile, parseSpecFile } from './spec-locate.js';
 import { type ReadText, SpecFiles } from './spec-refs.js';
 
@@ -69,7 +70,8 @@ async function load(text: string, file: string, opts: LoadSpecOptions): Promise<
   const root = parseSpecFile(text, file);
   if ('code' in root) return { issues: [root] };
   const oas = openApiVersion(root.value);
-  if (!oas) {
+  const postman = oas ? undefined : postmanVersion(root.value);
+  if (!oas && (!postman || postman === 'postman-1')) {
     return {
       issues: [
         {
@@ -78,21 +80,35 @@ async function load(text: string, file: string, opts: LoadSpecOptions): Promise<
           file,
           line: 1,
           column: 1,
-          hint: notASpecHint(root),
+          hint: postman ? 'Postman collection v1 is not supported; export it as v2.1' : notASpecHint(root),
           fatal: true,
         },
       ],
     };
   }
   const files = new SpecFiles(root, opts.readFile);
-  const refIssues = await files.loadAll();
-  if (refIssues.length > 0) return { issues: refIssues };
   const issues: InputIssue[] = [];
-  const parts = normaliseOpenApi(files, oas.kind, oas.version, issues);
+  let kind: ApiSpec['kind'];
+  let specVersion: string;
+  let parts: Pick<
+    ApiSpec,
+    'title' | 'apiVersion' | 'servers' | 'operations' | 'securitySchemes' | 'security'
+  >;
+  if (oas) {
+    const refIssues = await files.loadAll();
+    if (refIssues.length > 0) return { issues: refIssues };
+    kind = oas.kind;
+    specVersion = oas.version;
+    parts = normaliseOpenApi(files, oas.kind, oas.version, issues);
+  } else {
+    kind = 'postman';
+    specVersion = postman!;
+    parts = normalisePostman(root.value, issues, file);
+  }
   const spec: ApiSpec = {
     file,
-    kind: oas.kind,
-    specVersion: oas.version,
+    kind,
+    specVersion,
     ...parts,
     document: root.value,
     files: files.paths(),
