@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { actorOf } from './actor.js';
+import { parseTrustedProxies } from './address.js';
+import { makeExchange, makeJwt } from './test-support/make-exchange.js';
+
+const h = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 12);
+
+describe('actorOf', () => {
+  it('keys a JWT bearer on a hash of iss + sub, never the token', () => {
+    const token = makeJwt({ alg: 'RS256' }, { iss: 'https://idp.example', sub: 'alice', iat: 1 });
+    const other = makeJwt({ alg: 'RS256' }, { iss: 'https://idp.example', sub: 'alice', iat: 2 });
+    const a = actorOf(
+      makeExchange({ headers: { authorization: `Bearer ${token}` }, client: '198.51.100.1' }),
+    );
+    expect(a).toEqual({ id: `jwt:${h('https://idp.example\nalice')}`, kind: 'jwt', address: '198.51.100.1' });
+    // A refreshed token for the same subject is the same actor.
+    expect(actorOf(makeExchange({ headers: { authorization: `Bearer ${other}` } })).id).toBe(a.id);
+    expect(JSON.stringify(a)).not.toContain('alice');
+  });
+  it('prefers the JWT subject over an API key on the same call', () => {
+    const token = makeJwt({ alg: 'HS256' }, { sub: 'bob' });
+    const a = actorOf(makeExchange({ headers: { 'x-api-key': 'k1', cookie: `token=${token}` } }));
+    expect(a.kind).toBe('jwt');
+  });
+  it('falls back to API key, then session, then basic username', () => {
+    expect(actorOf(makeExchange({ headers: { 'x-api-key': 'key-1' } }))).toEqual({
+      id: `key:${h('key-1')}`,
+      kind: 'api-key',
+    });
+    expect(actorOf(makeExchange({ headers: { authorization: 'Bearer opaque-123' } })).id).toBe(
+      `key:${h('opaque-123')}`,
+    );
+    expect(actorOf(makeExchange({ headers: { cookie: 'PHPSESSID=s1' } }))).toEqual({
+      id: `session:${h('s1')}`,
+      kind: 'session',
+    });
+    const basic = Buffer.from('carol:pw').toString('base64');
+    expect(actorOf(makeExchange({ headers: { authorization: `Basic ${basic}` } }))).toEqual({
+      id: `basic:${h('carol')}`,
+      kind: 'basic',
+    });
+    expect(
+      actorOf(makeExchange({ headers: { authorization: 'Digest username="dave", realm="x"' } })).id,
+    ).toBe(`basic:${h('dave')}`);
+  });
+  it('treats a JWT without a subject as an opaque token', () => {
+    const token = makeJwt({ alg: 'HS256' }, { scope: 'read' });
+    expect(actorOf(makeExchange({ headers: { authorization: `Bearer ${token}` } })).id).toBe(
+      `key:${h(token)}`,
+    );
+  });
+  it('uses the client address when nothing else identifies the caller', () => {
+    expect(actorOf(makeExchange({ client: '198.51.100.1' }))).toEqual({
+      id: 'ip:198.51.100.1',
+      kind: 'address',
+      address: '198.51.100.1',
+    });
+    expect(actorOf(makeExchange())).toEqual({ id: 'ip:unknown', kind: 'address' });
+  });
+  it('resolves the address through trusted proxies only', () => {
+    const ex = makeExchange({ client: '10.0.0.2', headers: { 'x-forwarded-for': '203.0.113.9' } });
+    expect(actorOf(ex, parseTrustedProxies(['10.0.0.0/8'])).id).toBe('ip:203.0.113.9');
+    expect(actorOf(ex).id).toBe('ip:10.0.0.2');
+  });
+});

@@ -1,0 +1,112 @@
+// Who made a call, as a stable pseudonymous id that behaviour detection keys on. The credential is
+// never kept: only a short SHA-256 prefix of it. JWT claims are decoded, not verified — good enough
+// to tell callers apart, never used to decide what a caller may do.
+
+import { createHash } from 'node:crypto';
+import type { Actor, Exchange } from '../model/index.js';
+import { clientAddressOf, type TrustedProxies } from './address.js';
+import { type Credential, credentialsOf } from './auth.js';
+import { decodeJwt } from './jwt.js';
+
+/** First 12 hex characters of SHA-256: short enough to read, ample to tell clients apart. */
+export function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+}
+
+// The same credential shows up on thousands of exchanges: hash it once.
+const ID_CACHE_MAX = 8192;
+const idCache = new Map<string, { id: string; kind: Actor['kind'] }>();
+
+function cached(
+  key: string,
+  make: () => { id: string; kind: Actor['kind'] },
+): { id: string; kind: Actor['kind'] } {
+  const hit = idCache.get(key);
+  if (hit !== undefined) return hit;
+  const made = make();
+  if (idCache.size >= ID_CACHE_MAX) idCache.clear();
+  idCache.set(key, made);
+  return made;
+}
+
+function jwtIdentity(token: string): { id: string; kind: Actor['kind'] } | undefined {
+  const jwt = decodeJwt(token);
+  if (jwt === undefined) return undefined;
+  const { payload } = jwt;
+  const iss = typeof payload['iss'] === 'string' ? payload['iss'] : '';
+  const sub = payload['sub'];
+  if (typeof sub === 'string' || typeof sub === 'number')
+    return { id: `jwt:${shortHash(`${iss}\n${String(sub)}`)}`, kind: 'jwt' };
+  // Client-credentials tokens name the client instead of a subject.
+  const client = payload['client_id'] ?? payload['azp'] ?? payload['cid'];
+  if (typeof client === 'string') return { id: `jwt:${shortHash(`${iss}\nclient:${client}`)}`, kind: 'jwt' };
+  return undefined;
+}
+
+function basicUser(value: string): string {
+  try {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon > 0) return decoded.slice(0, colon);
+  } catch {
+    // fall through: hash the credential as given
+  }
+  return value;
+}
+
+function digestUser(value: string): string {
+  const m = /(?:^|[\s,])username="?([^",]*)"?/i.exec(value);
+  return m?.[1] ?? value;
+}
+
+function identityOf(creds: Credential[]): { id: string; kind: Actor['kind'] } | undefined {
+  // JWT subject first: it names a person or client whichever transport carried the token.
+  for (const c of creds) {
+    if (c.type === 'jwt') {
+      const found = cached(`jwt\u0000${c.value}`, () => jwtIdentity(c.value) ?? { id: '', kind: 'jwt' });
+      if (found.id) return found;
+    }
+  }
+  // Then keys and opaque bearer tokens (a JWT without a subject is an opaque token too).
+  for (const c of creds) {
+    if (c.type === 'api-key' || c.type === 'bearer' || c.type === 'jwt')
+      return cached(`key\u0000${c.value}`, () => ({ id: `key:${shortHash(c.value)}`, kind: 'api-key' }));
+  }
+  for (const c of creds) {
+    if (c.type === 'session-cookie')
+      return cached(`session\u0000${c.value}`, () => ({
+        id: `session:${shortHash(c.value)}`,
+        kind: 'session',
+      }));
+  }
+  for (const c of creds) {
+    if (c.type === 'basic')
+      return cached(`basic\u0000${c.value}`, () => ({
+        id: `basic:${shortHash(basicUser(c.value))}`,
+        kind: 'basic',
+      }));
+    if (c.type === 'digest')
+      return cached(`digest\u0000${c.value}`, () => ({
+        id: `basic:${shortHash(digestUser(c.value))}`,
+        kind: 'basic',
+      }));
+  }
+  return undefined;
+}
+
+/**
+ * The caller of an exchange: JWT subject (hash of iss + sub), else API key or opaque token, else
+ * session id, else basic/digest username — each hashed — else the client address (`ip:<address>`,
+ * `ip:unknown` when no address is known). `address` is the client address after trusted-proxy
+ * X-Forwarded-For resolution.
+ */
+export function actorOf(ex: Exchange, trusted?: TrustedProxies): Actor {
+  const address = clientAddressOf(ex, trusted);
+  const who = identityOf(credentialsOf(ex));
+  const actor: Actor =
+    who !== undefined
+      ? { id: who.id, kind: who.kind }
+      : { id: `ip:${address ?? 'unknown'}`, kind: 'address' };
+  if (address !== undefined) actor.address = address;
+  return actor;
+}

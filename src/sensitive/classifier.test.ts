@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import { makeExchange, makeJwt } from '../identity/test-support/make-exchange.js';
+import { InputError } from '../model/index.js';
+import { compileClassifier, MAX_VALUES_PER_BODY, type SensitiveHit } from './classifier.js';
+
+const classifier = compileClassifier();
+
+function fields(hits: SensitiveHit[]): string[] {
+  return hits.map((h) => `${h.direction} ${h.type} ${h.field}`).sort();
+}
+
+describe('scanExchange field paths', () => {
+  it('locates values in JSON bodies, arrays, query, headers, cookies, path and form', () => {
+    const ex = makeExchange({
+      method: 'POST',
+      path: '/v1/users/jane.doe@example.com/cards',
+      query: [
+        ['card', '4111111111111111'],
+        ['page', '2'],
+      ],
+      headers: { 'x-customer-phone': '+14155552671', cookie: 'ssn=123-45-6789; theme=dark' },
+      body: JSON.stringify({
+        customer: { name: 'Jane Doe', email: 'jane@example.com', dob: '1990-05-17' },
+        items: [
+          { sku: 'A-1', card: '5555 5555 5555 4444' },
+          { sku: 'A-2', card: '4111111111111111' },
+        ],
+        'odd key': '203.0.113.7',
+      }),
+      responseBody: JSON.stringify({ ok: true, iban: 'DE89370400440532013000' }),
+    });
+    expect(fields(classifier.scanExchange(ex))).toEqual(
+      [
+        'request CREDIT_CARD $.items[].card',
+        'request CREDIT_CARD query.card',
+        'request DATE_OF_BIRTH $.customer.dob',
+        'request EMAIL $.customer.email',
+        'request EMAIL path.3',
+        'request IP_ADDRESS $["odd key"]',
+        'request PERSON_NAME $.customer.name',
+        'request PHONE header.x-customer-phone',
+        'request US_SSN cookie.ssn',
+        'response IBAN $.iban',
+      ].sort(),
+    );
+  });
+
+  it('walks form bodies as form.<name>', () => {
+    const ex = makeExchange({
+      method: 'POST',
+      body: 'username=jane&password=hunter2&email=jane%40example.com',
+      mimeType: 'application/x-www-form-urlencoded',
+    });
+    expect(fields(classifier.scanExchange(ex))).toEqual([
+      'request EMAIL form.email',
+      'request PASSWORD form.password',
+    ]);
+  });
+
+  it('scans top-level arrays and both directions separately', () => {
+    const ex = makeExchange({
+      body: JSON.stringify([{ email: 'a@example.com' }]),
+      responseBody: JSON.stringify([{ email: 'b@example.com' }]),
+    });
+    expect(fields(classifier.scanExchange(ex))).toEqual([
+      'request EMAIL $[].email',
+      'response EMAIL $[].email',
+    ]);
+  });
+
+  it('deduplicates per (type, direction, field), keeping the first masked sample', () => {
+    const ex = makeExchange({
+      responseBody: JSON.stringify({ users: [{ email: 'a@example.com' }, { email: 'b@example.com' }] }),
+    });
+    const hits = classifier.scanExchange(ex);
+    expect(hits).toEqual([
+      { type: 'EMAIL', direction: 'response', field: '$.users[].email', masked: 'a***@example.com' },
+    ]);
+  });
+
+  it('reads response Set-Cookie values and numbers under hinted names', () => {
+    const ex = makeExchange({
+      responseHeaders: { 'set-cookie': 'email=jane%40example.com; Path=/\ntheme=dark' },
+      responseBody: JSON.stringify({ phone: 819012345678, pin: 1234, total: 4111111111111111 }),
+    });
+    expect(fields(classifier.scanExchange(ex))).toEqual([
+      'response EMAIL cookie.email',
+      'response PASSWORD $.pin',
+      'response PHONE $.phone',
+    ]);
+  });
+
+  it('finds an AWS secret key only next to its access key id or under a secret-key name', () => {
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    const withKey = makeExchange({
+      responseBody: JSON.stringify({ AccessKeyId: 'AKIAIOSFODNN7EXAMPLE', Blob: secret }),
+    });
+    expect(fields(classifier.scanExchange(withKey))).toEqual([
+      'response AWS_ACCESS_KEY $.AccessKeyId',
+      'response AWS_SECRET_KEY $.Blob',
+    ]);
+    const alone = makeExchange({ responseBody: JSON.stringify({ Blob: secret }) });
+    expect(classifier.scanExchange(alone)).toEqual([]);
+  });
+
+  it('caps the values visited per body', () => {
+    const many = Array.from({ length: MAX_VALUES_PER_BODY + 10 }, (_, i) => ({ n: i }));
+    many.push({ n: -1, email: 'late@example.com' } as never);
+    const ex = makeExchange({ responseBody: JSON.stringify(many) });
+    expect(classifier.scanExchange(ex)).toEqual([]);
+  });
+
+  it('leaves unparsable and truncated JSON alone', () => {
+    const ex = makeExchange({ body: '{"email": "jane@exam', responseBody: 'not json' });
+    expect(classifier.scanExchange(ex)).toEqual([]);
+  });
+
+  it('uses bodies parsed by the caller', () => {
+    const ex = makeExchange({ body: '{}' });
+    const hits = classifier.scanExchange(ex, { request: { email: 'x@example.com' } });
+    expect(fields(hits)).toEqual(['request EMAIL $.email']);
+  });
+});
+
+describe('credentials of the call itself are not hits', () => {
+  const jwt = makeJwt({ alg: 'HS256', typ: 'JWT' }, { sub: 'u1' });
+
+  it('skips the Authorization header, API-key header, key query param and session cookie', () => {
+    const ex = makeExchange({
+      query: [['api_key', 'Zx81kPq7Ln3vTy9WmB2cDe5F']],
+      headers: {
+        authorization: `Bearer ${jwt}`,
+        'x-api-key': 'sk_live_4eC39HqLyjWDarjtT1zdp7dc',
+        cookie: 'sessionid=Zx81kPq7Ln3vTy9WmB2cDe5F; token=' + jwt,
+      },
+    });
+    expect(classifier.scanExchange(ex)).toEqual([]);
+  });
+
+  it('still reports the same kinds of values elsewhere', () => {
+    const ex = makeExchange({
+      headers: { authorization: `Bearer ${jwt}`, 'x-forwarded-authorization': `Bearer ${jwt}` },
+      responseBody: JSON.stringify({ access_token: jwt, stripe: 'sk_live_4eC39HqLyjWDarjtT1zdp7dc' }),
+      responseHeaders: { 'set-cookie': 'sessionid=abc123def456ghi789; HttpOnly' },
+    });
+    expect(fields(classifier.scanExchange(ex))).toEqual([
+      'request BEARER_TOKEN header.x-forwarded-authorization',
+      'response API_KEY $.stripe',
+      'response JWT $.access_token',
+    ]);
+  });
+});
+
+describe('look-alikes inside exchanges', () => {
+  it('reports nothing for ordinary API traffic', () => {
+    const ex = makeExchange({
+      path: '/v2/orders/550e8400-e29b-41d4-a716-446655440000',
+      query: [['since', '1700000000']],
+      headers: { 'x-request-id': '9f86d081884c7d659a2feaa0c55ad015', 'user-agent': 'curl/8.5.0' },
+      responseBody: JSON.stringify({
+        id: '550e8400-e29b-41d4-a716-446655440000',
+        orderNumber: '4000123412341234',
+        invoice_no: '202411150005',
+        createdAt: 1700000000000,
+        version: '1.2.3.4',
+        sha: 'da39a3ee5e6b4b0d3255bfef95601890afd80709',
+        product: { name: 'Widget Pro', price: 1999 },
+        status: 'shipped',
+      }),
+    });
+    expect(classifier.scanExchange(ex)).toEqual([]);
+  });
+});
+
+describe('masking in hits', () => {
+  it('never puts a raw value in a hit', () => {
+    const values = {
+      card: '4111111111111111',
+      email: 'jane@example.com',
+      ssn: '123-45-6789',
+      password: 'hunter2',
+      token: makeJwt({ alg: 'RS256' }, { sub: 'x' }),
+      aws: 'AKIAIOSFODNN7EXAMPLE',
+      iban: 'DE89370400440532013000',
+      mynumber: '123456789018',
+    };
+    const ex = makeExchange({ responseBody: JSON.stringify(values) });
+    const hits = classifier.scanExchange(ex);
+    expect(hits).toHaveLength(Object.keys(values).length);
+    const json = JSON.stringify(hits);
+    for (const v of Object.values(values)) expect(json).not.toContain(v);
+    expect(hits.find((h) => h.type === 'CREDIT_CARD')?.masked).toBe('4111********1111');
+  });
+});
+
+describe('custom types', () => {
+  it('adds a custom type with a validator and a field hint', () => {
+    const c = compileClassifier([
+      { name: 'EMPLOYEE_ID', pattern: 'EMP-\\d{6}' },
+      { name: 'LOYALTY_CARD', pattern: '\\d{16}', validator: 'luhn', fieldHint: '^loyalty' },
+    ]);
+    expect(c.classifyValue('EMP-123456')).toBe('EMPLOYEE_ID');
+    expect(c.classifyValue('xEMP-123456')).toBeUndefined();
+    expect(c.classifyValue('1234567812345670', 'loyaltyCard')).toBe('LOYALTY_CARD');
+    expect(c.classifyValue('1234567812345671', 'loyaltyCard')).toBeUndefined();
+    expect(c.classifyValue('1234567812345670', 'other')).toBeUndefined();
+    const ex = makeExchange({ query: [['emp', 'EMP-000042']] });
+    expect(c.scanExchange(ex)).toEqual([
+      { type: 'EMPLOYEE_ID', direction: 'request', field: 'query.emp', masked: '***-****42' },
+    ]);
+  });
+
+  it('rejects an invalid custom regex with an InputError naming the type', () => {
+    expect(() => compileClassifier([{ name: 'BROKEN', pattern: '([a-z' }])).toThrow(InputError);
+    expect(() => compileClassifier([{ name: 'BROKEN', pattern: '([a-z' }])).toThrow(/BROKEN/);
+    expect(() => compileClassifier([{ name: 'EMAIL', pattern: 'x' }])).toThrow(/built-in/);
+    expect(() => compileClassifier([{ name: 'lower', pattern: 'x' }])).toThrow(/UPPER_SNAKE_CASE/);
+    expect(() => compileClassifier([{ name: 'HINTED', pattern: 'x', fieldHint: '(' }])).toThrow(/fieldHint/);
+  });
+});
