@@ -106,6 +106,19 @@ describe('toSarif', () => {
     ]);
   });
 
+  it('a finding known only by its endpoint (inventory, no evidence file) still validates', () => {
+    const base = FINDINGS[3]!;
+    const only = toSarif([{ ...base, evidence: [{ exchangeId: 'ex-9' }] }], {
+      name: 'mamori',
+      version: '0.1.0',
+      rules: [],
+    }) as Log;
+    expect(validate(only)).toBe(true);
+    const loc = only.runs[0]?.results[0].locations[0];
+    expect(loc.physicalLocation).toBeUndefined();
+    expect(loc.logicalLocations[0].kind).toBe('resource');
+  });
+
   it('makes paths relative to baseDir and encodes unsafe characters', () => {
     expect(relativeUri('/repo/api/a b#1.yaml', '/repo')).toBe('api/a%20b%231.yaml');
     expect(relativeUri('.\\api\\x.yaml')).toBe('api/x.yaml');
