@@ -2,7 +2,8 @@
 // command to commander and calls `done(exitCode)` when its action finishes.
 
 import type { Command } from 'commander';
+import { register as discover } from './discover.js';
 
 export type Register = (program: Command, done: (exitCode: number) => void) => void;
 
-export const COMMANDS: Register[] = [];
+export const COMMANDS: Register[] = [discover];

@@ -329,7 +329,10 @@ function normalCall(rng: Rng, u: User, i: number, userCount: number): Call {
       path: `/v1/users/${u.id}`,
       headers: [['cookie', `sessionid=${digits(rng, 24)}`]],
       status: 200,
-      response: { ...profile, ssn: '078-05-1120' },
+      response: {
+        ...profile,
+        ssn: `${100 + Math.floor(rng() * 500)}-${10 + Math.floor(rng() * 89)}-${1000 + Math.floor(rng() * 8999)}`,
+      },
       responseHeaders: [
         ['server', 'Apache/2.4.41 (Ubuntu)'],
         ['x-powered-by', 'PHP/7.2.24'],
