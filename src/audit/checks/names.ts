@@ -1,0 +1,54 @@
+// Field- and parameter-name hints the spec rules match against (data). Names are normalised first
+// (lower case, `_`, `-`, `.` and spaces removed) so `my_number`, `myNumber` and `My-Number` all read
+// `mynumber`. Rules name a hint set in their options; custom rules may give their own pattern.
+
+export function normaliseName(name: string): string {
+  return name.toLowerCase().replace(/[\s_.-]/g, '');
+}
+
+export const NAME_HINTS: Record<string, string> = {
+  password: '(password|passwd|passphrase|^pwd$|^pin$|pincode|passcode)',
+  secret: '(secret|privatekey|^apikey$|signingkey|encryptionkey|^masterkey$|credential)',
+  token: '((access|refresh|id|auth|session|bearer|api|csrf|reset|jwt)token|^token$|^sessionid$|^jwt$)',
+  'national-id':
+    '(^ssn$|socialsecurity|mynumber|kojinbango|individualnumber|nationalid|^passport(no|number|num)?$|^taxid$|^tin$|driverslicen[cs]e)',
+  card: '(cardnumber|creditcard|^pan$|^cardno$|^ccnumber$|^ccnum$|debitcard)',
+  'card-auth-data': '(^cvv2?$|^cvc2?$|securitycode|cardverification|^cid$|track[12]?data|magstripe|pinblock)',
+  health:
+    '(diagnos|medicalrecord|^medical|prescription|allerg|bloodtype|treatment|healthrecord|medication|^icd(10)?$)',
+  bank: '(iban|bankaccount|accountnumber|routingnumber|^swift$|^bic$|sortcode)',
+  pii: '(^e?mail$|emailaddress|phone|mobile|telephone|dateofbirth|^dob$|birthdate|birthday|^address(line\\d?)?$|streetaddress|postcode|zipcode|postalcode|fullname|firstname|lastname|surname)',
+  privileged:
+    '(^roles?$|^isadmin$|^admin$|permissions?$|privileges?$|^scopes?$|^groups?$|^isstaff$|superuser|accesslevel|^usertype$|^isverified$|^verified$|emailverified|^balance$|^credits?$|^tenantid$|^ownerid$|^accounttype$)',
+  'server-managed': '(^(created|updated|modified|deleted)(at|on|date|time|by)$)',
+  internal: '(^internal|^debug|stacktrace|^exception$|^sqlquery$|^hostname$|^internalip$)',
+  'url-param': '(^(callback|redirect|redirecturi|webhook|returnto|returnurl)$|(url|uri|href)$)',
+  'redirect-param':
+    '(^(redirect|redirecturi|redirecturl|returnto|returnurl|next|continue|goto|dest|destination|rurl)$)',
+  'file-param': '(^(file|filename|filepath|path|dir|directory|folder|template|include|download)$)',
+  'credential-param':
+    '(password|passwd|secret|(access|refresh|id|auth|session|bearer|api|jwt)token|^token$|apikey|accesskey|privatekey|sessionid|^auth$|^authorization$)',
+  'pii-param':
+    '(^ssn$|mynumber|^e?mail$|emailaddress|phone|^dob$|dateofbirth|cardnumber|creditcard|^iban$|passport)',
+  'admin-path': '(^|/)(admin|administrator|internal|manage|management|superuser|root)(/|$|s/)',
+  'auth-endpoint':
+    '(^|/)(login|signin|sign-in|token|oauth|auth|authenticate|password|reset|otp|verify|mfa|2fa|session)s?(/|$)',
+};
+
+const compiled = new Map<string, RegExp>();
+
+/** The compiled regex of a hint set name, or of a raw pattern (case-insensitive). */
+export function hintRegex(hintOrPattern: string): RegExp {
+  let re = compiled.get(hintOrPattern);
+  if (!re) {
+    re = new RegExp(NAME_HINTS[hintOrPattern] ?? hintOrPattern, 'i');
+    compiled.set(hintOrPattern, re);
+  }
+  return re;
+}
+
+export function nameMatches(name: string, hints: readonly string[]): string | undefined {
+  const n = normaliseName(name);
+  for (const h of hints) if (hintRegex(h).test(n)) return h;
+  return undefined;
+}

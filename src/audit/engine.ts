@@ -1,0 +1,219 @@
+// The audit engine: runs rules (data) over the shared spec index and over inventory endpoints, and turns
+// checker hits into Findings with locations, evidence and stable fingerprints. No I/O.
+
+import { createHash } from 'node:crypto';
+import {
+  type ApiSpec,
+  type Endpoint,
+  type Finding,
+  SEVERITY_RANK,
+  type SpecLocation,
+  type SpecOperation,
+} from '../model/index.js';
+import { CHECKS } from './checks/index.js';
+import { buildSpecIndex, type SpecIndex } from './spec-index.js';
+import type { AnyNode, CheckContext, EndpointNode, Hit, Rule, Target } from './types.js';
+
+/** A rule as the engine runs it: the catalogue's rule after configuration (severity, scope). */
+export interface ActiveRule extends Rule {
+  /** Only nodes whose operation / endpoint path passes (config `paths` / `exclude` globs). */
+  scope?: (path: string) => boolean;
+}
+
+const INPUT_ROLES = new Set(['parameter', 'request']);
+
+function nodesOf(target: Target, index: SpecIndex): readonly AnyNode[] {
+  switch (target) {
+    case 'document':
+      return [{ kind: 'document', pointer: '' }];
+    case 'server':
+      return index.servers;
+    case 'security-scheme':
+      return index.schemes;
+    case 'operation':
+      return index.operations;
+    case 'parameter':
+      return index.parameters;
+    case 'response':
+      return index.responses;
+    case 'schema':
+      return index.schemas;
+    case 'endpoint':
+      return [];
+  }
+}
+
+function opOf(node: AnyNode): SpecOperation | undefined {
+  switch (node.kind) {
+    case 'operation':
+    case 'parameter':
+    case 'response':
+    case 'schema':
+      return node.op;
+    default:
+      return undefined;
+  }
+}
+
+function passesGiven(rule: ActiveRule, node: AnyNode): boolean {
+  const g = rule.given;
+  const op = opOf(node);
+  if (g.methods && op && !g.methods.includes(op.method)) return false;
+  if (g.methods && node.kind === 'endpoint' && !g.methods.includes(node.endpoint.method)) return false;
+  if (node.kind === 'schema' && g.roles) {
+    if (!g.roles.includes(node.role)) return false;
+    // readOnly properties are not inputs; writeOnly ones are never returned.
+    if (g.roles.every((r) => INPUT_ROLES.has(r)) && node.readOnly) return false;
+    if (g.roles.every((r) => r === 'response') && node.writeOnly) return false;
+  }
+  if (g.in && node.kind === 'parameter' && !g.in.includes(node.param.in)) return false;
+  if (g.status && node.kind === 'response' && !new RegExp(g.status, 'i').test(node.response.status))
+    return false;
+  if (rule.scope) {
+    const path = op?.path ?? (node.kind === 'endpoint' ? node.endpoint.path : undefined);
+    if (path !== undefined && !rule.scope(path)) return false;
+  }
+  return true;
+}
+
+export function fingerprint(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16);
+}
+
+function nodePointer(node: AnyNode): { pointer: string; file?: string } {
+  switch (node.kind) {
+    case 'schema':
+      return { pointer: node.pointer, file: node.file };
+    case 'endpoint':
+      return { pointer: '' };
+    default:
+      return { pointer: node.pointer };
+  }
+}
+
+function locate(spec: ApiSpec, pointer: string, file: string): SpecLocation {
+  let at = { line: 1, column: 1 };
+  try {
+    at = spec.locate(pointer, file === spec.file ? undefined : file);
+  } catch {
+    // A pointer the locator cannot place (synthesised for a Postman request) stays at the file start.
+  }
+  return { file, pointer, line: at.line, column: at.column };
+}
+
+function baseFinding(rule: ActiveRule, id: string, hit: Hit): Finding {
+  const f: Finding = {
+    id,
+    rule: rule.id,
+    title: rule.title,
+    severity: rule.severity,
+    owasp: rule.owasp,
+    compliance: rule.compliance,
+    evidence: hit.evidence ?? [],
+    description: hit.message,
+    remediation: rule.remediation,
+  };
+  if (rule.cwe !== undefined) f.cwe = rule.cwe;
+  return f;
+}
+
+/** Spec findings of `rules` (non-endpoint targets) on one spec; the index is built once and shared. */
+export function auditSpec(
+  spec: ApiSpec,
+  rules: readonly ActiveRule[],
+  index = buildSpecIndex(spec),
+): Finding[] {
+  const ctx: CheckContext = { spec, index };
+  const out = new Map<string, Finding>();
+  for (const rule of rules) {
+    if (rule.given.target === 'endpoint') continue;
+    const check = CHECKS[rule.then.check];
+    if (!check) throw new Error(`rule ${rule.id}: unknown check ${rule.then.check}`);
+    const options = rule.then.options ?? {};
+    for (const node of nodesOf(rule.given.target, index)) {
+      if (!passesGiven(rule, node)) continue;
+      for (const hit of check.run(node, options, ctx)) {
+        const at = nodePointer(node);
+        const pointer = hit.pointer ?? at.pointer;
+        const file = hit.file ?? at.file ?? spec.file;
+        const id = fingerprint(rule.id, file, pointer);
+        if (out.has(id)) continue;
+        const f = baseFinding(rule, id, hit);
+        f.location = locate(spec, pointer, file);
+        const op = opOf(node);
+        if (op) {
+          f.method = op.method;
+          f.path = op.path;
+          const host = op.servers[0]?.host;
+          if (host) f.host = host;
+        }
+        out.set(id, f);
+      }
+    }
+  }
+  return [...out.values()];
+}
+
+/** Match an endpoint to the spec operation that documents it (endpoint.spec names file, method, path). */
+function specOpOf(e: Endpoint, specs: readonly ApiSpec[]): EndpointNode['specOp'] {
+  if (!e.spec) return undefined;
+  const spec = specs.find((s) => s.file === e.spec!.file) ?? (specs.length === 1 ? specs[0] : undefined);
+  const op = spec?.operations.find((o) => o.method === e.method && o.path === e.spec!.path);
+  return spec && op ? { spec, op } : undefined;
+}
+
+/** Traffic findings of `rules` (endpoint targets) over inventory endpoints. */
+export function auditEndpoints(
+  endpoints: readonly Endpoint[],
+  specs: readonly ApiSpec[],
+  rules: readonly ActiveRule[],
+): Finding[] {
+  const out = new Map<string, Finding>();
+  const endpointRules = rules.filter((r) => r.given.target === 'endpoint');
+  for (const endpoint of endpoints) {
+    const node: EndpointNode = { kind: 'endpoint', endpoint };
+    const specOp = specOpOf(endpoint, specs);
+    if (specOp) node.specOp = specOp;
+    for (const rule of endpointRules) {
+      const check = CHECKS[rule.then.check];
+      if (!check) throw new Error(`rule ${rule.id}: unknown check ${rule.then.check}`);
+      if (!passesGiven(rule, node)) continue;
+      for (const hit of check.run(node, rule.then.options ?? {}, {})) {
+        const id = fingerprint(rule.id, endpoint.host, endpoint.method, endpoint.path);
+        if (out.has(id)) continue;
+        const f = baseFinding(rule, id, hit);
+        f.host = endpoint.host;
+        f.method = endpoint.method;
+        f.path = endpoint.path;
+        out.set(id, f);
+      }
+    }
+  }
+  return [...out.values()];
+}
+
+/** Worst first; then by place, so output is stable. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+      (a.location?.file ?? a.host ?? '').localeCompare(b.location?.file ?? b.host ?? '') ||
+      (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
+      (a.path ?? '').localeCompare(b.path ?? '') ||
+      (a.rule ?? '').localeCompare(b.rule ?? ''),
+  );
+}
+
+export interface AuditRun {
+  specs: readonly ApiSpec[];
+  endpoints?: readonly Endpoint[];
+  rules: readonly ActiveRule[];
+}
+
+/** Spec rules on every spec plus traffic rules on the endpoints, sorted worst first. */
+export function runAudit(run: AuditRun): Finding[] {
+  const findings: Finding[] = [];
+  for (const spec of run.specs) findings.push(...auditSpec(spec, run.rules));
+  if (run.endpoints) findings.push(...auditEndpoints(run.endpoints, run.specs, run.rules));
+  return sortFindings(findings);
+}
