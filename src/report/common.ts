@@ -1,8 +1,7 @@
 // Helpers every report format shares: which rule a finding belongs to, where it is, ordering, counts,
-// and the compliance view derived from the findings' references.
+// so every format names, places and orders findings the same way.
 
 import {
-  COMPLIANCE_FRAMEWORKS,
   type Finding,
   OWASP_API_2023,
   type OwaspApi2023,
@@ -10,7 +9,7 @@ import {
   SEVERITY_RANK,
   type Severity,
 } from '../model/index.js';
-import type { ComplianceFrameworkView, RuleMeta } from './types.js';
+import type { RuleMeta } from './types.js';
 
 /** The rule (audit) or test (scanner) id of a finding. */
 export function ruleIdOf(f: Finding): string {
@@ -99,36 +98,4 @@ export function rulesFor(findings: readonly Finding[], rules: readonly RuleMeta[
     out.set(id, derived);
   }
   return [...out.values()];
-}
-
-/** Group the findings' compliance references by framework (in COMPLIANCE_FRAMEWORKS order) and clause. */
-export function buildComplianceView(findings: readonly Finding[]): ComplianceFrameworkView[] {
-  const byFramework = new Map<string, Map<string, Set<string>>>();
-  for (const f of findings) {
-    for (const ref of f.compliance) {
-      let clauses = byFramework.get(ref.framework);
-      if (!clauses) {
-        clauses = new Map();
-        byFramework.set(ref.framework, clauses);
-      }
-      let ids = clauses.get(ref.clause);
-      if (!ids) {
-        ids = new Set();
-        clauses.set(ref.clause, ids);
-      }
-      ids.add(f.id);
-    }
-  }
-  const view: ComplianceFrameworkView[] = [];
-  for (const framework of COMPLIANCE_FRAMEWORKS) {
-    const clauses = byFramework.get(framework);
-    if (!clauses) continue;
-    view.push({
-      framework,
-      clauses: [...clauses.entries()]
-        .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
-        .map(([clause, ids]) => ({ clause, findings: [...ids] })),
-    });
-  }
-  return view;
 }

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildComplianceView } from './common.js';
-import { FINDINGS, sampleReport, XSS } from './fixtures/sample.js';
+import { sampleReport, XSS } from './fixtures/sample.js';
 import { esc, toHtml } from './html.js';
 import { STRINGS } from './i18n.js';
 
-const report = sampleReport({ compliance: buildComplianceView(FINDINGS) });
+const report = sampleReport();
 const en = toHtml(report, 'en');
 const ja = toHtml(report, 'ja');
 

@@ -1,6 +1,5 @@
 // Report formats shared by `mamori audit` and `mamori scan`: SARIF, JUnit, Markdown, HTML (en/ja).
 export {
-  buildComplianceView,
   countByOwasp,
   countBySeverity,
   endpointOf,
