@@ -44,6 +44,7 @@ describe('toHtml', () => {
   it('shows the compliance view, the riskiest endpoints and every finding with its place and fix', () => {
     expect(en).toContain('data-framework="PCI-DSS-4.0.1"');
     expect(en).toContain('HIPAA Security Rule');
+    expect(en).toContain('Strong cryptography for PAN in transit');
     expect(ja).toContain('第32条');
     // the riskiest endpoint first
     const eps = en.slice(en.indexOf('id="endpoints"'), en.indexOf('id="findings"'));
