@@ -39,6 +39,7 @@ export function pointerTokens(pointer: string): string[] {
 }
 
 export function escapePointerToken(token: string): string {
+  if (!token.includes('~') && !token.includes('/')) return token;
   return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 

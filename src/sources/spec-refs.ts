@@ -75,7 +75,8 @@ function isLiteralMember(parentKey: string, key: string): boolean {
 
 interface RefSite {
   file: string;
-  pointer: string; // of the `$ref` member
+  /** Where the object holding the `$ref` sits (its pointer is only built when reported). */
+  at: WalkEntry;
   ref: string;
 }
 
@@ -83,6 +84,9 @@ export class SpecFiles {
   readonly files = new Map<string, ParsedFile>();
   private readonly anchors = new Map<string, Map<string, Resolved>>();
   private readonly resolvedSchemas = new Map<object, unknown>();
+  private readonly refCache = new Map<string, Map<string, Resolved | undefined>>();
+  /** Set once every referenced file is loaded: from then on a miss is final and may be cached. */
+  private loaded = false;
 
   constructor(
     readonly root: ParsedFile,
@@ -131,6 +135,19 @@ export class SpecFiles {
   /** Follow one reference as written in `fromFile` (files must already be loaded). */
   resolveRef(ref: string, fromFile?: string): Resolved | undefined {
     const from = this.fileKey(fromFile);
+    // specs repeat the same few refs thousands of times; files never change once loaded
+    let perFile = this.refCache.get(from);
+    if (!perFile) {
+      perFile = new Map();
+      this.refCache.set(from, perFile);
+    }
+    if (perFile.has(ref)) return perFile.get(ref);
+    const r = this.resolveUncached(ref, from);
+    if (r || this.loaded) perFile.set(ref, r);
+    return r;
+  }
+
+  private resolveUncached(ref: string, from: string): Resolved | undefined {
     const t = this.target(ref, from);
     if (!t.file) return undefined;
     const f = this.files.get(t.file);
@@ -201,6 +218,7 @@ export class SpecFiles {
         queue.push(parsed);
       }
     }
+    this.loaded = true;
     let unresolved = 0;
     for (const site of sites) {
       if (this.resolveRef(site.ref, site.file)) continue;
@@ -211,13 +229,14 @@ export class SpecFiles {
         t.why ??
         (t.file && failed.get(t.file)) ??
         `no node at ${t.fragment || '/'} in ${t.file ?? site.file}`;
-      const pos = this.files.get(site.file)?.locator.locate(site.pointer);
+      const pointer = `${pointerOf(site.at)}/$ref`;
+      const pos = this.files.get(site.file)?.locator.locate(pointer);
       issues.push({
         code: 'spec.ref.unresolved',
         message: `unresolved $ref '${site.ref}'`,
         file: site.file,
         ...(pos ? { line: pos.line, column: pos.column } : {}),
-        pointer: site.pointer,
+        pointer,
         hint: why,
         fatal: true,
       });
@@ -400,7 +419,7 @@ function refSites(f: ParsedFile): RefSite[] {
     }
     const obj = v as Record<string, unknown>;
     const ref = Object.hasOwn(obj, '$ref') ? obj.$ref : undefined;
-    if (typeof ref === 'string') sites.push({ file: f.path, pointer: `${pointerOf(e)}/$ref`, ref });
+    if (typeof ref === 'string') sites.push({ file: f.path, at: e, ref });
     const keys = Object.keys(obj);
     for (let i = keys.length - 1; i >= 0; i--) {
       const k = keys[i]!;
