@@ -349,33 +349,39 @@ function declaredFields(
   prefix: string,
   out: Set<string>,
   depth = 0,
-  seen = new Set<object>(),
+  ancestors = new Set<object>(),
 ): boolean {
-  // Returns false when the schema is open (no properties or additionalProperties allowed): nothing is undeclared.
-  if (!schema || depth > 8 || seen.has(schema)) return false;
-  seen.add(schema);
-  let closed = false;
-  for (const key of ['allOf', 'anyOf', 'oneOf'] as const) {
-    const list = schema[key];
-    if (Array.isArray(list))
-      for (const s of list) if (isObject(s) && declaredFields(s, prefix, out, depth + 1, seen)) closed = true;
-  }
-  const types = schemaTypes(schema);
-  if (types.has('array') && isObject(schema.items))
-    return declaredFields(schema.items, `${prefix}[]`, out, depth + 1, seen);
-  if (isObject(schema.properties)) {
-    closed = true;
-    for (const [name, sub] of Object.entries(schema.properties)) {
-      const path = `${prefix}.${name}`;
-      out.add(path);
-      if (isObject(sub)) {
-        const subOut = new Set<string>();
-        if (declaredFields(sub, path, subOut, depth + 1, seen)) for (const p of subOut) out.add(p);
-        else out.add(`${path}.*`);
+  // Returns false when the schema is open (no properties declared): nothing below it counts as undeclared.
+  // `ancestors` cuts cycles only; a schema reused in two places is walked in both.
+  if (!schema || depth > 8 || ancestors.has(schema)) return false;
+  ancestors.add(schema);
+  try {
+    let closed = false;
+    for (const key of ['allOf', 'anyOf', 'oneOf'] as const) {
+      const list = schema[key];
+      if (Array.isArray(list))
+        for (const s of list)
+          if (isObject(s) && declaredFields(s, prefix, out, depth + 1, ancestors)) closed = true;
+    }
+    const types = schemaTypes(schema);
+    if (types.has('array') && isObject(schema.items))
+      return declaredFields(schema.items, `${prefix}[]`, out, depth + 1, ancestors);
+    if (isObject(schema.properties)) {
+      closed = true;
+      for (const [name, sub] of Object.entries(schema.properties)) {
+        const path = `${prefix}.${name}`;
+        out.add(path);
+        if (isObject(sub)) {
+          const subOut = new Set<string>();
+          if (declaredFields(sub, path, subOut, depth + 1, ancestors)) for (const p of subOut) out.add(p);
+          else out.add(`${path}.*`);
+        }
       }
     }
+    return closed;
+  } finally {
+    ancestors.delete(schema);
   }
-  return closed;
 }
 
 function observedFields(schema: JsonSchema | undefined, prefix: string, out: string[], depth = 0): void {

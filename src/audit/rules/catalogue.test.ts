@@ -2,33 +2,14 @@
 // passing one; a rule without both fixtures, with unknown checks or with incomplete metadata fails.
 
 import { describe, expect, it } from 'vitest';
-import type { ApiSpec, Endpoint } from '../../model/index.js';
+import type { ApiSpec } from '../../model/index.js';
 import { OWASP_API_2023, SEVERITIES } from '../../model/index.js';
 import { loadSpecText } from '../../sources/spec.js';
 import { CHECKS } from '../checks/index.js';
 import { auditEndpoints, auditSpec } from '../engine.js';
 import type { Fixture, Rule } from '../types.js';
+import { fullEndpoint } from './fixture-kit.js';
 import { RULES } from './index.js';
-
-function fullEndpoint(partial: Partial<Endpoint>): Endpoint {
-  return {
-    host: 'api.mamori.dev',
-    method: 'GET',
-    path: '/v1/items',
-    tags: [],
-    calls: 1,
-    clients: 1,
-    params: [],
-    requestContentTypes: [],
-    responseContentTypes: ['application/json'],
-    statuses: { '200': 1 },
-    auth: [],
-    sensitive: [],
-    errorRate: 0,
-    risk: 0,
-    ...partial,
-  };
-}
 
 async function specOf(doc: Record<string, unknown>): Promise<ApiSpec> {
   const { spec, issues } = await loadSpecText(JSON.stringify(doc, null, 2), 'fixture.json');

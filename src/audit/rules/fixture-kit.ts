@@ -119,3 +119,24 @@ export function sensitive(
 ): Endpoint['sensitive'][number] {
   return { type, direction, field, count: 3, samples: ['4111********1111'] };
 }
+
+/** A complete Endpoint from a partial one (defaults: nothing observed). */
+export function fullEndpoint(partial: Partial<Endpoint>): Endpoint {
+  return {
+    host: 'api.mamori.dev',
+    method: 'GET',
+    path: '/v1/items',
+    tags: [],
+    calls: 1,
+    clients: 1,
+    params: [],
+    requestContentTypes: [],
+    responseContentTypes: ['application/json'],
+    statuses: { '200': 1 },
+    auth: [],
+    sensitive: [],
+    errorRate: 0,
+    risk: 0,
+    ...partial,
+  };
+}
