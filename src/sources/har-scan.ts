@@ -85,9 +85,13 @@ export class HarScanner {
     this.keyStart = 0;
     if (this.inString) i = this.skipString(buf, i);
     while (i < n) {
+      if (this.inEntries) {
+        i = this.scanEntries(buf, i);
+        continue;
+      }
       const c = buf[i]!;
       if (c === QUOTE) {
-        if (this.depth <= 2 && !this.inEntries) {
+        if (this.depth <= 2) {
           this.capturing = true;
           this.keyStart = i + 1;
           this.keyPrefix = '';
@@ -99,15 +103,7 @@ export class HarScanner {
       }
       if (c === LBRACE || c === LBRACKET) {
         const d = this.depth++;
-        if (this.inEntries) {
-          if (d === 3 && c === LBRACE) {
-            this.inEntry = true;
-            this.entryStart = i;
-            this.pieces = [];
-            this.entryBytes = 0;
-            this.oversized = false;
-          }
-        } else if (this.afterColon) {
+        if (this.afterColon) {
           if (d === 1 && c === LBRACE && this.lastKey === 'log') this.inLog = true;
           else if (
             d === 2 &&
@@ -124,18 +120,7 @@ export class HarScanner {
         this.afterColon = false;
       } else if (c === RBRACE || c === RBRACKET) {
         const d = --this.depth;
-        if (d === 3 && this.inEntry) {
-          this.inEntry = false;
-          this.completed++;
-          if (this.oversized) this.out.push(undefined);
-          else if (this.pieces.length === 0) this.out.push(buf.toString('utf8', this.entryStart, i + 1));
-          else {
-            this.pieces.push(buf.subarray(0, i + 1));
-            this.out.push(Buffer.concat(this.pieces).toString('utf8'));
-            this.pieces = [];
-          }
-        } else if (d === 2 && this.inEntries) this.inEntries = false;
-        else if (d === 1) this.inLog = false;
+        if (d === 1) this.inLog = false;
         else if (d === 0) this.rootClosed = true;
         else if (d < 0) {
           this.notHar = 'unbalanced brackets';
@@ -160,6 +145,95 @@ export class HarScanner {
         this.pieces = [];
       } else this.pieces.push(piece);
     }
+  }
+
+  /**
+   * The hot loop: inside `log.entries`, only strings and nesting matter. State lives in locals; returns
+   * the index after the array's closing bracket, or `buf.length`.
+   */
+  private scanEntries(buf: Buffer, i: number): number {
+    const n = buf.length;
+    let depth = this.depth;
+    while (i < n) {
+      const c = buf[i]!;
+      if (c === QUOTE) {
+        let j = i + 1;
+        let end = -1;
+        const lim = Math.min(j + 32, n);
+        while (j < lim) {
+          const b = buf[j]!;
+          if (b === QUOTE) {
+            end = j;
+            break;
+          }
+          j += b === BACKSLASH ? 2 : 1;
+        }
+        if (end < 0) {
+          if (j >= n) {
+            // The string runs past this chunk; j > n means the chunk ended on an escaping backslash.
+            this.inString = true;
+            this.esc = j > n;
+            i = n;
+            break;
+          }
+          // A long string (a body, a long header): find its end natively.
+          let p = j;
+          for (;;) {
+            const q = buf.indexOf(QUOTE, p);
+            if (q < 0) {
+              let k = 0;
+              for (let x = n - 1; x >= p && buf[x] === BACKSLASH; x--) k++;
+              this.inString = true;
+              this.esc = (k & 1) === 1;
+              break;
+            }
+            let k = 0;
+            for (let x = q - 1; x >= p && buf[x] === BACKSLASH; x--) k++;
+            if ((k & 1) === 0) {
+              end = q;
+              break;
+            }
+            p = q + 1;
+          }
+          if (end < 0) {
+            i = n;
+            break;
+          }
+        }
+        i = end + 1;
+        continue;
+      }
+      if (c === LBRACE || c === LBRACKET) {
+        if (depth === 3 && c === LBRACE) {
+          this.inEntry = true;
+          this.entryStart = i;
+          this.pieces = [];
+          this.entryBytes = 0;
+          this.oversized = false;
+        }
+        depth++;
+      } else if (c === RBRACE || c === RBRACKET) {
+        depth--;
+        if (depth === 3 && this.inEntry) {
+          this.inEntry = false;
+          this.completed++;
+          if (this.oversized) this.out.push(undefined);
+          else if (this.pieces.length === 0) this.out.push(buf.toString('utf8', this.entryStart, i + 1));
+          else {
+            this.pieces.push(buf.subarray(0, i + 1));
+            this.out.push(Buffer.concat(this.pieces).toString('utf8'));
+            this.pieces = [];
+          }
+        } else if (depth === 2) {
+          this.inEntries = false;
+          this.depth = depth;
+          return i + 1;
+        }
+      }
+      i++;
+    }
+    this.depth = depth;
+    return i;
   }
 
   /** Skips string contents from `p`; returns the index after the closing quote, or `buf.length`. */

@@ -182,12 +182,3 @@ export function parseQuery(q: string): Array<[string, string]> {
   }
   return out;
 }
-
-/** The inverse used when writing records: a URL whose parse gives back the same parts. */
-export function formatUrl(p: UrlParts): string {
-  const host = p.port === undefined ? p.host : `${p.host}:${p.port}`;
-  let url = `${p.scheme}://${host}${p.path}`;
-  if (p.query.length > 0)
-    url += `?${p.query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`;
-  return url;
-}

@@ -171,12 +171,17 @@ function makeReader(table: Table, map: JsonLogFieldMap | undefined, envoy: boole
     // A mapped url/path must not be second-guessed by the generic request-line candidate.
     if (map.url !== undefined || map.path !== undefined) t.requestLine = [];
   }
+  // Header maps are objects; every other field is a string or number (an object under a scalar name,
+  // such as ECS's `url: {path, …}`, falls through to the next candidate).
   const first = (obj: Rec, field: Field): [unknown, Unit] | undefined => {
     const list = t[field];
     if (list === undefined) return undefined;
+    const wantObject = field === 'requestHeaders' || field === 'responseHeaders';
     for (const c of list) {
       const v = lookup(obj, c);
-      if (present(v)) return [v, c.unit];
+      if (!present(v)) continue;
+      if (wantObject ? typeof v === 'object' : typeof v === 'string' || typeof v === 'number')
+        return [v, c.unit];
     }
     return undefined;
   };
