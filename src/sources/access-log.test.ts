@@ -18,7 +18,7 @@ function summary(ex: Exchange) {
 
 describe('combined / common logs', () => {
   it('reads combined and common lines and reports each unparsable line', async () => {
-    const file = fixture('access-combined.log');
+    const file = fixture('access-combined.txt');
     const { exchanges, issues } = await collect(file, { defaultHost: 'shop.example' });
     expect(exchanges.map(summary)).toEqual([
       {
@@ -79,10 +79,10 @@ describe('combined / common logs', () => {
   });
 
   it('uses "unknown" and https when the log has no host and none is given', async () => {
-    const { exchanges } = await collect(fixture('access-combined.log'));
+    const { exchanges } = await collect(fixture('access-combined.txt'));
     expect(exchanges[0]?.request.host).toBe('unknown');
     expect(exchanges[0]?.request.scheme).toBe('https');
-    const http = await collect(fixture('access-combined.log'), {
+    const http = await collect(fixture('access-combined.txt'), {
       defaultScheme: 'http',
       defaultHost: 'h:8080',
     });
@@ -90,7 +90,7 @@ describe('combined / common logs', () => {
   });
 
   it('reads the vhost prefix, X-Forwarded-For and request time variants', async () => {
-    const { exchanges, issues } = await collect(fixture('access-vhost.log'));
+    const { exchanges, issues } = await collect(fixture('access-vhost.txt'));
     expect(issues).toEqual([]);
     expect(exchanges.map(summary)).toEqual([
       {
@@ -140,7 +140,7 @@ describe('combined / common logs', () => {
 
 describe('AWS ALB logs', () => {
   it('reads ALB lines with absolute URLs, processing times and client ports', async () => {
-    const file = fixture('alb.log');
+    const file = fixture('alb-access.txt');
     const { exchanges, issues } = await collect(file);
     expect(exchanges.map(summary)).toEqual([
       {
@@ -215,7 +215,7 @@ describe('Envoy JSON logs', () => {
 
 describe('JSON access logs', () => {
   it('finds the fields of nginx JSON, ECS and GCP httpRequest logs without a field map', async () => {
-    const file = fixture('json-access.log');
+    const file = fixture('json-access.txt');
     const { exchanges, issues } = await collect(file);
     expect(exchanges.map(summary)).toEqual([
       {

@@ -11,11 +11,11 @@ describe('detectTrafficFormat', () => {
       'truncated.har': 'har',
       'bad-entries.har': 'har',
       'exchanges.jsonl': 'jsonl',
-      'access-combined.log': 'combined',
-      'access-vhost.log': 'combined',
-      'alb.log': 'alb',
+      'access-combined.txt': 'combined',
+      'access-vhost.txt': 'combined',
+      'alb-access.txt': 'alb',
       'envoy.jsonl': 'envoy',
-      'json-access.log': 'json-log',
+      'json-access.txt': 'json-log',
     };
     for (const [name, format] of Object.entries(expected))
       expect(detectTrafficFormat(readFileSync(fixture(name))), name).toBe(format);
@@ -47,7 +47,7 @@ describe('detectTrafficFormat', () => {
 
 describe('readTraffic', () => {
   it('honours a forced format', async () => {
-    const { exchanges, issues } = await collect(fixture('access-combined.log'), { format: 'alb' });
+    const { exchanges, issues } = await collect(fixture('access-combined.txt'), { format: 'alb' });
     expect(exchanges).toEqual([]);
     expect(issues.length).toBe(7);
     expect(issues.every((i) => i.code === 'log.line.unparsed')).toBe(true);
