@@ -28,7 +28,7 @@ describe('security diff', () => {
     const body = { type: 'object', properties: { name: STR }, additionalProperties: false };
     const baseDoc = withBody(body);
     const headDoc = withBody(body);
-    (headDoc.paths as any)['/items'].post.security = [];
+    (headDoc.paths as Record<string, Record<string, Record<string, unknown>>>)['/items']!.post!.security = [];
     const found = diffSpecs(await load(baseDoc, 'base.yaml'), await load(headDoc, 'head.yaml'), RULES);
     const ids = found.map((f) => f.rule);
     expect(ids).toContain('MAM-DIFF-001');
