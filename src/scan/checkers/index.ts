@@ -1,0 +1,66 @@
+// Checker name → function. Tests (data) name their checker; this is the only place they meet.
+
+import type { ScanContext } from '../context.js';
+import type { CheckerName, ScanTest } from '../types.js';
+import { adminAccess, bola, idEnumeration, massAssignment, methodSwitch } from './access.js';
+import { authRequired, jwtForgery, jwtWeakSecret, userEnumeration } from './auth.js';
+import { responseSchema, schemaFuzz, sensitiveFields, undeclaredFields } from './exposure.js';
+import {
+  commandInjection,
+  nosqlOperator,
+  pathTraversal,
+  sqliBoolean,
+  sqliError,
+  sqliTime,
+  ssti,
+  xssReflected,
+} from './injection.js';
+import {
+  cors,
+  exposedPath,
+  oldVersion,
+  plainHttp,
+  securityHeaders,
+  trace,
+  verboseErrors,
+} from './misconfig.js';
+import { pageSize, payloadSize, rateLimit } from './resources.js';
+import { ssrfCallback, ssrfInternal } from './ssrf.js';
+
+export type Checker = (ctx: ScanContext, test: ScanTest) => Promise<void>;
+
+export const CHECKERS: Record<CheckerName, Checker> = {
+  'auth-required': authRequired,
+  'jwt-forgery': jwtForgery,
+  'jwt-weak-secret': jwtWeakSecret,
+  'user-enumeration': userEnumeration,
+  bola,
+  'id-enumeration': idEnumeration,
+  'mass-assignment': massAssignment,
+  'sensitive-fields': sensitiveFields,
+  'undeclared-fields': undeclaredFields,
+  'rate-limit': rateLimit,
+  'page-size': pageSize,
+  'payload-size': payloadSize,
+  'admin-access': adminAccess,
+  'method-switch': methodSwitch,
+  'ssrf-callback': ssrfCallback,
+  'ssrf-internal': ssrfInternal,
+  cors,
+  'verbose-errors': verboseErrors,
+  trace,
+  'security-headers': securityHeaders,
+  'plain-http': plainHttp,
+  'old-version': oldVersion,
+  'exposed-path': exposedPath,
+  'sqli-error': sqliError,
+  'sqli-boolean': sqliBoolean,
+  'sqli-time': sqliTime,
+  'nosql-operator': nosqlOperator,
+  'command-injection': commandInjection,
+  'path-traversal': pathTraversal,
+  ssti,
+  'xss-reflected': xssReflected,
+  'schema-fuzz': schemaFuzz,
+  'response-schema': responseSchema,
+};

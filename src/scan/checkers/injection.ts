@@ -1,0 +1,307 @@
+// Injection checkers, each confirmed by a differential, never by a payload merely being sent:
+// SQL (error signature absent from the baseline; boolean true/false answers differ while false
+// equals the baseline; time delay repeated against a zero-delay control), NoSQL operators,
+// OS commands (computed echo marker absent from the payload; sleep timing), path traversal
+// (marker file content), template injection (product computed server-side), reflected XSS
+// served as text/html.
+
+import {
+  answered2xx,
+  type InjectionPoint,
+  type Location,
+  ok,
+  parseJson,
+  type ScanContext,
+} from '../context.js';
+import { credentialFields, isLoginOp } from '../ops.js';
+import type { ScanExchange, ScanTest } from '../types.js';
+
+function points(ctx: ScanContext, test: ScanTest, filter?: (name: string) => boolean): InjectionPoint[] {
+  const location = String(test.options['location'] ?? 'query') as Location;
+  return ctx.injectionPoints(location, (name, schema) => {
+    const t = schema['type'];
+    const stringish =
+      t === undefined ||
+      t === 'string' ||
+      (test.options['numeric'] === true && (t === 'integer' || t === 'number'));
+    return stringish && (!filter || filter(name));
+  });
+}
+
+function where(p: InjectionPoint): string {
+  return `${p.location}.${p.name}`;
+}
+
+const SQL_ERRORS = [
+  /SQLITE_ERROR|SqliteError|unrecognized token:|near ".*": syntax error/i,
+  /You have an error in your SQL syntax|mysql_fetch|MySqlException/i,
+  /unterminated quoted string at or near|syntax error at or near|PSQLException|pg_query\(\)/i,
+  /Unclosed quotation mark after the character string|SqlException|ODBC SQL Server Driver/i,
+  /ORA-0\d{4}|quoted string not properly terminated/i,
+];
+
+export async function sqliError(ctx: ScanContext, test: ScanTest): Promise<void> {
+  for (const p of points(ctx, test)) {
+    const base = await ctx.send({ ...p.build(p.sample), note: 'control: sample value' });
+    if (!base || SQL_ERRORS.some((re) => re.test(base.response.body))) continue;
+    const probe = await ctx.send({ ...p.build(`${String(p.sample ?? '')}'"`), note: 'quote characters' });
+    const sig = probe && SQL_ERRORS.find((re) => re.test(probe.response.body));
+    if (!probe || !sig) continue;
+    ctx.report(test, {
+      op: p.op,
+      where: where(p),
+      proof: [base, probe],
+      control:
+        'the same request with the sample value shows no SQL error; adding a quote produces a database error message',
+      detail: `A quote in ${where(p)} breaks the SQL statement of ${p.op.method} ${p.op.path}.`,
+      confidence: 0.95,
+    });
+  }
+}
+
+function same(a: ScanExchange, b: ScanExchange): boolean {
+  return a.response.status === b.response.status && a.response.body === b.response.body;
+}
+
+export async function sqliBoolean(ctx: ScanContext, test: ScanTest): Promise<void> {
+  const numeric = test.options['numeric'] === true;
+  for (const p of points(ctx, test)) {
+    const isNum = /integer|number/.test(String(p.schema['type']));
+    if (numeric !== isNum) continue;
+    const v = numeric ? String(p.sample ?? 1) : `${String(p.sample ?? 'mamori')}${ctx.rng.marker('')}`;
+    const t = numeric ? `${v} OR 1=1` : `${v}' OR '1'='1`;
+    const f = numeric ? `${v} AND 1=2` : `${v}' AND '1'='2`;
+    const base = await ctx.send({ ...p.build(v), note: 'control: plain value' });
+    const yes = await ctx.send({ ...p.build(t), note: 'always-true condition' });
+    const no = await ctx.send({ ...p.build(f), note: 'always-false condition' });
+    if (!base || !yes || !no || ctx.plan) continue;
+    if (same(yes, no) || !ok(yes)) continue;
+    // The false condition must look like a no-match / the baseline; the true one must return more.
+    if (!numeric && !same(no, base)) continue;
+    if (yes.response.body.length <= no.response.body.length) continue;
+    const again = await ctx.send({ ...p.build(t), note: 'repeat the true condition' });
+    if (!again || !same(again, yes)) continue;
+    ctx.report(test, {
+      op: p.op,
+      where: where(p),
+      proof: [base, yes, no, again],
+      control:
+        'the always-false condition answers like the plain value, the always-true one returns more, and repeating it gives the same answer',
+      detail: `Boolean conditions injected into ${where(p)} change the result of ${p.op.method} ${p.op.path}.`,
+      confidence: 0.95,
+    });
+  }
+}
+
+export async function sqliTime(ctx: ScanContext, test: ScanTest): Promise<void> {
+  const seconds = Number(test.options['seconds'] ?? 1.5);
+  const template = String(test.options['payload']);
+  for (const p of points(ctx, test)) {
+    const v = String(p.sample ?? 'mamori');
+    const payload = (s: number) => template.replace('{v}', v).replace('{s}', String(s));
+    const zero = await ctx.send({ ...p.build(payload(0)), note: 'control: zero delay' });
+    const slow = await ctx.send({ ...p.build(payload(seconds)), note: `delay ${seconds}s` });
+    if (!zero || !slow || ctx.plan) continue;
+    if (slow.response.ms - zero.response.ms < seconds * 900) continue;
+    const zero2 = await ctx.send({ ...p.build(payload(0)), note: 'control: zero delay again' });
+    const slow2 = await ctx.send({ ...p.build(payload(seconds * 2)), note: `delay ${seconds * 2}s` });
+    if (!zero2 || !slow2 || slow2.response.ms - zero2.response.ms < seconds * 1800) continue;
+    ctx.report(test, {
+      op: p.op,
+      where: where(p),
+      proof: [zero, slow, zero2, slow2],
+      control: `zero-delay payloads answered in ${Math.round(zero.response.ms)} and ${Math.round(zero2.response.ms)} ms; ${seconds}s and ${seconds * 2}s payloads took ${Math.round(slow.response.ms)} and ${Math.round(slow2.response.ms)} ms (delay scales with the payload)`,
+      detail: `A database sleep injected into ${where(p)} delays ${p.op.method} ${p.op.path}.`,
+      confidence: 0.9,
+    });
+  }
+}
+
+/** NoSQL operators: login with {"$ne": …} objects, or bracket operators in the query string. */
+export async function nosqlOperator(ctx: ScanContext, test: ScanTest): Promise<void> {
+  const operator = String(test.options['operator'] ?? '$ne');
+  const operand = test.options['operand'] ?? null;
+  if (test.options['location'] === 'query') {
+    for (const p of points(ctx, test)) {
+      const nomatch = ctx.rng.marker('nomatch');
+      const base = await ctx.send({ ...p.build(nomatch), note: 'control: a value matching nothing' });
+      const r = p.build(nomatch);
+      const withOperator = (op: string) => {
+        const [path, qs = ''] = r.path.split('?');
+        const q = qs.split('&').filter((kv) => !kv.startsWith(`${encodeURIComponent(p.name)}=`));
+        q.push(`${encodeURIComponent(p.name)}[${encodeURIComponent(op)}]=${nomatch}`);
+        return `${path}?${q.join('&')}`;
+      };
+      if (!ok(base)) continue;
+      const probe = await ctx.send({ ...r, path: withOperator(operator), note: `${p.name}[${operator}]` });
+      if (!ok(probe) || ctx.plan) continue;
+      if (probe.response.body.length <= base.response.body.length || same(probe, base)) continue;
+      // A server that ignores the unknown bracket parameter returns the unfiltered list for any
+      // operator; $eq must then answer like the plain value for the operator to be evaluated.
+      const eq = await ctx.send({ ...r, path: withOperator('$eq'), note: `control: ${p.name}[$eq]` });
+      if (!eq || !same(eq, base)) continue;
+      ctx.report(test, {
+        op: p.op,
+        where: where(p),
+        proof: [base, probe, eq],
+        control: `${p.name}=${nomatch} and ${p.name}[$eq]=${nomatch} matched nothing; ${p.name}[${operator}]=${nomatch} returned more data, so the operator was evaluated`,
+        detail: `${p.op.method} ${p.op.path} passes query operators from ${p.name} to the database.`,
+        confidence: 0.9,
+      });
+    }
+    return;
+  }
+  for (const op of ctx.ops(isLoginOp)) {
+    const f = credentialFields(op);
+    if (!f.user || !f.pass) continue;
+    const sample = (ctx.sampleBody(op) as Record<string, unknown>) ?? {};
+    const wrong = await ctx.send({
+      method: op.method,
+      path: ctx.fullPath(op.path),
+      body: JSON.stringify({ ...sample, [f.user]: ctx.rng.marker('nouser'), [f.pass]: ctx.rng.marker('pw') }),
+      op,
+      as: '',
+      note: 'control: unknown account',
+    });
+    if (!wrong || answered2xx(wrong)) continue;
+    const probe = await ctx.send({
+      method: op.method,
+      path: ctx.fullPath(op.path),
+      body: JSON.stringify({
+        ...sample,
+        [f.user]: { [operator]: operand },
+        [f.pass]: { [operator]: operand },
+      }),
+      op,
+      as: '',
+      note: `operator ${operator} in the credentials`,
+    });
+    if (!ok(probe)) continue;
+    if (!/token|session|jwt|"user"|"id"/i.test(probe.response.body)) continue;
+    ctx.report(test, {
+      op,
+      where: `body.${f.user}`,
+      proof: [wrong, probe],
+      control: `an unknown account with a wrong password got ${wrong.response.status}; operator objects instead of strings logged in`,
+      detail: `${op.method} ${op.path} evaluates ${operator} from the JSON credentials: authentication bypass.`,
+      confidence: 0.95,
+    });
+  }
+}
+
+export async function commandInjection(ctx: ScanContext, test: ScanTest): Promise<void> {
+  const template = String(test.options['payload']);
+  if (test.options['timing'] === true) {
+    for (const p of points(ctx, test)) {
+      const v = String(p.sample ?? 'mamori');
+      const zero = await ctx.send({
+        ...p.build(template.replace('{v}', v).replace('{s}', '0')),
+        note: 'control: sleep 0',
+      });
+      const slow = await ctx.send({
+        ...p.build(template.replace('{v}', v).replace('{s}', '2')),
+        note: 'sleep 2',
+      });
+      if (!zero || !slow || ctx.plan || slow.response.ms - zero.response.ms < 1800) continue;
+      const slow2 = await ctx.send({
+        ...p.build(template.replace('{v}', v).replace('{s}', '3')),
+        note: 'sleep 3',
+      });
+      if (!slow2 || slow2.response.ms - zero.response.ms < 2700) continue;
+      ctx.report(test, {
+        op: p.op,
+        where: where(p),
+        proof: [zero, slow, slow2],
+        control: `sleep 0 took ${Math.round(zero.response.ms)} ms, sleep 2 and sleep 3 took ${Math.round(slow.response.ms)} and ${Math.round(slow2.response.ms)} ms`,
+        detail: `A shell sleep injected into ${where(p)} delays ${p.op.method} ${p.op.path}.`,
+        confidence: 0.9,
+      });
+    }
+    return;
+  }
+  for (const p of points(ctx, test)) {
+    const a = ctx.rng.int(10000, 49999);
+    const b = ctx.rng.int(10000, 49999);
+    const expected = String(a + b);
+    const payload = template
+      .replace('{v}', String(p.sample ?? 'mamori'))
+      .replace('{cmd}', `expr ${a} + ${b}`);
+    const probe = await ctx.send({ ...p.build(payload), note: 'command computing a sum' });
+    if (!probe?.response.body.includes(expected)) continue;
+    const base = await ctx.send({ ...p.build(p.sample ?? 'mamori'), note: 'control: sample value' });
+    if (!base || base.response.body.includes(expected)) continue;
+    ctx.report(test, {
+      op: p.op,
+      where: where(p),
+      proof: [base, probe],
+      control: `the answer contains ${expected} = ${a} + ${b}, a number the payload does not contain and the baseline answer lacks`,
+      detail: `A shell command injected into ${where(p)} ran on the server (output echoed).`,
+      confidence: 1,
+    });
+  }
+}
+
+const FILE_PARAM =
+  /(file|path|name|doc|document|template|page|download|attachment|filename|report|folder|dir)$/i;
+
+export async function pathTraversal(ctx: ScanContext, test: ScanTest): Promise<void> {
+  const payload = String(test.options['payload']);
+  const marker = /root:[x*]?:0:0:/;
+  for (const p of points(ctx, test, (n) => FILE_PARAM.test(n))) {
+    const base = await ctx.send({ ...p.build(p.sample ?? 'mamori.txt'), note: 'control: sample value' });
+    if (!base || marker.test(base.response.body)) continue;
+    const probe = await ctx.send({ ...p.build(payload, true), note: 'path traversal' });
+    if (!ok(probe) || !marker.test(probe.response.body)) continue;
+    ctx.report(test, {
+      op: p.op,
+      where: where(p),
+      proof: [base, probe],
+      control:
+        'the sample file name returns no /etc/passwd content; the traversal returns its first line (root:x:0:0:)',
+      detail: `${where(p)} of ${p.op.method} ${p.op.path} reads files outside its directory (${payload}).`,
+      confidence: 1,
+    });
+  }
+}
+
+export async function ssti(ctx: ScanContext, test: ScanTest): Promise<void> {
+  const template = String(test.options['payload']);
+  for (const p of points(ctx, test)) {
+    const a = ctx.rng.int(1000, 9999);
+    const b = ctx.rng.int(1000, 9999);
+    const product = String(a * b);
+    const payload = template.replace('{a}', String(a)).replace('{b}', String(b));
+    const probe = await ctx.send({ ...p.build(payload), note: 'template expression' });
+    if (!probe?.response.body.includes(product)) continue;
+    const base = await ctx.send({ ...p.build(p.sample ?? 'mamori'), note: 'control: sample value' });
+    if (!base || base.response.body.includes(product)) continue;
+    ctx.report(test, {
+      op: p.op,
+      where: where(p),
+      proof: [base, probe],
+      control: `the answer contains ${product} = ${a} × ${b}, computed server-side (the payload holds only the factors)`,
+      detail: `${where(p)} is evaluated as a template expression (${template.replace(/\{[ab]\}/g, 'N')}).`,
+      confidence: 1,
+    });
+  }
+}
+
+export async function xssReflected(ctx: ScanContext, test: ScanTest): Promise<void> {
+  for (const p of points(ctx, test)) {
+    const marker = ctx.rng.marker('x');
+    const payload = String(test.options['payload']).replace('{m}', marker);
+    const probe = await ctx.send({ ...p.build(payload), note: 'HTML marker' });
+    if (!probe) continue;
+    const ct = probe.response.headers['content-type'] ?? '';
+    if (!/text\/html/i.test(ct) || !probe.response.body.includes(payload)) continue;
+    const parsed = parseJson(probe.response.body);
+    ctx.report(test, {
+      op: p.op,
+      where: where(p),
+      proof: [probe],
+      control: `the markup came back unescaped in a ${ct} answer${parsed !== undefined ? ' (a JSON body labelled as HTML)' : ''}, which a browser renders`,
+      detail: `${where(p)} of ${p.op.method} ${p.op.path} is reflected into HTML without encoding.`,
+      confidence: 0.95,
+    });
+  }
+}

@@ -1,0 +1,131 @@
+// API4 checkers: no throttling under a bounded burst on login-like and expensive operations; page
+// sizes and payload sizes without limits.
+
+import { isSecured, ok, parseJson, type ScanContext } from '../context.js';
+import { credentialFields, isExpensiveOp, isLoginOp, isResetOp } from '../ops.js';
+import type { ScanExchange, ScanTest } from '../types.js';
+
+function throttled(ex: ScanExchange): boolean {
+  return (
+    ex.response.status === 429 ||
+    ex.response.status === 503 ||
+    ex.response.headers['retry-after'] !== undefined
+  );
+}
+
+/** API4: a bounded burst (default 30) on a login-like or expensive operation never meets a 429. */
+export async function rateLimit(ctx: ScanContext, test: ScanTest): Promise<void> {
+  const target = String(test.options['target'] ?? 'login');
+  const burst = Math.min(Number(test.options['burst'] ?? 30), 60);
+  const ops = ctx.ops((o) =>
+    target === 'login'
+      ? isLoginOp(o)
+      : target === 'reset'
+        ? isResetOp(o)
+        : isExpensiveOp(o) && o.method === 'GET',
+  );
+  for (const op of ops) {
+    const identity = ctx.defaultIdentity(op);
+    let req = ctx.sampleRequest(op, identity);
+    if (!req) continue;
+    if (target === 'login') {
+      const f = credentialFields(op);
+      const body = { ...((ctx.sampleBody(op) as Record<string, unknown>) ?? {}) };
+      if (f.pass) body[f.pass] = `Wrong-${ctx.rng.marker('pw')}`;
+      req = { ...req, body: JSON.stringify(body) };
+    }
+    const sent: ScanExchange[] = [];
+    for (let i = 0; i < burst; i++) {
+      const ex = await ctx.send({ ...req, note: `burst ${i + 1}/${burst}` });
+      if (!ex) break;
+      sent.push(ex);
+      if (throttled(ex)) break;
+    }
+    if (sent.length < burst || sent.some(throttled)) continue;
+    const answered = sent.filter((e) => e.response.status > 0 && e.response.status < 500).length;
+    if (answered < burst) continue; // errors are not "served"
+    ctx.report(test, {
+      op,
+      proof: [sent[0]!, sent[sent.length - 1]!],
+      control: `all ${burst} requests were answered normally (status ${sent[0]!.response.status}…${sent[sent.length - 1]!.response.status}); none was 429/503 or carried Retry-After`,
+      detail: `${burst} ${target === 'login' ? 'failed logins' : 'calls'} in a row to ${op.method} ${op.path} were never throttled.`,
+      confidence: 0.85,
+    });
+  }
+}
+
+const PAGE_PARAM = /^(limit|size|page_?size|per_?page|count|max|top|first|take|pagesize)$/i;
+
+function itemCount(body: unknown): number | undefined {
+  if (Array.isArray(body)) return body.length;
+  if (body && typeof body === 'object') {
+    for (const k of ['items', 'data', 'results', 'records', 'content']) {
+      const v = (body as Record<string, unknown>)[k];
+      if (Array.isArray(v)) return v.length;
+    }
+  }
+  return undefined;
+}
+
+/** API4: a page-size parameter past its declared maximum (or negative) returns more items. */
+export async function pageSize(ctx: ScanContext, test: ScanTest): Promise<void> {
+  const mode = String(test.options['mode'] ?? 'huge');
+  for (const point of ctx.injectionPoints('query', (name) => PAGE_PARAM.test(name))) {
+    const declaredMax = typeof point.schema['maximum'] === 'number' ? point.schema['maximum'] : 100;
+    const control = await ctx.send({
+      ...point.build(declaredMax),
+      note: `control: ${point.name}=${declaredMax}`,
+    });
+    const controlCount = itemCount(parseJson(control?.response.body ?? ''));
+    if (!ok(control) || controlCount === undefined) continue;
+    const value = mode === 'negative' ? -1 : 100000;
+    const probe = await ctx.send({ ...point.build(value), note: `${point.name}=${value}` });
+    const count = itemCount(parseJson(probe?.response.body ?? ''));
+    if (!ok(probe) || count === undefined || count <= Math.max(declaredMax, controlCount)) continue;
+    ctx.report(test, {
+      op: point.op,
+      where: `query.${point.name}`,
+      proof: [control, probe],
+      control: `${point.name}=${declaredMax} (the declared maximum) returned ${controlCount} items`,
+      detail: `${point.name}=${value} returned ${count} items, more than the maximum of ${declaredMax}.`,
+      confidence: 0.95,
+    });
+  }
+}
+
+/** API4: an oversized JSON body (long string or huge array) is accepted with a 2xx. */
+export async function payloadSize(ctx: ScanContext, test: ScanTest): Promise<void> {
+  const shape = String(test.options['shape'] ?? 'string');
+  const bytes = Number(test.options['bytes'] ?? 1_200_000);
+  const done = new Set<string>();
+  for (const point of ctx.injectionPoints('body')) {
+    if (
+      done.has(`${point.op.method} ${point.op.path}`) ||
+      (!isSecured(point.op) && point.op.method === 'GET')
+    )
+      continue;
+    const type = point.schema['type'];
+    if (shape === 'string' && type !== 'string') continue;
+    if (shape === 'array' && type !== 'array') continue;
+    done.add(`${point.op.method} ${point.op.path}`);
+    const base = await ctx.send({ ...point.build(point.sample), note: 'control: ordinary body' });
+    if (!ok(base)) continue;
+    const big =
+      shape === 'string'
+        ? 'A'.repeat(bytes)
+        : Array.from({ length: Math.floor(bytes / 4) }, (_, i) => i % 10);
+    const probe = await ctx.send({
+      ...point.build(big),
+      note: `${(bytes / 1e6).toFixed(1)} MB ${shape} in ${point.name}`,
+    });
+    if (!ok(probe)) continue;
+    ctx.report(test, {
+      op: point.op,
+      where: `body.${point.name}`,
+      proof: [base, probe],
+      control: `the ordinary body got ${base.response.status}; the oversized one (${(bytes / 1e6).toFixed(1)} MB) got ${probe.response.status} instead of 413/400`,
+      detail: `${point.op.method} ${point.op.path} accepted a ${(bytes / 1e6).toFixed(1)} MB ${shape} in ${point.name}.`,
+      confidence: 0.9,
+    });
+  }
+}

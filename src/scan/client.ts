@@ -1,0 +1,198 @@
+// The only way the scanner talks to the network. Every request passes the scope guard (target origin
+// only), the destructive guard (state-changing methods need --destructive), the limits (token-bucket
+// rate, request budget, wall-time deadline) and, in --plan mode, is recorded and NOT sent.
+// Redirects are never followed: undici's request() does not follow them unless told to, and we
+// return the 3xx as is; a checker that wants the next hop must ask again, through the same guard.
+
+import { Agent, request } from 'undici';
+import type { HeaderMap, ScanExchange, ScanRequest, ScanResponse } from './types.js';
+
+export class ScopeError extends Error {
+  override name = 'ScopeError';
+}
+export class DestructiveRefused extends Error {
+  override name = 'DestructiveRefused';
+}
+export class LimitReached extends Error {
+  override name = 'LimitReached';
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
+export type Transport = (
+  url: URL,
+  method: string,
+  headers: HeaderMap,
+  body: string | undefined,
+  timeoutMs: number,
+) => Promise<Omit<ScanResponse, 'ms'>>;
+
+export interface ClientOptions {
+  target: URL;
+  destructive: boolean;
+  plan: boolean;
+  /** Requests per second (token bucket, burst = rate). */
+  rate: number;
+  maxRequests: number;
+  /** Epoch ms after which nothing more is sent. */
+  deadline: number;
+  timeoutMs: number;
+  /** Largest response body kept, bytes. */
+  bodyCap?: number;
+  transport?: Transport;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface PlannedRequest {
+  method: string;
+  url: string;
+  as: string;
+  note: string;
+}
+
+/** True for requests that change state: a non-safe method, or an operation marked destructive. */
+export function isDestructive(req: ScanRequest): boolean {
+  if (!SAFE_METHODS.has(req.method.toUpperCase())) return true;
+  const ext = req.op?.extensions ?? {};
+  return ext['x-destructive'] === true || ext['x-mamori-destructive'] === true;
+}
+
+export class ScanClient {
+  readonly origin: string;
+  readonly exchanges: ScanExchange[] = [];
+  readonly planned: PlannedRequest[] = [];
+  /** Requests the guards refused, by reason (reported at the end, never sent). */
+  readonly refused = { scope: 0, destructive: 0 };
+  sent = 0;
+  private tokens: number;
+  private last: number;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly transport: Transport;
+
+  constructor(private readonly opts: ClientOptions) {
+    this.origin = opts.target.origin;
+    this.now = opts.now ?? Date.now;
+    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.tokens = Math.max(1, opts.rate);
+    this.last = this.now();
+    this.transport = opts.transport ?? undiciTransport(opts.bodyCap ?? 256 * 1024);
+  }
+
+  get plan(): boolean {
+    return this.opts.plan;
+  }
+  get destructive(): boolean {
+    return this.opts.destructive;
+  }
+
+  /** Resolves a request path against the target; throws ScopeError for anything off the origin. */
+  urlOf(path: string): URL {
+    if (!path.startsWith('/') || path.startsWith('//')) throw new ScopeError(`not a path: ${path}`);
+    const url = new URL(path, this.opts.target);
+    if (url.origin !== this.origin) throw new ScopeError(`${url.origin} is outside ${this.origin}`);
+    return url;
+  }
+
+  async send(req: ScanRequest): Promise<ScanExchange> {
+    let url: URL;
+    try {
+      url = this.urlOf(req.path);
+    } catch (err) {
+      this.refused.scope++;
+      throw err;
+    }
+    if (isDestructive(req) && !this.opts.destructive) {
+      this.refused.destructive++;
+      throw new DestructiveRefused(`${req.method} ${url.pathname} needs --destructive`);
+    }
+    if (this.sent + this.planned.length >= this.opts.maxRequests) {
+      throw new LimitReached(`request budget of ${this.opts.maxRequests} used`);
+    }
+    if (this.now() >= this.opts.deadline) throw new LimitReached('time limit reached');
+    const headers: HeaderMap = {};
+    for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
+    if (req.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+    const id = `scan-${this.exchanges.length + 1}`;
+    if (this.opts.plan) {
+      this.planned.push({ method: req.method, url: url.href, as: req.as ?? '', note: req.note ?? '' });
+      const ex: ScanExchange = {
+        id,
+        url: url.href,
+        request: { ...req, headers },
+        response: { status: 0, headers: {}, body: '', truncated: false, ms: 0 },
+      };
+      this.exchanges.push(ex);
+      return ex;
+    }
+    await this.takeToken();
+    this.sent++;
+    const started = performance.now();
+    const remaining = Math.max(1, Math.min(this.opts.timeoutMs, this.opts.deadline - this.now()));
+    let res: Omit<ScanResponse, 'ms'>;
+    try {
+      res = await this.transport(url, req.method, headers, req.body, remaining);
+    } catch (err) {
+      // A timeout or reset is an answer too (time-based checks measure it); status 0 = no response.
+      res = { status: 0, headers: {}, body: String((err as Error).message ?? err), truncated: false };
+    }
+    const ex: ScanExchange = {
+      id,
+      url: url.href,
+      request: { ...req, headers },
+      response: { ...res, ms: performance.now() - started },
+    };
+    this.exchanges.push(ex);
+    return ex;
+  }
+
+  private async takeToken(): Promise<void> {
+    const rate = Math.max(0.001, this.opts.rate);
+    for (;;) {
+      const t = this.now();
+      this.tokens = Math.min(Math.max(1, rate), this.tokens + ((t - this.last) / 1000) * rate);
+      this.last = t;
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        return;
+      }
+      await this.sleep(Math.ceil(((1 - this.tokens) / rate) * 1000));
+    }
+  }
+}
+
+export function undiciTransport(bodyCap: number): Transport {
+  const agent = new Agent({ connections: 8, pipelining: 1, keepAliveTimeout: 4000 });
+  return async (url, method, headers, body, timeoutMs) => {
+    const res = await request(url, {
+      method: method as 'GET',
+      headers,
+      ...(body !== undefined ? { body } : {}),
+      dispatcher: agent,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const out: HeaderMap = {};
+    for (const [k, v] of Object.entries(res.headers)) {
+      if (v !== undefined)
+        out[k.toLowerCase()] = Array.isArray(v) ? v.join(k === 'set-cookie' ? '\n' : ', ') : v;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let truncated = false;
+    for await (const chunk of res.body) {
+      const b = chunk as Buffer;
+      if (size + b.length > bodyCap) {
+        chunks.push(b.subarray(0, bodyCap - size));
+        truncated = true;
+        res.body.destroy();
+        break;
+      }
+      chunks.push(b);
+      size += b.length;
+    }
+    return { status: res.statusCode, headers: out, body: Buffer.concat(chunks).toString('utf8'), truncated };
+  };
+}

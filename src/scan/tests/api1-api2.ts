@@ -1,0 +1,246 @@
+// API1 (object level) and API2 (authentication) tests.
+
+import type { ScanTest } from '../types.js';
+
+const BOLA_FIX =
+  'Check on every object access that the object belongs to (or is shared with) the caller, on the server, from the session — never from an id the client sends.';
+
+export const API1: ScanTest[] = [
+  {
+    id: 'MAM-SCAN-API1-001',
+    name: 'Another identity reads an object it does not own',
+    severity: 'high',
+    owasp: 'API1:2023',
+    cwe: 639,
+    sends:
+      "GET on an item operation for an object identity A owns (learned from A's listings or created by A), as identity B",
+    decides:
+      "B gets 2xx with A's object (same id and fields as A sees); a nonexistent id gets a non-2xx for B",
+    remediation: BOLA_FIX,
+    checker: 'bola',
+    options: { action: 'read' },
+    identities: 2,
+  },
+  {
+    id: 'MAM-SCAN-API1-002',
+    name: 'Another identity changes an object it does not own',
+    severity: 'critical',
+    owasp: 'API1:2023',
+    cwe: 639,
+    sends: 'A creates an object; B sends PATCH/PUT with a marker in one field',
+    decides: "A's read-back shows B's marker",
+    remediation: BOLA_FIX,
+    checker: 'bola',
+    options: { action: 'update' },
+    destructive: true,
+    identities: 2,
+  },
+  {
+    id: 'MAM-SCAN-API1-003',
+    name: 'Another identity deletes an object it does not own',
+    severity: 'critical',
+    owasp: 'API1:2023',
+    cwe: 639,
+    sends: 'A creates an object; B sends DELETE on it',
+    decides: "A could read it before (2xx) and gets 404/410 after B's DELETE",
+    remediation: BOLA_FIX,
+    checker: 'bola',
+    options: { action: 'delete' },
+    destructive: true,
+    identities: 2,
+  },
+  {
+    id: 'MAM-SCAN-API1-004',
+    name: 'Sequential object ids can be enumerated by another identity',
+    severity: 'high',
+    owasp: 'API1:2023',
+    cwe: 639,
+    sends: "GET on the 8 integer ids around one of A's objects, as B (skipping B's own ids)",
+    decides: 'two or more ids B does not own answer 2xx',
+    remediation: `${BOLA_FIX} Prefer random, non-guessable ids (UUIDv4) as defence in depth.`,
+    checker: 'id-enumeration',
+    options: { span: 4 },
+    identities: 2,
+  },
+];
+
+const JWT_FIX =
+  'Verify every JWT with a fixed algorithm allow-list and server-side keys (never from the token header), and check exp/nbf/iss/aud; reject unsigned tokens.';
+
+const jwt = (
+  n: number,
+  name: string,
+  options: Record<string, unknown>,
+  sends: string,
+  severity: ScanTest['severity'] = 'critical',
+  cwe = 347,
+): ScanTest => ({
+  id: `MAM-SCAN-API2-${String(n).padStart(3, '0')}`,
+  name,
+  severity,
+  owasp: 'API2:2023',
+  cwe,
+  sends,
+  decides:
+    "the forged token gets 2xx with the identity's own answer on a secured operation where a garbage token gets 401/403",
+  remediation: JWT_FIX,
+  checker: 'jwt-forgery',
+  options,
+});
+
+export const API2: ScanTest[] = [
+  {
+    id: 'MAM-SCAN-API2-001',
+    name: 'Secured operation answers without credentials',
+    severity: 'high',
+    owasp: 'API2:2023',
+    cwe: 306,
+    sends: 'each secured GET operation without any credential',
+    decides: '2xx with the same body the identity gets; the spec declares security for it',
+    remediation:
+      'Enforce authentication in one place (middleware/gateway) for every operation the spec marks as secured; deny by default.',
+    checker: 'auth-required',
+    options: { credential: 'none' },
+  },
+  {
+    id: 'MAM-SCAN-API2-002',
+    name: 'Random bearer token accepted',
+    severity: 'critical',
+    owasp: 'API2:2023',
+    cwe: 287,
+    sends: 'each secured GET operation with Authorization: Bearer <random string>',
+    decides: "2xx with the identity's answer: the server checks the header's presence, not its validity",
+    remediation:
+      'Validate the credential itself (signature, expiry, revocation), not only that a header is present.',
+    checker: 'auth-required',
+    options: { credential: 'random' },
+  },
+  {
+    id: 'MAM-SCAN-API2-003',
+    name: 'Empty bearer token accepted',
+    severity: 'critical',
+    owasp: 'API2:2023',
+    cwe: 287,
+    sends: 'each secured GET operation with Authorization: "Bearer " (no token)',
+    decides: "2xx with the identity's answer",
+    remediation: 'Reject empty or malformed Authorization headers with 401.',
+    checker: 'auth-required',
+    options: { credential: 'empty' },
+  },
+  {
+    id: 'MAM-SCAN-API2-004',
+    name: 'Wrong authentication scheme accepted',
+    severity: 'high',
+    owasp: 'API2:2023',
+    cwe: 287,
+    sends: 'each secured GET operation with Authorization: Basic <random user:password>',
+    decides: "2xx with the identity's answer",
+    remediation: 'Accept only the declared scheme and verify its credential; unknown schemes get 401.',
+    checker: 'auth-required',
+    options: { credential: 'basic' },
+  },
+  jwt(
+    5,
+    'JWT with alg "none" accepted',
+    { attack: 'alg-none', alg: 'none' },
+    'the identity\'s JWT re-encoded with alg "none" and no signature',
+  ),
+  jwt(
+    6,
+    'JWT with alg "None" accepted',
+    { attack: 'alg-none', alg: 'None' },
+    'alg "None" (case variant that slips past exact-match deny lists)',
+  ),
+  jwt(7, 'JWT with alg "NONE" accepted', { attack: 'alg-none', alg: 'NONE' }, 'alg "NONE" (upper case)'),
+  jwt(8, 'JWT with alg "nOnE" accepted', { attack: 'alg-none', alg: 'nOnE' }, 'alg "nOnE" (mixed case)'),
+  jwt(
+    9,
+    'JWT with its signature removed accepted',
+    { attack: 'strip-signature' },
+    "the identity's JWT with the signature part emptied",
+  ),
+  jwt(
+    10,
+    'JWT with tampered claims and the old signature accepted',
+    { attack: 'tamper' },
+    'claims changed, original header and signature kept (unverified signature)',
+  ),
+  {
+    id: 'MAM-SCAN-API2-011',
+    name: 'JWT signed with a weak HMAC secret',
+    severity: 'critical',
+    owasp: 'API2:2023',
+    cwe: 521,
+    sends:
+      'nothing to crack (offline: HMAC of the identity token against a wordlist); one confirming request with a token signed by the recovered secret',
+    decides: "the recomputed HMAC equals the token's signature",
+    remediation:
+      'Sign with a random secret of at least 256 bits from a secret store (or an asymmetric key); rotate the leaked one.',
+    checker: 'jwt-weak-secret',
+    options: {},
+  },
+  jwt(
+    12,
+    'Expired JWT accepted',
+    { attack: 'expired' },
+    'a token with exp one hour in the past, signed with the secret recovered by MAM-SCAN-API2-011',
+    'high',
+    613,
+  ),
+  jwt(
+    13,
+    'JWT kid path traversal to an empty key accepted',
+    { attack: 'kid-traversal' },
+    'header kid "../../../../dev/null", HMAC-signed with an empty key',
+    'critical',
+    22,
+  ),
+  jwt(
+    14,
+    'JWT kid SQL injection chooses the key',
+    { attack: 'kid-sqli' },
+    "header kid \"x' UNION SELECT '<key>' -- \", HMAC-signed with <key>",
+    'critical',
+    89,
+  ),
+  jwt(
+    15,
+    'JWT jku header trusted (keys fetched from a URL in the token)',
+    { attack: 'jku' },
+    "RS256 token whose jku points at the scanner's loopback listener serving the scanner's own JWKS",
+  ),
+  jwt(
+    16,
+    'JWT embedded jwk header trusted',
+    { attack: 'jwk' },
+    "RS256 token carrying the scanner's own public key in the jwk header (CVE-2018-0114 class)",
+  ),
+  {
+    id: 'MAM-SCAN-API2-017',
+    name: 'User enumeration through different login answers',
+    severity: 'medium',
+    owasp: 'API2:2023',
+    cwe: 204,
+    sends: 'login with a known account + wrong password, and with two unknown accounts',
+    decides:
+      'the two unknown accounts get identical answers; the known account gets a different status or message',
+    remediation:
+      'Answer every failed login identically (same status, body and timing): "invalid credentials".',
+    checker: 'user-enumeration',
+    options: { flow: 'login' },
+    destructive: true,
+  },
+  {
+    id: 'MAM-SCAN-API2-018',
+    name: 'User enumeration through the password-reset answer',
+    severity: 'medium',
+    owasp: 'API2:2023',
+    cwe: 204,
+    sends: 'password-reset request for a known account and for two unknown ones',
+    decides: 'the unknown accounts get identical answers; the known one differs',
+    remediation: 'Always answer "if the account exists, we sent a message" with the same status.',
+    checker: 'user-enumeration',
+    options: { flow: 'reset' },
+    destructive: true,
+  },
+];
