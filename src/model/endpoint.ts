@@ -82,12 +82,30 @@ export interface Endpoint {
   errorRate: number;
   /** 0–100; computed by the risk model (audit), 0 until scored. */
   risk: number;
-  /** The spec operation that documents it, if any. */
-  spec?: { file: string; operationId?: string; path: string; deprecated?: boolean };
+  /** The spec operation that documents it, if any (title and info.version of that spec, when known). */
+  spec?: {
+    file: string;
+    operationId?: string;
+    path: string;
+    deprecated?: boolean;
+    title?: string;
+    version?: string;
+  };
   /** JSON Schemas inferred from observed bodies (examples masked), for --export-openapi and drift rules. */
   schemas?: { request?: JsonSchema; responses?: Record<string, JsonSchema> };
   /** Per-exchange facts kept for posture rules over traffic (audit --inventory). */
   observed?: TrafficObservations;
+  /** The first exchange seen calling it (evidence for tags and findings). */
+  sample?: ExchangeSample;
+  /** Mergeable summaries behind `clients` and `latency`, so that runs merge in the store without raw data. */
+  sketch?: EndpointSketch;
+}
+
+export interface EndpointSketch {
+  /** HyperLogLog (p = 11) of actor ids: `s:` sparse idx.rank pairs or `d:` base64 registers. */
+  clients: string;
+  /** Log-bucket latency histogram (gamma 1.04): bucket index → count. */
+  latency: Record<string, number>;
 }
 
 export interface ExchangeSample {
@@ -107,7 +125,12 @@ export interface TrafficObservations {
   /** Calls that look browser-driven (Origin, Cookie, Sec-Fetch-*, text/html accept). */
   browserCalls: number;
   /** Responses leaking internals, each with one exchange that shows it and a short masked excerpt. */
-  errorLeaks: Array<{ kind: 'stack-trace' | 'sql-error'; count: number; sample: ExchangeSample; excerpt: string }>;
+  errorLeaks: Array<{
+    kind: 'stack-trace' | 'sql-error';
+    count: number;
+    sample: ExchangeSample;
+    excerpt: string;
+  }>;
   /** One exchange per auth type seen (for evidence in auth-related rules). */
   authSamples: Record<string, ExchangeSample>;
   /** 2xx answers to calls that carried no credentials. */
