@@ -15,7 +15,7 @@ import { buildSpecIndex, type SpecIndex } from './spec-index.js';
 import type { AnyNode, CheckContext, EndpointNode, Hit, Rule, Target } from './types.js';
 
 /** A rule as the engine runs it: the catalogue's rule after configuration (severity, scope). */
-export interface ActiveRule extends Rule {
+export interface ActiveRule extends Omit<Rule, 'fixtures'> {
   /** Only nodes whose operation / endpoint path passes (config `paths` / `exclude` globs). */
   scope?: (path: string) => boolean;
 }
