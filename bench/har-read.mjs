@@ -170,7 +170,20 @@ console.log(JSON.stringify({ n, issues, ms, rss: process.resourceUsage().maxRSS 
 function runChild(kind, file) {
   const start = process.hrtime.bigint();
   const argv = kind === 'parse' ? ['-e', PARSE_ONLY, file] : ['--input-type=module', '-e', READ, file];
-  const out = execFileSync(process.execPath, ['--max-old-space-size=4096', ...argv], { encoding: 'utf8' });
+  let out;
+  try {
+    out = execFileSync(process.execPath, ['--max-old-space-size=4096', ...argv], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (err) {
+    // JSON.parse of a file over ~512 MiB fails outright: V8 strings have a maximum length.
+    const why =
+      String(err.stderr ?? err.message)
+        .split('\n')
+        .find((l) => /Error/.test(l)) ?? 'failed';
+    return { failed: why.trim(), wall: Number.NaN, ms: Number.NaN, rss: 0, n: 0 };
+  }
   const wall = Number(process.hrtime.bigint() - start) / 1e6;
   return { ...JSON.parse(out), wall };
 }
@@ -195,13 +208,17 @@ try {
   for (let r = 0; r < RUNS; r++) for (const kind of kinds) results[kind].push(runChild(kind, file));
   for (const kind of kinds) {
     const rs = results[kind];
+    if (rs[0].failed) {
+      console.log(`${kind === 'parse' ? 'JSON.parse only ' : 'readTraffic     '} failed: ${rs[0].failed}`);
+      continue;
+    }
     console.log(
       `${kind === 'parse' ? 'JSON.parse only ' : 'readTraffic     '} wall ${median(rs.map((r) => r.wall)).toFixed(0)} ms` +
         `  (in-process ${median(rs.map((r) => r.ms)).toFixed(0)} ms)  peak RSS ${(Math.max(...rs.map((r) => r.rss)) / 1024).toFixed(0)} MiB` +
         `  exchanges ${rs[0].n}${rs[0].issues ? `  issues ${rs[0].issues}` : ''}`,
     );
   }
-  if (results.parse) {
+  if (results.parse && !results.parse[0].failed) {
     const ratio = median(results.read.map((r) => r.wall)) / median(results.parse.map((r) => r.wall));
     console.log(`ratio readTraffic / JSON.parse (wall): ${ratio.toFixed(2)}x`);
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { HarScanner, type ScanEnd } from './har-scan.js';
+import { HarScanner, NOT_OBJECT, type ScanEnd, TOO_LARGE } from './har-scan.js';
 import { fixture } from './test-support/collect.js';
 
 function scan(bytes: Buffer, chunkSize: number, max?: number): { entries: Array<unknown>; end: ScanEnd } {
@@ -8,7 +8,8 @@ function scan(bytes: Buffer, chunkSize: number, max?: number): { entries: Array<
   const entries: unknown[] = [];
   for (let i = 0; i < bytes.length; i += chunkSize) {
     s.push(bytes.subarray(i, i + chunkSize));
-    for (const t of s.out) entries.push(t === undefined ? 'TOO-LARGE' : JSON.parse(t));
+    for (const t of s.out)
+      entries.push(t === TOO_LARGE ? 'TOO-LARGE' : t === NOT_OBJECT ? 'NOT-OBJECT' : JSON.parse(t as string));
     s.out = [];
   }
   return { entries, end: s.finish() };
@@ -84,6 +85,23 @@ describe('HarScanner', () => {
     const { entries, end } = scan(Buffer.from(JSON.stringify(doc)), 100, 1000);
     expect(entries).toEqual([{ a: 1 }, 'TOO-LARGE', { b: 2 }]);
     expect(end).toEqual({ kind: 'complete' });
+  });
+
+  it('counts elements that are not objects so that indexes stay array positions', () => {
+    const text = '{"log":{"entries":[ {"a":1}, null ,"s", [1,{}] , 12, {"b":2},\n{"c":[{}]} ]}}';
+    for (const size of [1, 5, 1000]) {
+      const { entries, end } = scan(Buffer.from(text), size);
+      expect(entries).toEqual([
+        { a: 1 },
+        'NOT-OBJECT',
+        'NOT-OBJECT',
+        'NOT-OBJECT',
+        'NOT-OBJECT',
+        { b: 2 },
+        { c: [{}] },
+      ]);
+      expect(end).toEqual({ kind: 'complete' });
+    }
   });
 
   it('accepts a UTF-8 byte order mark', () => {

@@ -19,6 +19,9 @@ const COLON = 0x3a;
 const COMMA = 0x2c;
 const BOM = [0xef, 0xbb, 0xbf];
 
+export const TOO_LARGE = 0;
+export const NOT_OBJECT = 1;
+
 export type ScanEnd =
   | { kind: 'complete' }
   | { kind: 'not-har'; reason: string }
@@ -26,8 +29,11 @@ export type ScanEnd =
   | { kind: 'truncated'; index: number; inEntry: boolean };
 
 export class HarScanner {
-  /** Entries cut out so far and not yet taken: the entry's JSON text, or undefined if it was too large. */
-  out: Array<string | undefined> = [];
+  /**
+   * Array elements cut out so far and not yet taken, in order: an entry's JSON text, TOO_LARGE, or
+   * NOT_OBJECT for an element that is not an object (`null`, a string, garbage).
+   */
+  out: Array<string | number> = [];
   private started = false;
   private bom = 0;
   private notHar: string | undefined;
@@ -39,6 +45,8 @@ export class HarScanner {
   private foundEntries = false;
   private inEntries = false;
   private completed = 0;
+  /** Inside log.entries, between a comma and the next element: false; once the element began: true. */
+  private elemOpen = false;
   // Key capture for strings at depth <= 2 (the root's and log's keys).
   private capturing = false;
   private keyStart = 0;
@@ -157,6 +165,7 @@ export class HarScanner {
     while (i < n) {
       const c = buf[i]!;
       if (c === QUOTE) {
+        if (depth === 3 && !this.elemOpen) this.notObject();
         let j = i + 1;
         let end = -1;
         const lim = Math.min(j + 32, n);
@@ -204,7 +213,9 @@ export class HarScanner {
         continue;
       }
       if (c === LBRACE || c === LBRACKET) {
-        if (depth === 3 && c === LBRACE) {
+        if (depth === 3 && c === LBRACKET) this.notObject();
+        else if (depth === 3) {
+          this.elemOpen = true;
           this.inEntry = true;
           this.entryStart = i;
           this.pieces = [];
@@ -217,7 +228,7 @@ export class HarScanner {
         if (depth === 3 && this.inEntry) {
           this.inEntry = false;
           this.completed++;
-          if (this.oversized) this.out.push(undefined);
+          if (this.oversized) this.out.push(TOO_LARGE);
           else if (this.pieces.length === 0) this.out.push(buf.toString('utf8', this.entryStart, i + 1));
           else {
             this.pieces.push(buf.subarray(0, i + 1));
@@ -229,11 +240,21 @@ export class HarScanner {
           this.depth = depth;
           return i + 1;
         }
+      } else if (depth === 3) {
+        // Between elements: a comma opens the next; anything else but whitespace starts a non-object.
+        if (c === COMMA) this.elemOpen = false;
+        else if (!this.elemOpen && c > 0x20) this.notObject();
       }
       i++;
     }
     this.depth = depth;
     return i;
+  }
+
+  private notObject(): void {
+    this.elemOpen = true;
+    this.completed++;
+    this.out.push(NOT_OBJECT);
   }
 
   /** Skips string contents from `p`; returns the index after the closing quote, or `buf.length`. */

@@ -170,6 +170,20 @@ describe('readTraffic on HAR', () => {
     expect(issues.every((i) => i.file === fixture('bad-entries.har') && !i.fatal)).toBe(true);
   });
 
+  it('reports elements of log.entries that are not objects at their array position', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'nulls.har');
+    const doc = JSON.parse(readFileSync(fixture('simple.har'), 'utf8'));
+    doc.log.entries.splice(1, 0, null, 'x');
+    writeFileSync(file, JSON.stringify(doc));
+    const { exchanges, issues } = await collect(file);
+    expect(exchanges.map((e) => e.source.index)).toEqual([0, 3, 4, 5]);
+    expect(issues.map((i) => [i.index, i.message])).toEqual([
+      [1, 'entry is not a JSON object'],
+      [2, 'entry is not a JSON object'],
+    ]);
+  });
+
   it('gives one fatal issue for a file that is not HAR', async () => {
     const dir = tempDir();
     const notHar = join(dir, 'x.har');

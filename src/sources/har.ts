@@ -13,7 +13,7 @@ import {
   mediaType,
   normaliseMethod,
 } from './common.js';
-import { HarScanner, MAX_ENTRY_BYTES } from './har-scan.js';
+import { HarScanner, MAX_ENTRY_BYTES, TOO_LARGE } from './har-scan.js';
 import type { ReadOptions } from './types.js';
 import { parseUrl } from './url.js';
 
@@ -225,14 +225,18 @@ export async function* readHar(src: ByteSource, opts: ReadOptions): AsyncGenerat
         scanner.out = [];
         for (let k = 0; k < texts.length; k++) {
           const i = index++;
-          const text = texts[k];
-          if (text === undefined) {
-            opts.onIssue({
-              code: 'har.entry.too-large',
-              message: `entry is larger than ${MAX_ENTRY_BYTES / 1048576} MiB; skipped to keep memory bounded`,
-              file,
-              index: i,
-            });
+          const text = texts[k]!;
+          if (typeof text === 'number') {
+            opts.onIssue(
+              text === TOO_LARGE
+                ? {
+                    code: 'har.entry.too-large',
+                    message: `entry is larger than ${MAX_ENTRY_BYTES / 1048576} MiB; skipped to keep memory bounded`,
+                    file,
+                    index: i,
+                  }
+                : { code: 'har.entry.invalid', message: 'entry is not a JSON object', file, index: i },
+            );
             continue;
           }
           let entry: unknown;

@@ -197,10 +197,12 @@ function build(obj: unknown, ref: ExchangeRef, cap: number): Exchange {
 }
 
 function issueOf(e: RecordError, ref: ExchangeRef): InputIssue {
-  const issue: InputIssue = { code: 'jsonl.record.invalid', message: e.message, index: ref.index };
+  // Line-oriented files are pointed at by line; records from elsewhere (ingest) by their index.
+  const issue: InputIssue = { code: 'jsonl.record.invalid', message: e.message };
+  if (ref.line !== undefined) issue.line = ref.line;
+  else issue.index = ref.index;
   if (e.field !== '') issue.field = e.field;
   if (ref.file !== undefined) issue.file = ref.file;
-  if (ref.line !== undefined) issue.line = ref.line;
   return issue;
 }
 
@@ -264,13 +266,8 @@ export async function* readJsonl(src: ByteSource, opts: ReadOptions): AsyncGener
         const text = batch.lines[k];
         const line = batch.firstLine + k;
         if (text === undefined) {
-          opts.onIssue({
-            code: 'jsonl.line.too-long',
-            message: 'line is too long; skipped',
-            file,
-            line,
-            index: index++,
-          });
+          index++;
+          opts.onIssue({ code: 'jsonl.line.too-long', message: 'line is too long; skipped', file, line });
           continue;
         }
         if (text.trim() === '') continue;
@@ -284,7 +281,6 @@ export async function* readJsonl(src: ByteSource, opts: ReadOptions): AsyncGener
             message: `line is not valid JSON: ${(err as Error).message}`,
             file,
             line,
-            index: ref.index,
           });
           continue;
         }
