@@ -82,7 +82,13 @@ describe('readTraffic on JSONL exchanges', () => {
 describe('exchangeToRecord / exchangeFromRecord', () => {
   it('round-trips every exchange of every fixture and writes schema-valid records', async () => {
     const all: Exchange[] = [];
-    for (const f of ['simple.har', 'exchanges.jsonl', 'access-combined.txt', 'alb-access.txt', 'envoy.jsonl']) {
+    for (const f of [
+      'simple.har',
+      'exchanges.jsonl',
+      'access-combined.txt',
+      'alb-access.txt',
+      'envoy.jsonl',
+    ]) {
       all.push(...(await collect(fixture(f))).exchanges);
     }
     expect(all.length).toBeGreaterThan(12);
