@@ -56,6 +56,9 @@ export interface SensitiveTypeDef {
   maxLength: number;
   /** A substring every matching value contains (checked with indexOf before any regex). */
   contains?: string;
+  /** How many ASCII digits / letters a matching value has, inclusive (counted once per value). */
+  digits?: readonly [number, number];
+  letters?: readonly [number, number];
   patterns: readonly ValuePattern[];
   /**
    * Field-name hints, compact (`firstName`, `first_name` → `firstname`). A hint matches a name equal
@@ -324,6 +327,8 @@ export const CATALOGUE: readonly SensitiveTypeDef[] = [
     firstChars: '2345678',
     minLength: 12,
     maxLength: 23,
+    digits: [12, 19],
+    letters: [0, 0],
     patterns: [{ re: /^\d{4}(?:[ -]?\d{2,7}){1,4}$|^\d{12,19}$/, validate: creditCard }],
     hints: [
       'cardnumber',
@@ -365,6 +370,7 @@ export const CATALOGUE: readonly SensitiveTypeDef[] = [
     firstChars: UPPER + LOWER,
     minLength: 15,
     maxLength: 42,
+    digits: [2, 34],
     patterns: [{ re: /^[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{1,4}){3,8}$/, validate: iban }],
     mask: 'iban',
     examples: [
@@ -387,6 +393,8 @@ export const CATALOGUE: readonly SensitiveTypeDef[] = [
     firstChars: '012345678',
     minLength: 9,
     maxLength: 11,
+    digits: [9, 9],
+    letters: [0, 0],
     patterns: [
       { re: /^\d{3}-\d{2}-\d{4}$/, validate: usSsn },
       { re: /^\d{3} ?\d{2} ?\d{4}$/, needsHint: true, validate: usSsn },
@@ -420,6 +428,8 @@ export const CATALOGUE: readonly SensitiveTypeDef[] = [
     firstChars: DIGIT,
     minLength: 12,
     maxLength: 14,
+    digits: [12, 12],
+    letters: [0, 0],
     patterns: [{ re: /^\d{12}$|^\d{4}[ -]\d{4}[ -]\d{4}$/, validate: myNumber }],
     hints: [
       'mynumber',
@@ -455,6 +465,8 @@ export const CATALOGUE: readonly SensitiveTypeDef[] = [
     firstChars: 'T',
     minLength: 13,
     maxLength: 14,
+    digits: [13, 13],
+    letters: [0, 1],
     patterns: [
       { re: /^T\d{13}$/, validate: corporateNumber },
       { re: /^\d{13}$/, needsHint: true, validate: corporateNumber },
@@ -518,6 +530,8 @@ export const CATALOGUE: readonly SensitiveTypeDef[] = [
     firstChars: '+(0123456789',
     minLength: 7,
     maxLength: 24,
+    digits: [7, 15],
+    letters: [0, 0],
     patterns: [
       { re: /^\+[1-9]\d{7,14}$/ },
       { re: /^\+[1-9]\d{0,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{1,5}){1,4}$/ },
@@ -583,10 +597,8 @@ export const CATALOGUE: readonly SensitiveTypeDef[] = [
     maxLength: 45,
     patterns: [
       { re: /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/ },
-      {
-        re: /^(?=[0-9a-fA-F:.]*:[0-9a-fA-F:.]*:)[0-9a-fA-F:.]{3,45}$/,
-        validate: (v) => isIPv6(v),
-      },
+      // Cheap shape first (fails at a UUID's first hyphen), then node's own IPv6 parser.
+      { re: /^[0-9a-fA-F:.]{3,45}$/, validate: (v) => v.indexOf(':') >= 0 && isIPv6(v) },
     ],
     hints: ['ip', 'ipaddress', 'ipaddr', 'clientip', 'remoteip', 'sourceip', 'ipv4', 'ipv6', 'remoteaddr'],
     notHints: [
@@ -625,6 +637,7 @@ export const CATALOGUE: readonly SensitiveTypeDef[] = [
     description: 'A birth date, only under a birth-date name (dob, birthdate, birthday, 生年月日 …).',
     minLength: 6,
     maxLength: 32,
+    digits: [4, 20],
     patterns: [
       {
         re: /^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?$|^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}$|^\d{8}$|^\d{4}年\d{1,2}月\d{1,2}日$/,
@@ -727,6 +740,7 @@ export const CATALOGUE: readonly SensitiveTypeDef[] = [
     description: 'A passport number, only under a passport name.',
     minLength: 6,
     maxLength: 12,
+    digits: [1, 9],
     patterns: [
       { re: /^[A-Za-z0-9]{6,9}$|^[A-Za-z]{1,2} ?\d{6,8}$/, needsHint: true, validate: (v) => /\d/.test(v) },
     ],
@@ -758,6 +772,8 @@ export const CATALOGUE: readonly SensitiveTypeDef[] = [
     description: 'A bank account number (or sort/routing code), only under an account-number name.',
     minLength: 4,
     maxLength: 24,
+    digits: [4, 17],
+    letters: [0, 0],
     patterns: [
       { re: /^\d[\d -]{2,22}\d$/, needsHint: true, validate: (v) => /^(?:\D*\d){4,17}\D*$/.test(v) },
     ],

@@ -73,6 +73,8 @@ interface KeyInfo {
   idLike: boolean;
   /** The leaf name is a context key (`name`, `number`, `line1`): its hints depend on the parent. */
   contextual: boolean;
+  /** Hinted or contextual: numbers under it are worth classifying whatever their size. */
+  numeric: boolean;
   /** Compact leaf name. */
   leaf: string;
   /** Parent given inside the name itself (`customer[email]`, `user.email`). */
@@ -291,7 +293,7 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
   const types: CompiledType[] = CATALOGUE.map((def) => ({
     def,
     id: def.id,
-    unhinted: def.patterns.filter((p) => !p.needsHint),
+    unhinted: mergePatterns(def.patterns.filter((p) => !p.needsHint)),
   }));
   const byId = new Map(types.map((t) => [t.id, t]));
 
@@ -306,6 +308,8 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
       if (first === undefined || (c < 128 && first.includes(String.fromCharCode(c)))) buckets[c]?.push(t);
     }
   }
+
+  const bucketMin = buckets.map((list) => Math.min(...list.map((t) => t.def.minLength)));
 
   // Context hints: leaf key → [type, parent variants].
   const contextKeys = new Map<string, Array<{ type: CompiledType; parents: string[] }>>();
@@ -343,16 +347,18 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
       const patterns = t.def.patterns.filter((p) =>
         p.hints !== undefined ? anyHint(p.hints, name, token) : typeHint,
       );
-      if (patterns.length > 0) hinted.push({ type: t, patterns });
+      if (patterns.length > 0) hinted.push({ type: t, patterns: mergePatterns(patterns) });
     }
     let idLike = ID_LIKE_TOKENS.has(token);
     if (!idLike) for (const s of ID_LIKE_SUFFIXES) if (name.endsWith(s)) idLike = true;
     if (!idLike) for (const p of ID_LIKE_PREFIXES) if (name.startsWith(p)) idLike = true;
+    const contextual = contextKeys.has(name);
     return {
       hinted,
       vetoed,
       idLike,
-      contextual: contextKeys.has(name),
+      contextual,
+      numeric: hinted.length > 0 || contextual,
       leaf: name,
       parentFromName: parentRaw,
       customOk:
@@ -376,6 +382,7 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
     vetoed: undefined,
     idLike: false,
     contextual: false,
+    numeric: false,
     leaf: '',
     parentFromName: undefined,
     customOk: customs.length > 0 ? customs.map((c) => c.hint === undefined) : undefined,
@@ -402,11 +409,36 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
     return entries.length > 0 ? entries : undefined;
   }
 
+  // Digit and letter counts of the value being classified, computed at most once per value.
+  let profiled = false;
+  let digitCount = 0;
+  let letterCount = 0;
+  function profileFits(def: SensitiveTypeDef, v: string): boolean {
+    if (def.digits === undefined && def.letters === undefined) return true;
+    if (!profiled) {
+      digitCount = 0;
+      letterCount = 0;
+      for (let i = 0; i < v.length; i++) {
+        const c = v.charCodeAt(i);
+        if (c >= 48 && c <= 57) digitCount++;
+        else if ((c | 0x20) >= 97 && (c | 0x20) <= 122) letterCount++;
+      }
+      profiled = true;
+    }
+    const d = def.digits;
+    const l = def.letters;
+    return (
+      (d === undefined || (digitCount >= d[0] && digitCount <= d[1])) &&
+      (l === undefined || (letterCount >= l[0] && letterCount <= l[1]))
+    );
+  }
+
   function tryEntry(entry: HintedEntry, v: string): boolean {
     const def = entry.type.def;
     const len = v.length;
     if (len < def.minLength || len > def.maxLength) return false;
     if (def.contains !== undefined && v.indexOf(def.contains) < 0) return false;
+    if (!profileFits(def, v)) return false;
     for (const p of entry.patterns)
       if (p.re.test(v) && (p.validate === undefined || p.validate(v))) return true;
     return false;
@@ -415,6 +447,7 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
   function classify(v: string, info: KeyInfo, extra: HintedEntry[] | undefined): SensitiveType | undefined {
     const len = v.length;
     if (len === 0) return undefined;
+    profiled = false;
     if (info.customOk !== undefined) {
       for (let i = 0; i < customs.length; i++) {
         const c = customs[i] as CompiledCustom;
@@ -424,13 +457,15 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
     for (const entry of info.hinted) if (tryEntry(entry, v)) return entry.type.id;
     if (extra !== undefined) for (const entry of extra) if (tryEntry(entry, v)) return entry.type.id;
     if (len < minUnhinted) return undefined;
-    const c0 = v.charCodeAt(0);
-    const bucket = buckets[Math.min(c0, 128)] as CompiledType[];
+    const b = Math.min(v.charCodeAt(0), 128);
+    if (len < (bucketMin[b] as number)) return undefined;
+    const bucket = buckets[b] as CompiledType[];
     for (const t of bucket) {
       const def = t.def;
       if (len < def.minLength || len > def.maxLength) continue;
       if (info.vetoed?.has(t.id) || (def.vetoIdLike === true && info.idLike)) continue;
       if (def.contains !== undefined && v.indexOf(def.contains) < 0) continue;
+      if (!profileFits(def, v)) continue;
       for (const p of t.unhinted)
         if (p.re.test(v) && (p.validate === undefined || p.validate(v))) return t.id;
     }
@@ -451,141 +486,151 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
     return classify(value, info, info.contextual ? contextEntries(info, undefined) : undefined);
   }
 
-  function scanExchange(ex: Exchange, parsed?: ParsedBodies): SensitiveHit[] {
-    const hits: SensitiveHit[] = [];
-    let seen: Set<string> | undefined;
-    let direction: Direction = 'request';
-    let visited = 0;
+  // Scan state lives here rather than in per-call closures: scanExchange is not re-entrant, and
+  // one exchange at a time needs no fresh functions or objects beyond its hits.
+  let hits: SensitiveHit[] = [];
+  let seen: Set<string> | undefined;
+  let direction: Direction = 'request';
+  let visited = 0;
 
-    function add(type: SensitiveType, field: string, value: string): void {
+  function add(type: SensitiveType, field: string, value: string): void {
+    // A handful of hits per exchange: a linear look beats building keys for a Set.
+    if (seen === undefined) {
+      for (const h of hits) if (h.field === field && h.type === type && h.direction === direction) return;
+      if (hits.length >= 16) seen = new Set(hits.map((h) => `${h.type}\u0000${h.direction}\u0000${h.field}`));
+    } else {
       const key = `${type}\u0000${direction}\u0000${field}`;
-      if (seen === undefined) seen = new Set();
-      else if (seen.has(key)) return;
+      if (seen.has(key)) return;
       seen.add(key);
-      hits.push({ type, direction, field, masked: maskValue(type, value) });
     }
+    hits.push({ type, direction, field, masked: maskValue(type, value) });
+  }
 
-    function scalar(
-      v: string,
-      info: KeyInfo,
-      parent: string | undefined,
-      field: string,
-    ): SensitiveType | undefined {
-      const t = classify(v, info, info.contextual ? contextEntries(info, parent) : undefined);
-      if (t !== undefined) add(t, field, v);
-      return t;
-    }
+  /** Classify one value; on a hit, record it at `base + seg` (joined only then). */
+  function scalar(
+    v: string,
+    info: KeyInfo,
+    parent: string | undefined,
+    base: string,
+    seg: string,
+  ): SensitiveType | undefined {
+    const t = classify(v, info, info.contextual ? contextEntries(info, parent) : undefined);
+    if (t !== undefined) add(t, base + seg, v);
+    return t;
+  }
 
-    function numberText(n: number, info: KeyInfo): string | undefined {
-      // Unhinted numeric types need ≥ 12 digits; a hinted name (pin, phone, zip) takes any integer.
-      if (!Number.isInteger(n)) return undefined;
-      if (info.hinted.length > 0 || info.contextual) return String(n);
-      return n >= 1e11 ? String(n) : undefined;
-    }
+  function numberText(n: number, info: KeyInfo): string | undefined {
+    // Unhinted numeric types need ≥ 12 digits; a hinted name (pin, phone, zip) takes any integer.
+    if (!info.numeric && !(n >= 1e11)) return undefined;
+    return Number.isInteger(n) ? String(n) : undefined;
+  }
 
-    function walkObject(
-      obj: Record<string, unknown>,
-      path: string,
-      parent: string | undefined,
-      depth: number,
-    ): void {
-      let accessKeyHere = false;
-      let pending: Array<[string, KeyInfo, string]> | undefined;
-      for (const k in obj) {
-        if (++visited > MAX_VALUES_PER_BODY) return;
-        const v = obj[k];
-        if (typeof v === 'string') {
-          if (v.length === 0) continue;
-          const info = keyInfo(k);
-          const t = scalar(v, info, parent, path + info.seg);
-          if (t === 'AWS_ACCESS_KEY') accessKeyHere = true;
-          else if (t === undefined && v.length === 40 && AWS_SECRET_SHAPE.test(v)) {
-            pending ??= [];
-            pending.push([v, info, path + info.seg]);
-          }
-        } else if (typeof v === 'number') {
-          const info = keyInfo(k);
-          const text = numberText(v, info);
-          if (text !== undefined) scalar(text, info, parent, path + info.seg);
-        } else if (v !== null && typeof v === 'object' && depth < MAX_DEPTH) {
-          const info = keyInfo(k);
-          if (Array.isArray(v)) walkArray(v, path + info.seg + '[]', k, depth + 1);
-          else walkObject(v as Record<string, unknown>, path + info.seg, k, depth + 1);
+  function walkObject(
+    obj: Record<string, unknown>,
+    path: string,
+    parent: string | undefined,
+    depth: number,
+  ): void {
+    let accessKeyHere = false;
+    let pending: Array<[string, KeyInfo]> | undefined;
+    for (const k in obj) {
+      if (++visited > MAX_VALUES_PER_BODY) return;
+      const v = obj[k];
+      if (typeof v === 'string') {
+        if (v.length === 0) continue;
+        const info = keyInfo(k);
+        const t = scalar(v, info, parent, path, info.seg);
+        if (t === 'AWS_ACCESS_KEY') accessKeyHere = true;
+        else if (t === undefined && v.length === 40 && AWS_SECRET_SHAPE.test(v)) {
+          pending ??= [];
+          pending.push([v, info]);
         }
-      }
-      if (accessKeyHere && pending !== undefined) {
-        for (const [v, info, field] of pending) {
-          const t = classify(v, info, siblingEntries);
-          if (t !== undefined) add(t, field, v);
-        }
+      } else if (typeof v === 'number') {
+        const info = keyInfo(k);
+        const text = numberText(v, info);
+        if (text !== undefined) scalar(text, info, parent, path, info.seg);
+      } else if (v !== null && typeof v === 'object' && depth < MAX_DEPTH) {
+        const info = keyInfo(k);
+        if (Array.isArray(v)) walkArray(v, `${path}${info.seg}[]`, k, depth + 1);
+        else walkObject(v as Record<string, unknown>, path + info.seg, k, depth + 1);
       }
     }
-
-    function walkArray(arr: unknown[], path: string, key: string | undefined, depth: number): void {
-      const info = key === undefined ? NO_KEY : keyInfo(key);
-      for (const item of arr) {
-        if (++visited > MAX_VALUES_PER_BODY) return;
-        if (typeof item === 'string') {
-          if (item.length > 0) scalar(item, info, undefined, path);
-        } else if (typeof item === 'number') {
-          const text = numberText(item, info);
-          if (text !== undefined) scalar(text, info, undefined, path);
-        } else if (item !== null && typeof item === 'object' && depth < MAX_DEPTH) {
-          if (Array.isArray(item)) walkArray(item, `${path}[]`, key, depth + 1);
-          else walkObject(item as Record<string, unknown>, path, key, depth + 1);
-        }
+    if (accessKeyHere && pending !== undefined) {
+      for (const [v, info] of pending) {
+        const t = classify(v, info, siblingEntries);
+        if (t !== undefined) add(t, path + info.seg, v);
       }
     }
+  }
 
-    function walkBody(body: unknown, kind: 'json' | 'form'): void {
-      visited = 0;
-      if (kind === 'form') {
-        const form = body as Record<string, string | string[]>;
-        for (const name in form) {
-          const value = form[name];
-          const info = keyInfo(name);
-          for (const v of Array.isArray(value) ? value : [value]) {
-            if (v) scalar(v, info, undefined, `form.${name}`);
-          }
-        }
-      } else if (Array.isArray(body)) walkArray(body, '$[]', undefined, 1);
-      else if (body !== null && typeof body === 'object')
-        walkObject(body as Record<string, unknown>, '$', undefined, 1);
-      else if (typeof body === 'string' && body.length > 0) scalar(body, NO_KEY, undefined, '$');
-    }
-
-    function headers(list: Record<string, string>, excluded: ReadonlySet<string> | undefined): void {
-      for (const name in list) {
-        const value = list[name];
-        if (!value) continue;
-        if (name === 'cookie' || name === 'set-cookie') {
-          const cookies = name === 'cookie' ? parseCookieHeader(value) : parseSetCookieHeader(value);
-          for (const [cname, cvalue] of cookies) {
-            if (!cvalue) continue;
-            const field = `cookie.${cname}`;
-            if (excluded?.has(field) || (direction === 'response' && isCredentialCookieName(cname))) continue;
-            scalar(cvalue, keyInfo(cname), undefined, field);
-          }
-          continue;
-        }
-        if (skipHeader(name)) continue;
-        const field = `header.${name}`;
-        if (excluded?.has(field)) continue;
-        scalar(value, keyInfo(name), undefined, field);
+  function walkArray(arr: unknown[], path: string, key: string | undefined, depth: number): void {
+    const info = key === undefined ? NO_KEY : keyInfo(key);
+    for (const item of arr) {
+      if (++visited > MAX_VALUES_PER_BODY) return;
+      if (typeof item === 'string') {
+        if (item.length > 0) scalar(item, info, undefined, path, '');
+      } else if (typeof item === 'number') {
+        const text = numberText(item, info);
+        if (text !== undefined) scalar(text, info, undefined, path, '');
+      } else if (item !== null && typeof item === 'object' && depth < MAX_DEPTH) {
+        if (Array.isArray(item)) walkArray(item, `${path}[]`, key, depth + 1);
+        else walkObject(item as Record<string, unknown>, path, key, depth + 1);
       }
     }
+  }
 
+  function walkBody(body: unknown, kind: 'json' | 'form'): void {
+    visited = 0;
+    if (kind === 'form') {
+      const form = body as Record<string, string | string[]>;
+      for (const name in form) {
+        const value = form[name];
+        const info = keyInfo(name);
+        for (const v of Array.isArray(value) ? value : [value]) {
+          if (v) scalar(v, info, undefined, 'form.', name);
+        }
+      }
+    } else if (Array.isArray(body)) walkArray(body, '$[]', undefined, 1);
+    else if (body !== null && typeof body === 'object')
+      walkObject(body as Record<string, unknown>, '$', undefined, 1);
+    else if (typeof body === 'string' && body.length > 0) scalar(body, NO_KEY, undefined, '$', '');
+  }
+
+  function scanHeaders(list: Record<string, string>, excluded: ReadonlySet<string> | undefined): void {
+    for (const name in list) {
+      const value = list[name];
+      if (!value) continue;
+      if (name === 'cookie' || name === 'set-cookie') {
+        const cookies = name === 'cookie' ? parseCookieHeader(value) : parseSetCookieHeader(value);
+        for (const [cname, cvalue] of cookies) {
+          if (!cvalue) continue;
+          if (excluded?.has(`cookie.${cname}`) || (direction === 'response' && isCredentialCookieName(cname)))
+            continue;
+          scalar(cvalue, keyInfo(cname), undefined, 'cookie.', cname);
+        }
+        continue;
+      }
+      if (skipHeader(name)) continue;
+      if (excluded?.has(`header.${name}`)) continue;
+      scalar(value, keyInfo(name), undefined, 'header.', name);
+    }
+  }
+
+  function scanExchange(ex: Exchange, parsed?: ParsedBodies): SensitiveHit[] {
+    hits = [];
+    seen = undefined;
+    direction = 'request';
+    visited = 0;
     const req = ex.request;
     const creds: Credential[] = credentialsOf(ex);
     const excluded = creds.length > 0 ? new Set(creds.map((c) => `${c.in}.${c.name}`)) : undefined;
 
     for (const [name, value] of req.query) {
       if (!value) continue;
-      const field = `query.${name}`;
-      if (excluded?.has(field)) continue;
-      scalar(value, keyInfo(name), undefined, field);
+      if (excluded?.has(`query.${name}`)) continue;
+      scalar(value, keyInfo(name), undefined, 'query.', name);
     }
-    headers(req.headers, excluded);
+    scanHeaders(req.headers, excluded);
     const segments = req.path.split('/');
     for (let i = 1; i < segments.length; i++) {
       let seg = segments[i] as string;
@@ -597,7 +642,7 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
           // keep the raw segment
         }
       }
-      scalar(seg, NO_KEY, undefined, `path.${i}`);
+      scalar(seg, NO_KEY, undefined, 'path.', String(i));
     }
     const bodies = parsed ?? parseBodies(ex);
     const reqKind = bodyKind(req.body);
@@ -606,7 +651,7 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
     const res = ex.response;
     if (res !== undefined) {
       direction = 'response';
-      headers(res.headers, undefined);
+      scanHeaders(res.headers, undefined);
       const resKind = bodyKind(res.body);
       if (resKind !== undefined && bodies.response !== undefined) walkBody(bodies.response, resKind);
     }
@@ -614,6 +659,29 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
   }
 
   return { classifyValue, scanExchange };
+}
+
+/**
+ * Runs of patterns with no validator (and the same flags) joined into one alternation: one regex
+ * call instead of several for the values that match none of them, which is nearly all values.
+ */
+function mergePatterns(patterns: readonly ValuePattern[]): ValuePattern[] {
+  const out: ValuePattern[] = [];
+  for (const p of patterns) {
+    const last = out[out.length - 1];
+    if (
+      last !== undefined &&
+      last.validate === undefined &&
+      p.validate === undefined &&
+      last.re.flags === p.re.flags &&
+      last.needsHint === p.needsHint
+    ) {
+      const merged: ValuePattern = { re: new RegExp(`(?:${last.re.source})|(?:${p.re.source})`, p.re.flags) };
+      if (p.needsHint !== undefined) merged.needsHint = p.needsHint;
+      out[out.length - 1] = merged;
+    } else out.push(p);
+  }
+  return out;
 }
 
 function compileCustoms(custom: CustomSensitiveType[]): CompiledCustom[] {

@@ -12,22 +12,47 @@ export function digitsOf(value: string): string | undefined {
   return out;
 }
 
-/** Luhn (mod 10) over the digits of `value`. */
-export function luhn(value: string): boolean {
-  const d = digitsOf(value);
-  if (d === undefined || d.length < 2) return false;
+// Digits of the value being checked, reused across calls: validators run on every candidate and
+// must not allocate.
+const buf = new Uint8Array(64);
+
+/** Digits of `value` into `buf` (separators skipped); their count, or -1 if anything else is there. */
+function loadDigits(value: string): number {
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (n === 64) return -1;
+      buf[n++] = c - 48;
+    } else if (c !== 32 && c !== 45 && c !== 46) return -1;
+  }
+  return n;
+}
+
+function luhnOfBuf(n: number): boolean {
   let sum = 0;
   let double = false;
-  for (let i = d.length - 1; i >= 0; i--) {
-    let n = d.charCodeAt(i) - 48;
+  for (let i = n - 1; i >= 0; i--) {
+    let d = buf[i] as number;
     if (double) {
-      n *= 2;
-      if (n > 9) n -= 9;
+      d *= 2;
+      if (d > 9) d -= 9;
     }
-    sum += n;
+    sum += d;
     double = !double;
   }
   return sum % 10 === 0;
+}
+
+function repeatedDigit(n: number): boolean {
+  for (let i = 1; i < n; i++) if (buf[i] !== buf[0]) return false;
+  return true;
+}
+
+/** Luhn (mod 10) over the digits of `value`. */
+export function luhn(value: string): boolean {
+  const n = loadDigits(value);
+  return n >= 2 && luhnOfBuf(n);
 }
 
 /** Issuer ranges (IIN prefixes, inclusive, same digit count as written) and PAN lengths by brand. */
@@ -87,27 +112,37 @@ export const CARD_BRANDS: ReadonlyArray<{
   { brand: 'mir', ranges: [[2200, 2204]], lengths: [16, 17, 18, 19] },
 ];
 
-/** Card brand whose IIN range and length fit the digits, or undefined. */
-export function cardBrand(value: string): string | undefined {
-  const d = digitsOf(value);
-  if (d === undefined) return undefined;
-  for (const b of CARD_BRANDS) {
-    if (!b.lengths.includes(d.length)) continue;
-    for (const [lo, hi] of b.ranges) {
-      const width = String(lo).length;
-      const prefix = Number(d.slice(0, width));
-      if (prefix >= lo && prefix <= hi) return b.brand;
-    }
+// The table above as [brand, low, high, width, lengths bitmask] rows, for an allocation-free lookup.
+const BRAND_ROWS = CARD_BRANDS.flatMap((b) =>
+  b.ranges.map(
+    ([lo, hi]) => [b.brand, lo, hi, String(lo).length, b.lengths.reduce((m, l) => m | (1 << l), 0)] as const,
+  ),
+);
+
+function brandOfBuf(n: number): string | undefined {
+  if (n < 12 || n > 19) return undefined;
+  const p1 = buf[0] as number;
+  const p2 = p1 * 10 + (buf[1] as number);
+  const p3 = p2 * 10 + (buf[2] as number);
+  const p4 = p3 * 10 + (buf[3] as number);
+  for (const [brand, lo, hi, width, lengths] of BRAND_ROWS) {
+    if ((lengths & (1 << n)) === 0) continue;
+    const prefix = width === 1 ? p1 : width === 2 ? p2 : width === 3 ? p3 : p4;
+    if (prefix >= lo && prefix <= hi) return brand;
   }
   return undefined;
 }
 
+/** Card brand whose IIN range and length fit the digits, or undefined. */
+export function cardBrand(value: string): string | undefined {
+  return brandOfBuf(loadDigits(value));
+}
+
 /** A payment card number: real brand range and length, Luhn-valid, not one repeated digit. */
 export function creditCard(value: string): boolean {
-  const d = digitsOf(value);
-  if (d === undefined || d.length < 12 || d.length > 19) return false;
-  if (/^(\d)\1+$/.test(d)) return false;
-  return cardBrand(d) !== undefined && luhn(d);
+  const n = loadDigits(value);
+  if (n < 12 || n > 19) return false;
+  return brandOfBuf(n) !== undefined && !repeatedDigit(n) && luhnOfBuf(n);
 }
 
 /** IBAN lengths by country (SWIFT IBAN registry). */
@@ -230,17 +265,11 @@ export function iban(value: string): boolean {
  * check = 11 − (Σ P·Q mod 11), or 0 when that is 10 or 11 (番号法施行令 第8条).
  */
 export function myNumber(value: string): boolean {
-  const d = digitsOf(value);
-  if (d === undefined || d.length !== 12) return false;
-  if (/^(\d)\1+$/.test(d)) return false;
+  if (loadDigits(value) !== 12 || repeatedDigit(12)) return false;
   let sum = 0;
-  for (let n = 1; n <= 11; n++) {
-    const p = d.charCodeAt(11 - n) - 48;
-    sum += p * (n <= 6 ? n + 1 : n - 5);
-  }
+  for (let n = 1; n <= 11; n++) sum += (buf[11 - n] as number) * (n <= 6 ? n + 1 : n - 5);
   const r = sum % 11;
-  const check = r <= 1 ? 0 : 11 - r;
-  return check === d.charCodeAt(11) - 48;
+  return (r <= 1 ? 0 : 11 - r) === buf[11];
 }
 
 /**
@@ -250,25 +279,21 @@ export function myNumber(value: string): boolean {
  * issuer number, 適格請求書発行事業者登録番号) is accepted.
  */
 export function corporateNumber(value: string): boolean {
-  const v = value.charCodeAt(0) === 0x54 /* T */ ? value.slice(1) : value;
-  const d = digitsOf(v);
-  if (d === undefined || d.length !== 13) return false;
+  if (loadDigits(value.charCodeAt(0) === 0x54 /* T */ ? value.slice(1) : value) !== 13) return false;
   let sum = 0;
-  for (let n = 1; n <= 12; n++) {
-    const p = d.charCodeAt(13 - n) - 48;
-    sum += p * (n % 2 === 1 ? 1 : 2);
-  }
-  return 9 - (sum % 9) === d.charCodeAt(0) - 48;
+  for (let n = 1; n <= 12; n++) sum += (buf[13 - n] as number) * (n % 2 === 1 ? 1 : 2);
+  return 9 - (sum % 9) === buf[0];
 }
 
 /** US SSN validity: area not 000, 666 or 9xx; group not 00; serial not 0000; not the famous ads. */
 export function usSsn(value: string): boolean {
-  const d = digitsOf(value);
-  if (d === undefined || d.length !== 9) return false;
-  const area = d.slice(0, 3);
-  if (area === '000' || area === '666' || area[0] === '9') return false;
-  if (d.slice(3, 5) === '00' || d.slice(5) === '0000') return false;
+  if (loadDigits(value) !== 9) return false;
+  const area = (buf[0] as number) * 100 + (buf[1] as number) * 10 + (buf[2] as number);
+  if (area === 0 || area === 666 || area >= 900) return false;
+  if (buf[3] === 0 && buf[4] === 0) return false;
+  if (buf[5] === 0 && buf[6] === 0 && buf[7] === 0 && buf[8] === 0) return false;
   // Published in advertising and used by thousands as their own (SSA): test data, not a person.
+  const d = value.replace(/\D/g, '');
   return d !== '078051120' && d !== '219099999';
 }
 
