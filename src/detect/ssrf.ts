@@ -70,9 +70,12 @@ function classifyHost(hostname: string): string | undefined {
   return BAD_RANGES.has(range) ? `${range} address ${addr.toString()}` : undefined;
 }
 
-function checkUrl(candidate: string): SsrfMatch | undefined {
+/** `nested`: a URL found inside text (a redirect parameter, a lookup string); there a dangerous
+ * scheme alone is not enough (`${jndi:ldap://host}` is Log4Shell's business), only its host counts. */
+function checkUrl(candidate: string, nested = false): SsrfMatch | undefined {
   const scheme = /^([a-z][a-z0-9+.-]*):/.exec(candidate)?.[1];
-  if (scheme && DANGEROUS_SCHEMES.has(scheme)) return { reason: `${scheme}: scheme`, target: candidate };
+  if (!nested && scheme && DANGEROUS_SCHEMES.has(scheme))
+    return { reason: `${scheme}: scheme`, target: candidate };
   let url: URL;
   try {
     url = new URL(candidate);
@@ -103,7 +106,7 @@ export function detectSsrf(value: string, urlField: boolean): SsrfMatch | undefi
     for (let m = URL_START.exec(v); m && seen < 6; m = URL_START.exec(v), seen++) {
       const rest = v.slice(m.index);
       const end = rest.search(URL_END);
-      const hit = checkUrl(end < 0 ? rest : rest.slice(0, end));
+      const hit = checkUrl(end < 0 ? rest : rest.slice(0, end), m.index > 0);
       if (hit) return hit;
       URL_START.lastIndex = m.index + m[0].length;
     }

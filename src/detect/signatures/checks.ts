@@ -110,11 +110,11 @@ export function compileCheck(check: SignatureCheck): Checker {
         return m ? `JNDI lookup after de-obfuscation: "${m[0]}"` : undefined;
       };
     case 'nosql-operator':
-      return ({ location, raw, norm, name }) => {
-        if (location === 'json-key')
-          return NOSQL_OPERATORS.has(raw.toLowerCase()) ? `operator key ${raw}` : undefined;
-        if (location === 'query-name') {
-          const m = NOSQL_IN_NAME.exec(name.toLowerCase());
+      return ({ location, raw, norm }) => {
+        if (location === 'json-key' && NOSQL_OPERATORS.has(raw.toLowerCase())) return `operator key ${raw}`;
+        if (location === 'json-key' || location === 'query-name') {
+          // `password[$ne]` as a query or form field name.
+          const m = NOSQL_IN_NAME.exec(raw.toLowerCase());
           return m && NOSQL_OPERATORS.has(m[1]!) ? `operator in parameter name ${m[0]}` : undefined;
         }
         if (!norm.includes('$')) return undefined;
@@ -130,9 +130,8 @@ export function compileCheck(check: SignatureCheck): Checker {
           if (raw === '__proto__') return 'key __proto__';
           if (raw === 'prototype' && /constructor$/.test(name.replace(/\.prototype$/, '')))
             return 'key constructor.prototype';
-          return undefined;
         }
-        const text = location === 'query-name' ? name.toLowerCase() : norm;
+        const text = location === 'query-name' || location === 'json-key' ? raw.toLowerCase() : norm;
         const m = /__proto__|constructor\s*(?:\.|\[\s*["']?)\s*prototype/.exec(text);
         return m ? `"${m[0]}"` : undefined;
       };

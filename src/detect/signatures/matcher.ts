@@ -4,6 +4,7 @@
 // is what keeps benign traffic cheap.
 
 import { normaliseValue } from '../normalise.js';
+import { LruMap } from '../sketch.js';
 import { type Checker, compileCheck } from './checks.js';
 import type { InputLocation, Signature } from './types.js';
 
@@ -39,6 +40,10 @@ const SAFE_RE = /^[\w.@+\-:, ]*$/;
 const SAFE_BUT_SUSPECT_RE =
   /\b(?:or|and|xor|union|select|having|order|group|waitfor|sleep)\b|\d\.\d|localhost|::|^0x|^\d{8,10}$|__proto__|prototype/i;
 const MAX_INPUTS = 2000;
+/** Header and cookie values repeat across a client's calls (user agents, preferences): their verdict
+ * is memoised by value. */
+const MEMO_LOCATIONS = new Set<InputLocation>(['header', 'cookie']);
+const MEMO_MAX_VALUE = 512;
 
 export function compileCatalogue(signatures: readonly Signature[]): CompiledCatalogue {
   const byLocation = new Map<InputLocation, CompiledSignature[]>();
@@ -55,7 +60,20 @@ export function compileCatalogue(signatures: readonly Signature[]): CompiledCata
     }
   }
 
+  const memo = new LruMap<string, Array<{ signature: Signature; detail: string }>>(4096);
+
   function matchOne(input: Input): SignatureHit[] {
+    if (!MEMO_LOCATIONS.has(input.location) || input.raw.length > MEMO_MAX_VALUE) return evaluate(input);
+    const key = `${input.location}\u0000${input.name}\u0000${input.raw}`;
+    let verdict = memo.get(key);
+    if (verdict === undefined) {
+      verdict = evaluate(input).map((h) => ({ signature: h.signature, detail: h.detail }));
+      memo.set(key, verdict);
+    }
+    return verdict.length === 0 ? [] : verdict.map((v) => ({ ...v, input }));
+  }
+
+  function evaluate(input: Input): SignatureHit[] {
     const list = byLocation.get(input.location);
     if (!list || input.raw.length === 0) return [];
     const isKey = input.location === 'json-key' || input.location === 'query-name';

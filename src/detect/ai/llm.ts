@@ -1,0 +1,229 @@
+// LLM-style endpoints: recognised from request shapes (OpenAI-style `messages[]` with roles,
+// completion `prompt`, Responses-style `input` + `model`, Gemini `contents[].parts[]`) and response
+// shapes (`choices[]`, `usage` with token counts). On those exchanges we read the newest user (or
+// tool) text as `prompt` inputs for the prompt signatures, watch prompt size and token use per actor
+// (denial of wallet), and report sensitive data sent to or returned by the model.
+
+import type { SensitiveHit } from '../../sensitive/index.js';
+import type { Detection, ExchangeFacts } from '../alerts.js';
+import { minutes, remember, type Windowed, WindowedTable } from '../behaviour/common.js';
+import type { DetectConfig } from '../config.js';
+import type { Input } from '../signatures/matcher.js';
+import { LruMap } from '../sketch.js';
+
+export interface LlmView {
+  /** Newest user / tool text, as prompt inputs. */
+  prompts: Input[];
+  /** Characters of all prompt text in the request (whole conversation). */
+  promptChars: number;
+  /** Tokens the response says were used, when it says. */
+  tokens?: number;
+}
+
+function rec(v: unknown): Record<string, unknown> | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    let out = '';
+    for (const part of content) {
+      const p = rec(part);
+      if (typeof part === 'string') out += `${part}\n`;
+      else if (p && typeof p['text'] === 'string') out += `${p['text']}\n`;
+    }
+    return out;
+  }
+  return '';
+}
+
+function tokensOf(response: unknown): number | undefined {
+  const usage = rec(rec(response)?.['usage']) ?? rec(rec(response)?.['usageMetadata']);
+  if (!usage) return undefined;
+  const n = (k: string) => (typeof usage[k] === 'number' ? (usage[k] as number) : 0);
+  const total = n('total_tokens') || n('totalTokenCount');
+  if (total) return total;
+  const sum =
+    n('prompt_tokens') +
+    n('completion_tokens') +
+    n('input_tokens') +
+    n('output_tokens') +
+    n('promptTokenCount');
+  return sum || undefined;
+}
+
+/** Does this response look like a model's answer? */
+export function isLlmResponse(response: unknown): boolean {
+  const r = rec(response);
+  if (!r) return false;
+  if (
+    Array.isArray(r['choices']) &&
+    (r['object'] !== undefined || r['usage'] !== undefined || r['model'] !== undefined)
+  )
+    return true;
+  return (
+    tokensOf(r) !== undefined &&
+    (r['model'] !== undefined || Array.isArray(r['content']) || Array.isArray(r['output']))
+  );
+}
+
+/** The LLM view of a request, or undefined when it is not LLM-shaped and the endpoint is not known as one. */
+export function llmViewOf(request: unknown, response: unknown, knownEndpoint: boolean): LlmView | undefined {
+  const r = rec(request);
+  const responseShape = isLlmResponse(response);
+  if (!r) return responseShape ? { prompts: [], promptChars: 0, ...tokenField(response) } : undefined;
+  const prompts: Input[] = [];
+  let promptChars = 0;
+  let shaped = false;
+  const messages = r['messages'] ?? r['contents'];
+  if (Array.isArray(messages) && messages.some((m) => typeof rec(m)?.['role'] === 'string')) {
+    shaped = true;
+    const key = r['messages'] !== undefined ? 'messages' : 'contents';
+    let last: { role: string; text: string } | undefined;
+    for (const m of messages) {
+      const msg = rec(m);
+      if (!msg) continue;
+      const text = textOf(msg['content'] ?? msg['parts']);
+      promptChars += text.length;
+      const role = typeof msg['role'] === 'string' ? msg['role'] : '';
+      if (role === 'user' || role === 'tool' || role === 'function') last = { role, text };
+    }
+    if (last && last.text) prompts.push({ location: 'prompt', name: `$.${key}[].content`, raw: last.text });
+    if (typeof r['system'] === 'string') promptChars += r['system'].length;
+  }
+  for (const field of ['prompt', 'input', 'inputs', 'query'] as const) {
+    const v = r[field];
+    const text = typeof v === 'string' ? v : Array.isArray(v) ? textOf(v) : '';
+    if (!text) continue;
+    const modelish =
+      r['model'] !== undefined || r['max_tokens'] !== undefined || r['temperature'] !== undefined;
+    if (field === 'query' && !knownEndpoint) continue;
+    if (!modelish && !knownEndpoint && !responseShape) continue;
+    shaped = true;
+    promptChars += text.length;
+    prompts.push({ location: 'prompt', name: `$.${field}`, raw: text });
+  }
+  if (!shaped && !responseShape && !knownEndpoint) return undefined;
+  return { prompts, promptChars, ...tokenField(response) };
+}
+
+function tokenField(response: unknown): { tokens?: number } {
+  const t = tokensOf(response);
+  return t === undefined ? {} : { tokens: t };
+}
+
+/** JSON paths of prompt text, which payload signatures leave to the prompt signatures. */
+export function isPromptField(path: string): boolean {
+  return /^\$\.(?:messages|contents|prompt|input|inputs|system)\b/.test(path);
+}
+
+const HIGH_RISK_TYPES = new Set([
+  'CREDIT_CARD',
+  'JP_MY_NUMBER',
+  'US_SSN',
+  'IBAN',
+  'PRIVATE_KEY',
+  'AWS_SECRET_KEY',
+  'AWS_ACCESS_KEY',
+  'API_KEY',
+  'PASSWORD',
+  'BANK_ACCOUNT',
+  'HEALTH_RECORD',
+  'PASSPORT_NUMBER',
+  'JWT',
+  'BEARER_TOKEN',
+]);
+
+interface WalletState extends Windowed {
+  tokens: number;
+  promptChars: number;
+  calls: number;
+}
+
+export class LlmMonitor {
+  private readonly known: LruMap<string, true>;
+  private readonly wallet: WindowedTable<WalletState>;
+  constructor(private readonly config: DetectConfig) {
+    this.known = new LruMap(4096);
+    this.wallet = new WindowedTable(config, (start) => ({
+      start,
+      recent: [],
+      tokens: 0,
+      promptChars: 0,
+      calls: 0,
+    }));
+  }
+
+  /** Recognise; remembers endpoints whose responses are model answers. */
+  view(facts: ExchangeFacts, request: unknown, response: unknown): LlmView | undefined {
+    const key = facts.endpoint;
+    const known = this.known.peek(key) !== undefined;
+    const v = llmViewOf(request, response, known);
+    if (v && !known && (isLlmResponse(response) || v.prompts.length > 0)) this.known.set(key, true);
+    return v;
+  }
+
+  endpoints(): string[] {
+    return [...this.known.entries()].map(([k]) => k).sort();
+  }
+
+  observe(facts: ExchangeFacts, view: LlmView, hits: readonly SensitiveHit[]): Detection[] {
+    const out: Detection[] = [];
+    const t = this.config.thresholds.ai;
+    if (view.promptChars > t.maxPromptChars) {
+      out.push({
+        type: 'ai.denial-of-wallet',
+        severity: 'medium',
+        owasp: 'API4:2023',
+        key: 'prompt-size',
+        explanation: `prompt of ${view.promptChars} characters (limit ${t.maxPromptChars})`,
+      });
+    }
+    const w = this.wallet.at(facts.actor, facts.ex.time);
+    w.calls++;
+    w.tokens += view.tokens ?? 0;
+    w.promptChars += view.promptChars;
+    remember(w, facts.ex);
+    if (w.tokens > t.tokensPerWindow || w.promptChars > t.promptCharsPerWindow) {
+      out.push({
+        type: 'ai.denial-of-wallet',
+        severity: 'high',
+        owasp: 'API4:2023',
+        key: 'usage',
+        explanation: `${w.tokens} tokens and ${w.promptChars} prompt characters in ${w.calls} calls within ${minutes(this.config)} (limits ${t.tokensPerWindow} tokens, ${t.promptCharsPerWindow} characters)`,
+        related: w.recent,
+      });
+    }
+    const toModel = hits.filter((h) => h.direction === 'request' && isPromptField(h.field));
+    const fromModel = hits.filter((h) => h.direction === 'response');
+    for (const [list, type, verb] of [
+      [toModel, 'ai.sensitive-data-to-model', 'sent to'],
+      [fromModel, 'ai.sensitive-data-from-model', 'returned by'],
+    ] as const) {
+      if (list.length === 0) continue;
+      const types = [...new Set(list.map((h) => h.type))].sort();
+      out.push({
+        type,
+        severity: types.some((x) => HIGH_RISK_TYPES.has(x)) ? 'high' : 'medium',
+        owasp: type === 'ai.sensitive-data-to-model' ? 'API10:2023' : 'API3:2023',
+        key: types.join(','),
+        field: list[0]!.field,
+        explanation: `${types.join(', ')} ${verb} the model: ${list
+          .slice(0, 3)
+          .map((h) => `${h.field} = ${h.masked}`)
+          .join('; ')}`,
+      });
+    }
+    return out;
+  }
+
+  state() {
+    return {
+      'ai-wallet': this.wallet.stats(),
+      'ai-endpoints': { size: this.known.size, max: this.known.max, evicted: this.known.evicted },
+    };
+  }
+}

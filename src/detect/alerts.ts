@@ -1,0 +1,264 @@
+// From detections to alerts and incidents. A detection is one exchange showing one cause; detections
+// with the same cause (type, actor, endpoint, signature and field) fold into one alert whose count,
+// last time and evidence grow. Suppressions (config) are applied first. Alerts of one actor that
+// follow each other within the incident gap group into an incident.
+
+import { createHash } from 'node:crypto';
+import ipaddr from 'ipaddr.js';
+import picomatch from 'picomatch';
+import type { Alert, EvidenceRef, Exchange, Incident, OwaspApi2023, Severity } from '../model/index.js';
+import { SEVERITY_RANK } from '../model/index.js';
+import type { DetectConfig, Suppression } from './config.js';
+
+/** Facts about one exchange every stage shares (computed once by the engine). */
+export interface ExchangeFacts {
+  ex: Exchange;
+  actor: string;
+  actorKind: string;
+  address: string | undefined;
+  host: string;
+  method: string;
+  /** Endpoint template (`/users/{userId}`). */
+  template: string;
+  /** `METHOD host/template`, and the actor + that: built once per exchange, used as state keys. */
+  endpoint: string;
+  actorEndpoint: string;
+  status: number | undefined;
+}
+
+export interface Detection {
+  /** `signature.sqli`, `behaviour.bola-enumeration`, `ai.prompt-injection` … */
+  type: string;
+  severity: Severity;
+  owasp: OwaspApi2023;
+  /** Extra fold key beyond type/actor/endpoint (signature id + field, account hash …). */
+  key?: string;
+  signature?: string;
+  /** Field path the value came from (`query.q`, `$.name`, `header.user-agent`). */
+  field?: string;
+  explanation: string;
+  /** Earlier exchanges that belong to the same evidence (behaviour detectors keep a few). */
+  related?: readonly Exchange['source'][];
+  /** Override of the alert's actor (a distributed attack keyed on a fingerprint). */
+  actor?: string;
+  /** `actor`: the cause spans endpoints (404 sprays, token sharing), so the alert names none. */
+  scope?: 'endpoint' | 'actor';
+}
+
+function sha12(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+}
+
+function iso(ms: number): string {
+  return new Date(Number.isFinite(ms) ? ms : 0).toISOString();
+}
+
+interface CompiledSuppression {
+  test(f: ExchangeFacts, d: Detection): boolean;
+}
+
+function compileSuppression(s: Suppression): CompiledSuppression {
+  const glob = (p: string | undefined) =>
+    p === undefined ? undefined : picomatch(p, { nocase: true, dot: true });
+  const sig = glob(s.signature);
+  const type = glob(s.type);
+  const host = glob(s.host);
+  const actor = glob(s.actor);
+  const field = glob(s.field);
+  let method: string | undefined;
+  let path: ((p: string) => boolean) | undefined;
+  if (s.endpoint) {
+    const m = /^([A-Za-z]+)\s+(.*)$/.exec(s.endpoint);
+    method = m ? m[1]!.toUpperCase() : undefined;
+    path = picomatch(m ? m[2]! : s.endpoint, { dot: true });
+  }
+  let cidr: [ipaddr.IPv4 | ipaddr.IPv6, number] | undefined;
+  if (s.address) {
+    try {
+      cidr = s.address.includes('/')
+        ? ipaddr.parseCIDR(s.address)
+        : [ipaddr.parse(s.address), ipaddr.parse(s.address).kind() === 'ipv4' ? 32 : 128];
+    } catch {
+      cidr = undefined;
+    }
+  }
+  return {
+    test(f, d) {
+      if (sig && !(d.signature && sig(d.signature))) return false;
+      if (type && !type(d.type)) return false;
+      if (host && !host(f.host)) return false;
+      if (actor && !actor(d.actor ?? f.actor)) return false;
+      if (field && !(d.field && field(d.field))) return false;
+      if (method && method !== f.method) return false;
+      if (path && !path(f.template) && !path(f.ex.request.path)) return false;
+      if (s.address) {
+        if (!cidr || !f.address || !ipaddr.isValid(f.address)) return false;
+        let addr = ipaddr.parse(f.address);
+        if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress())
+          addr = (addr as ipaddr.IPv6).toIPv4Address();
+        if (addr.kind() !== cidr[0].kind() || !addr.match(cidr)) return false;
+      }
+      return true;
+    },
+  };
+}
+
+function evidenceRef(ref: Exchange['source'], id?: string): EvidenceRef {
+  return {
+    ...(ref.file !== undefined ? { file: ref.file } : {}),
+    index: ref.index,
+    ...(ref.line !== undefined ? { line: ref.line } : {}),
+    ...(id !== undefined ? { exchangeId: id } : {}),
+  };
+}
+
+interface AlertState {
+  alert: Alert;
+  first: number;
+  last: number;
+  refs: Set<string>;
+}
+
+export class AlertBook {
+  private readonly alerts = new Map<string, AlertState>();
+  private readonly suppressions: CompiledSuppression[];
+  private readonly disabledTypes: Array<(s: string) => boolean>;
+  suppressed = 0;
+  dropped = 0;
+
+  constructor(private readonly config: DetectConfig) {
+    this.suppressions = config.suppress.map(compileSuppression);
+    this.disabledTypes = config.disabledTypes.map((p) => picomatch(p, { nocase: true }));
+  }
+
+  get size(): number {
+    return this.alerts.size;
+  }
+
+  /** Fold one detection in; returns the alert when this detection created it. */
+  add(f: ExchangeFacts, d: Detection): Alert | undefined {
+    if (this.disabledTypes.some((t) => t(d.type))) return undefined;
+    if (this.suppressions.some((s) => s.test(f, d))) {
+      this.suppressed++;
+      return undefined;
+    }
+    const actor = d.actor ?? f.actor;
+    const perEndpoint = d.scope !== 'actor';
+    const foldKey = perEndpoint
+      ? `${d.type}\u0000${actor}\u0000${f.host}\u0000${f.method}\u0000${f.template}\u0000${d.key ?? ''}`
+      : `${d.type}\u0000${actor}\u0000${d.key ?? ''}`;
+    let state = this.alerts.get(foldKey);
+    let created = false;
+    if (!state) {
+      if (this.alerts.size >= this.config.maxAlerts) {
+        this.dropped++;
+        return undefined;
+      }
+      const alert: Alert = {
+        id: `alt-${sha12(foldKey)}`,
+        type: d.type,
+        severity: d.severity,
+        owasp: d.owasp,
+        actor,
+        host: f.host,
+        ...(perEndpoint ? { method: f.method, path: f.template } : {}),
+        evidence: [],
+        evidenceRefs: [],
+        firstSeen: iso(f.ex.time),
+        lastSeen: iso(f.ex.time),
+        count: 0,
+        explanation: d.explanation,
+      };
+      state = { alert, first: f.ex.time, last: f.ex.time, refs: new Set() };
+      this.alerts.set(foldKey, state);
+      created = true;
+    }
+    const a = state.alert;
+    a.count++;
+    a.explanation = d.explanation;
+    if (SEVERITY_RANK[d.severity] > SEVERITY_RANK[a.severity]) a.severity = d.severity;
+    if (f.ex.time < state.first) {
+      state.first = f.ex.time;
+      a.firstSeen = iso(f.ex.time);
+    }
+    if (f.ex.time > state.last) {
+      state.last = f.ex.time;
+      a.lastSeen = iso(f.ex.time);
+    }
+    const refs: Array<[Exchange['source'], string | undefined]> = (d.related ?? []).map((r) => [
+      r,
+      undefined,
+    ]);
+    refs.push([f.ex.source, f.ex.id]);
+    for (const [ref, id] of refs) {
+      if (a.evidenceRefs.length >= this.config.evidencePerAlert) break;
+      const k = `${ref.file ?? ''}\u0000${ref.index}`;
+      if (state.refs.has(k)) continue;
+      state.refs.add(k);
+      a.evidence.push(ref.index);
+      a.evidenceRefs.push(evidenceRef(ref, id));
+    }
+    return created ? a : undefined;
+  }
+
+  /** All alerts, oldest first, with incidents assigned. */
+  snapshot(): { alerts: Alert[]; incidents: Incident[] } {
+    const states = [...this.alerts.values()].sort(
+      (x, y) => x.first - y.first || (x.alert.id < y.alert.id ? -1 : 1),
+    );
+    for (const s of states) {
+      s.alert.evidence.sort((a, b) => a - b);
+      delete s.alert.incident;
+    }
+    const byActor = new Map<string, AlertState[]>();
+    for (const s of states) {
+      const list = byActor.get(s.alert.actor) ?? [];
+      list.push(s);
+      byActor.set(s.alert.actor, list);
+    }
+    const gap = this.config.incidentGapSeconds * 1000;
+    const incidents: Incident[] = [];
+    for (const [actor, list] of byActor) {
+      let group: AlertState[] = [];
+      let groupEnd = Number.NEGATIVE_INFINITY;
+      const close = () => {
+        if (group.length >= 2) incidents.push(makeIncident(actor, group));
+        group = [];
+      };
+      for (const s of list) {
+        if (group.length > 0 && s.first > groupEnd + gap) close();
+        group.push(s);
+        groupEnd = Math.max(groupEnd, s.last);
+      }
+      close();
+    }
+    incidents.sort((a, b) => (a.firstSeen < b.firstSeen ? -1 : a.firstSeen > b.firstSeen ? 1 : 0));
+    return { alerts: states.map((s) => s.alert), incidents };
+  }
+}
+
+function makeIncident(actor: string, group: AlertState[]): Incident {
+  let severity: Severity = 'info';
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  const types = new Map<string, number>();
+  for (const s of group) {
+    if (SEVERITY_RANK[s.alert.severity] > SEVERITY_RANK[severity]) severity = s.alert.severity;
+    first = Math.min(first, s.first);
+    last = Math.max(last, s.last);
+    types.set(s.alert.type, (types.get(s.alert.type) ?? 0) + s.alert.count);
+  }
+  const id = `inc-${sha12(`${actor}\u0000${group[0]!.alert.id}`)}`;
+  for (const s of group) s.alert.incident = id;
+  const parts = [...types].map(([t, n]) => `${t} ×${n}`).join(', ');
+  const endpoints = new Set(group.map((s) => (s.alert.path ? `${s.alert.method} ${s.alert.path}` : '*')));
+  return {
+    id,
+    actor,
+    severity,
+    alerts: group.map((s) => s.alert.id),
+    firstSeen: iso(first),
+    lastSeen: iso(last),
+    summary: `${group.length} related alerts from ${actor} on ${endpoints.size} endpoint(s): ${parts}`,
+  };
+}

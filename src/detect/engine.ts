@@ -1,0 +1,263 @@
+// The detection engine: a plain function over one exchange and explicit, bounded state. No I/O, so
+// the same engine runs in the CLI over files, in the server, and in scaled-out workers (partitioned by
+// actor so behaviour state stays in one place).
+//
+//   process(ex)  → alerts this exchange created (duplicates fold into existing alerts)
+//   flush()      → every alert so far, incidents, and what bounded state had to forget
+
+import picomatch from 'picomatch';
+import { actorOf, clientAddressOf, type TrustedProxies } from '../identity/index.js';
+import { templatePath } from '../inventory/index.js';
+import type { Alert, Exchange, Incident } from '../model/index.js';
+import {
+  type Classifier,
+  type CustomSensitiveType,
+  compileClassifier,
+  maskValue,
+  type ParsedBodies,
+  parseBodies,
+  type SensitiveHit,
+} from '../sensitive/index.js';
+import { isPromptField, LlmMonitor } from './ai/llm.js';
+import { PROMPT_SIGNATURES } from './ai/prompt-signatures.js';
+import { AlertBook, type Detection, type ExchangeFacts } from './alerts.js';
+import type { Behaviour } from './behaviour/common.js';
+import { EnumerationDetector } from './behaviour/enumeration.js';
+import { LoginDetector } from './behaviour/login.js';
+import { RateAnomalyDetector } from './behaviour/rate.js';
+import { SensitiveBulkDetector } from './behaviour/sensitive-bulk.js';
+import { NotFoundSprayDetector, ScrapingDetector, TokenSharingDetector } from './behaviour/traffic.js';
+import { type DetectConfig, type DetectConfigInput, resolveConfig } from './config.js';
+import { requestInputs } from './inputs.js';
+import { SIGNATURES } from './signatures/catalogue.js';
+import { compileCatalogue, type Input, type SignatureHit } from './signatures/matcher.js';
+import { LruMap } from './sketch.js';
+
+export interface DetectorOptions {
+  trustedProxies?: TrustedProxies;
+  /** Custom sensitive-data types (same as discover's). */
+  customSensitive?: CustomSensitiveType[];
+  /** A classifier to share (else one is compiled). */
+  classifier?: Classifier;
+}
+
+export interface StateReport {
+  size: number;
+  max: number;
+  evicted: number;
+}
+
+export interface DetectSummary {
+  alerts: Alert[];
+  incidents: Incident[];
+  /** Entries each bounded table had to forget, plus alerts dropped at the cap. */
+  evicted: Record<string, number>;
+  stats: {
+    exchanges: number;
+    suppressed: number;
+    /** Endpoints recognised as LLM-style (`METHOD host/template`). */
+    llmEndpoints: string[];
+  };
+}
+
+export interface Detector {
+  readonly config: DetectConfig;
+  process(ex: Exchange): Alert[];
+  flush(): DetectSummary;
+  /** Size, cap and evictions of every state table (for tests and `--stats`). */
+  state(): Record<string, StateReport>;
+}
+
+/** Responses worth parsing to recognise a model's answer. */
+const LLM_RESPONSE_HINT = /"(?:choices|usage|usageMetadata|candidates)"\s*:/;
+/** Sensitive-data profile per endpoint: scan the first PROFILE_LEARN 2xx responses, then one in PROFILE_RESCAN. */
+const PROFILE_LEARN = 20;
+const PROFILE_RESCAN = 25;
+
+interface SensitiveProfile {
+  /** 2xx responses seen (drives the scan schedule). */
+  calls: number;
+  scanned: number;
+  withHits: number;
+  lastHits: readonly SensitiveHit[];
+}
+
+const SECRET_FIELD = /pass(?:word|wd)?|secret|token|api[-_]?key|pin$|cvv|cvc|otp|credential|auth/i;
+const MAX_EXCERPT = 80;
+
+function fieldOf(input: Input): string {
+  switch (input.location) {
+    case 'path':
+      return 'path';
+    case 'body':
+      return 'body';
+    case 'query':
+    case 'query-name':
+      return `query.${input.name}`;
+    case 'header':
+      return `header.${input.name}`;
+    case 'cookie':
+      return `cookie.${input.name}`;
+    default:
+      return input.name;
+  }
+}
+
+export function createDetector(
+  input: DetectConfigInput | DetectConfig = {},
+  opts: DetectorOptions = {},
+): Detector {
+  const config = resolveConfig(input as DetectConfigInput);
+  const disabled = config.disabledSignatures.map((p) => picomatch(p, { nocase: true }));
+  const enabled = (s: { id: string }) => !disabled.some((d) => d(s.id));
+  const payloads = compileCatalogue(SIGNATURES.filter(enabled));
+  const prompts = compileCatalogue(PROMPT_SIGNATURES.filter(enabled));
+  const classifier = opts.classifier ?? compileClassifier(opts.customSensitive ?? []);
+  const book = new AlertBook(config);
+  const behaviours: Behaviour[] = [
+    new EnumerationDetector(config),
+    new LoginDetector(config),
+    new ScrapingDetector(config),
+    new TokenSharingDetector(config),
+    new NotFoundSprayDetector(config),
+    new RateAnomalyDetector(config),
+  ];
+  const bulk = new SensitiveBulkDetector(config);
+  const llm = new LlmMonitor(config);
+  const templates = new LruMap<string, string>(20_000);
+  const profiles = new LruMap<string, SensitiveProfile>(Math.max(16, Math.floor(config.maxStateEntries / 5)));
+  let exchanges = 0;
+
+  function templateOf(path: string): string {
+    let t = templates.get(path);
+    if (t === undefined) {
+      t = templatePath(path);
+      templates.set(path, t);
+    }
+    return t;
+  }
+
+  function excerpt(input: Input): string {
+    if (SECRET_FIELD.test(input.name)) return `[masked, ${input.raw.length} chars]`;
+    const type = classifier.classifyValue(input.raw, input.name);
+    if (type !== undefined) return maskValue(type, input.raw);
+    const shown = JSON.stringify(
+      input.raw.length > MAX_EXCERPT ? `${input.raw.slice(0, MAX_EXCERPT)}…` : input.raw,
+    );
+    return shown;
+  }
+
+  function fromHit(hit: SignatureHit): Detection {
+    const s = hit.signature;
+    const field = fieldOf(hit.input);
+    const prompt = s.family === 'prompt-injection' || s.family === 'system-prompt-extraction';
+    return {
+      type: prompt ? `ai.${s.family}` : `signature.${s.family}`,
+      severity: s.severity,
+      owasp: s.owasp,
+      key: `${s.id}\u0000${field}`,
+      signature: s.id,
+      field,
+      explanation: `${s.id} ${s.title} (CWE-${s.cwe}): ${hit.detail} in ${field} = ${excerpt(hit.input)}`,
+    };
+  }
+
+  return {
+    config,
+    process(ex) {
+      exchanges++;
+      const actor = actorOf(ex, opts.trustedProxies);
+      const template = templateOf(ex.request.path);
+      const endpoint = `${ex.request.method} ${ex.request.host}${template}`;
+      const facts: ExchangeFacts = {
+        ex,
+        actor: actor.id,
+        actorKind: actor.kind,
+        address: actor.address ?? clientAddressOf(ex, opts.trustedProxies),
+        host: ex.request.host,
+        method: ex.request.method,
+        template,
+        endpoint,
+        actorEndpoint: `${actor.id} ${endpoint}`,
+        status: ex.response?.status,
+      };
+      // Request bodies are always parsed (signatures read them); response bodies only when a stage
+      // needs them: an LLM-looking answer, or a sensitive-data scan due for this endpoint.
+      const { response: _res, ...requestOnly } = ex;
+      const parsed: ParsedBodies = parseBodies(requestOnly);
+      const ok = facts.status !== undefined && facts.status >= 200 && facts.status < 300;
+      const resText = ex.response?.body?.text;
+      const llmLike = resText !== undefined && LLM_RESPONSE_HINT.test(resText.slice(0, 4096));
+      const profile =
+        ok && resText
+          ? profiles.upsert(endpoint, () => ({ calls: 0, scanned: 0, withHits: 0, lastHits: [] }))
+          : undefined;
+      const scanDue =
+        profile !== undefined && (profile.calls < PROFILE_LEARN || profile.calls % PROFILE_RESCAN === 0);
+      if (llmLike || scanDue || (profile && profile.withHits > 0)) {
+        const { body: _b, ...requestNoBody } = ex.request;
+        const r = parseBodies({ ...ex, request: requestNoBody }).response;
+        if (r !== undefined) parsed.response = r;
+      }
+      const view = llm.view(facts, parsed.request, parsed.response);
+      const detections: Detection[] = [];
+
+      const inputs = requestInputs(ex, parsed.request, view ? { skipFields: isPromptField } : {});
+      for (const hit of payloads.match(inputs)) detections.push(fromHit(hit));
+      if (view) for (const hit of prompts.match(view.prompts)) detections.push(fromHit(hit));
+
+      const ctx = { facts, request: parsed.request, response: parsed.response };
+      for (const b of behaviours) for (const d of b.observe(ctx)) detections.push(d);
+
+      // The classifier walks whole bodies, the costliest step: LLM calls are always scanned; other
+      // endpoints are profiled (their first responses, then every PROFILE_RESCAN-th), and between
+      // scans an endpoint that carried sensitive data is taken to carry what it last carried.
+      let hits: SensitiveHit[] = [];
+      if (view || scanDue) hits = classifier.scanExchange(ex, parsed);
+      if (profile) {
+        profile.calls++;
+        let responseHits: readonly SensitiveHit[];
+        if (view || scanDue) {
+          responseHits = hits.filter((h) => h.direction === 'response');
+          if (scanDue) {
+            profile.scanned++;
+            if (responseHits.length > 0) profile.withHits++;
+            profile.lastHits = responseHits;
+          }
+        } else {
+          responseHits = profile.withHits * 2 >= profile.scanned ? profile.lastHits : [];
+        }
+        for (const d of bulk.observe(ctx, responseHits)) detections.push(d);
+      }
+      if (view) for (const d of llm.observe(facts, view, hits)) detections.push(d);
+
+      const created: Alert[] = [];
+      for (const d of detections) {
+        const a = book.add(facts, d);
+        if (a) created.push(a);
+      }
+      return created;
+    },
+    flush() {
+      const { alerts, incidents } = book.snapshot();
+      const evicted: Record<string, number> = {};
+      for (const [name, s] of Object.entries(this.state())) evicted[name] = s.evicted;
+      evicted['alerts-dropped'] = book.dropped;
+      return {
+        alerts,
+        incidents,
+        evicted,
+        stats: { exchanges, suppressed: book.suppressed, llmEndpoints: llm.endpoints() },
+      };
+    },
+    state() {
+      const out: Record<string, StateReport> = {};
+      for (const b of behaviours) Object.assign(out, b.state());
+      Object.assign(out, bulk.state(), llm.state());
+      out['alerts'] = { size: book.size, max: config.maxAlerts, evicted: book.dropped };
+      out['templates'] = { size: templates.size, max: templates.max, evicted: templates.evicted };
+      out['sensitive-profiles'] = { size: profiles.size, max: profiles.max, evicted: profiles.evicted };
+      return out;
+    },
+  };
+}
