@@ -3,7 +3,8 @@
 
 import type { Command } from 'commander';
 import { register as discover } from './discover.js';
+import { register as scan } from './scan.js';
 
 export type Register = (program: Command, done: (exitCode: number) => void) => void;
 
-export const COMMANDS: Register[] = [discover];
+export const COMMANDS: Register[] = [discover, scan];

@@ -58,7 +58,7 @@ export interface ScanResult {
 export function resolveBasePath(target: URL, spec: ApiSpec): string | InputIssue {
   const fromTarget = target.pathname.replace(/\/+$/, '');
   if (fromTarget) return fromTarget;
-  const server = spec.servers[0];
+  const server = declaresServers(spec) ? spec.servers[0] : undefined;
   if (!server) {
     return {
       code: 'scan.spec.no-servers',
@@ -68,6 +68,15 @@ export function resolveBasePath(target: URL, spec: ApiSpec): string | InputIssue
     };
   }
   return server.basePath.replace(/\/+$/, '');
+}
+
+/** OpenAPI 3 without `servers` gets a default `/` from the loader; that is not a declared server. */
+function declaresServers(spec: ApiSpec): boolean {
+  const doc = spec.document as Record<string, unknown> | undefined;
+  if (!doc || typeof doc !== 'object') return spec.servers.length > 0;
+  if (spec.kind === 'openapi') return Array.isArray(doc['servers']) && doc['servers'].length > 0;
+  if (spec.kind === 'swagger') return typeof doc['host'] === 'string' || typeof doc['basePath'] === 'string';
+  return spec.servers.length > 0;
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {

@@ -40,7 +40,7 @@ function callbackUrl(ctx: ScanContext, form: string, token: string): string {
 export async function ssrfCallback(ctx: ScanContext, test: ScanTest): Promise<void> {
   if (!ctx.callback) return;
   const form = String(test.options['form'] ?? 'plain');
-  const wait = Number(test.options['waitMs'] ?? 1500);
+  const wait = Number(test.options['waitMs'] ?? 1000);
   for (const point of urlPoints(ctx)) {
     const token = ctx.rng.marker('cb');
     const payload = callbackUrl(ctx, form, token);

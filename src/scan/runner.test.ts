@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiSpec } from '../model/index.js';
+import { loadSpecText } from '../sources/spec.js';
+import type { Transport } from './client.js';
+import { resolveBasePath, runScan } from './runner.js';
+import { testApiDocument } from './test-support/spec.js';
+import { startTestApi, type TestApi } from './test-support/vulnerable-api.js';
+import type { Identity } from './types.js';
+
+let api: TestApi;
+let spec: ApiSpec;
+const ids = (): Identity[] => [
+  { name: 'alice', header: 'authorization', value: `Bearer ${api.tokens.alice}`, admin: false },
+  { name: 'bob', header: 'authorization', value: `Bearer ${api.tokens.bob}`, admin: false },
+];
+
+beforeAll(async () => {
+  api = await startTestApi('vulnerable');
+  const r = await loadSpecText(JSON.stringify(testApiDocument()), 'test-api.json');
+  spec = r.spec!;
+});
+afterAll(() => api.close());
+
+describe('runScan safety', () => {
+  it('--plan lists every request of every test and sends none', async () => {
+    const before = api.requests();
+    const r = await runScan({
+      target: new URL(api.url),
+      spec,
+      identities: ids(),
+      plan: true,
+      destructive: true,
+    });
+    expect(api.requests()).toBe(before);
+    expect(r.sent).toBe(0);
+    expect(r.findings).toEqual([]);
+    expect(r.planned.length).toBeGreaterThan(200);
+    expect(new Set(r.planned.map((p) => new URL(p.url).origin))).toEqual(new Set([api.url]));
+    expect(r.planned.some((p) => p.method === 'DELETE')).toBe(true);
+  });
+
+  it('without --destructive sends only safe methods and changes nothing', async () => {
+    const r = await runScan({
+      target: new URL(api.url),
+      spec,
+      identities: ids(),
+      rate: 5000,
+      only: ['API1', 'API3', 'API5', 'INJ-001'],
+    });
+    const methods = new Set(r.exchanges.map((e) => e.request.method));
+    expect([...methods].every((m) => m === 'GET' || m === 'TRACE' || m === 'HEAD')).toBe(true);
+    expect(r.tests.skipped.some((s) => s.reason === 'needs --destructive')).toBe(true);
+    expect(r.findings.some((f) => f.test === 'MAM-SCAN-API1-001')).toBe(true); // read-only BOLA still found
+  });
+
+  it('every request stays on the target origin (the SSRF callback is the target calling us)', async () => {
+    const r = await runScan({
+      target: new URL(api.url),
+      spec,
+      identities: ids(),
+      rate: 5000,
+      only: ['API7', 'API9-003'],
+    });
+    expect(r.exchanges.length).toBeGreaterThan(0);
+    for (const e of r.exchanges) expect(new URL(e.url).origin).toBe(api.url);
+    expect(r.findings.some((f) => f.test === 'MAM-SCAN-API7-001')).toBe(true);
+  });
+
+  it('is deterministic for a seed: same findings, ids and order twice', async () => {
+    const run = () =>
+      runScan({
+        target: new URL(api.url),
+        spec,
+        identities: ids(),
+        rate: 5000,
+        seed: 42,
+        only: ['API1-001', 'API2-005', 'API2-011', 'API2-017', 'API8', 'INJ-027'],
+      });
+    const a = await run();
+    const b = await run();
+    expect(a.findings.length).toBeGreaterThan(5);
+    expect(b.findings.map((f) => [f.id, f.test, f.path])).toEqual(
+      a.findings.map((f) => [f.id, f.test, f.path]),
+    );
+    expect(b.exchanges.map((e) => e.url)).toEqual(a.exchanges.map((e) => e.url));
+  });
+
+  it('stops at the request budget and says so', async () => {
+    const r = await runScan({
+      target: new URL(api.url),
+      spec,
+      identities: ids(),
+      rate: 5000,
+      maxRequests: 15,
+    });
+    expect(r.sent).toBe(15);
+    expect(r.stopped).toMatch(/budget/);
+    expect(r.tests.skipped.some((s) => s.reason.startsWith('not run'))).toBe(true);
+  });
+});
+
+describe('base path and plain http', () => {
+  it('takes the base path from --target, else from the spec servers, else fails', () => {
+    expect(resolveBasePath(new URL('http://h/api/v9/'), spec)).toBe('/api/v9');
+    expect(resolveBasePath(new URL('http://h'), spec)).toBe('/api/v2');
+    const r = resolveBasePath(new URL('http://h'), { ...spec, servers: [] });
+    expect(typeof r === 'object' && r.code).toBe('scan.spec.no-servers');
+  });
+
+  it('reports plain http on a non-loopback target (fake transport: nothing leaves the process)', async () => {
+    const transport: Transport = async () => ({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: '{"ok":true}',
+      truncated: false,
+    });
+    const r = await runScan({
+      target: new URL('http://api.example.test'),
+      spec,
+      identities: ids(),
+      transport,
+      only: ['MAM-SCAN-API8-010'],
+    });
+    expect(r.findings.map((f) => f.test)).toEqual(['MAM-SCAN-API8-010']);
+    const loop = await runScan({
+      target: new URL(api.url),
+      spec,
+      identities: ids(),
+      only: ['MAM-SCAN-API8-010'],
+    });
+    expect(loop.findings).toEqual([]);
+  });
+});
+
+describe('test API containment', () => {
+  it('its SSRF feature refuses every non-loopback address without resolving names', async () => {
+    for (const u of [
+      'http://10.0.0.1/',
+      'http://example.com/',
+      'http://[fd00::1]/',
+      'http://192.168.1.1:8080/',
+    ]) {
+      const res = await fetch(`${api.url}/api/v2/preview?url=${encodeURIComponent(u)}`, {
+        headers: { authorization: `Bearer ${api.tokens.alice}` },
+      });
+      expect(res.status, u).toBe(400);
+      expect(await res.text()).toMatch(/refused non-loopback/);
+    }
+  });
+});
