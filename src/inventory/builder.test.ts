@@ -83,6 +83,18 @@ describe('learnt templating', () => {
     expect(paths(b)).toEqual(['GET /items/pending', 'GET /items/{itemId}']);
   });
 
+  it('takes a few file names that carry values for one parameter, static file names stay', () => {
+    const b = build([
+      ...['01', '02', '05', '11'].map((m) => `${H}/files/report-2026-${m}.csv`),
+      `${H}/files/openapi.json`,
+    ]);
+    expect(paths(b)).toEqual(['GET /files/openapi.json', 'GET /files/{fileId}']);
+    expect(paths(build([`${H}/files/report-2026-01.csv`, `${H}/files/report-2026-02.csv`]))).toEqual([
+      'GET /files/report-2026-01.csv',
+      'GET /files/report-2026-02.csv',
+    ]);
+  });
+
   it('learns a varying first segment from identical sub-paths (tenants)', () => {
     const tenants = [
       'acme',
@@ -135,6 +147,29 @@ describe('learnt templating', () => {
     );
     expect(paths(b)).toEqual(['GET /people/{personId}/avatar']);
     expect(b.explain('/people/someone-new/avatar', 'api.shop.example')[1]).toMatch(/cap reached/);
+  });
+
+  it('takes a few values under a collection with the same sub-paths for ids', () => {
+    const users = ['alice', 'bob', 'carol', 'dave'];
+    expect(paths(build(users.map((u) => `${H}/users/${u}/orders`)))).toEqual(['GET /users/{userId}/orders']);
+    // not under a collection name: resources of an API stay literal
+    expect(paths(build(['users', 'orders', 'carts', 'items'].map((r) => `${H}/api/${r}/1`)))).toEqual([
+      'GET /api/carts/{cartId}',
+      'GET /api/items/{itemId}',
+      'GET /api/orders/{orderId}',
+      'GET /api/users/{userId}',
+    ]);
+  });
+
+  it('folds every value once the cap is reached, whatever their sub-paths (owner/repo)', () => {
+    const owners = Array.from({ length: 12 }, (_, i) =>
+      `owner${String.fromCharCode(97 + i)}`.replace(/\d/g, ''),
+    );
+    const b = build(
+      owners.map((o, i) => `${H}/${o}/repo${String.fromCharCode(97 + i)}`),
+      { templateCap: 8 },
+    );
+    expect(new Set(paths(b).map((p) => p.split('/')[1]))).toEqual(new Set(['{id}']));
   });
 
   it('takes usernames under a collection as ids once there are enough', () => {

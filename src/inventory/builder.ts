@@ -17,11 +17,12 @@ import { mergeEndpointStats } from './merge.js';
 import type { Masker } from './schema-infer.js';
 import {
   entropy,
+  isApiVersionAfter,
   isCollectionName,
   isLocale,
   paramName,
   type ShapeKind,
-  shapeOf,
+  shapeAfter,
   splitPath,
   staticKind,
 } from './segments.js';
@@ -40,6 +41,8 @@ export interface InventoryOptions {
 }
 
 class TNode {
+  /** The literal segment this node stands for (undefined for parameter and root nodes). */
+  constructor(readonly label?: string) {}
   literals: Map<string, TNode> | undefined;
   /** Shape-parameter children, keyed by the literal extension after the value (`` or `.pdf`). */
   params: Map<string, TNode> | undefined;
@@ -176,7 +179,7 @@ export class InventoryBuilder {
   private child(node: TNode, seg: string): TNode {
     let child = node.literals?.get(seg);
     if (!child) {
-      const shape = shapeOf(seg);
+      const shape = shapeAfter(node.label, seg);
       if (shape) {
         node.params ??= new Map();
         child = node.params.get(shape.ext);
@@ -195,7 +198,7 @@ export class InventoryBuilder {
           child.addValue('overflow', seg);
         } else {
           node.literals ??= new Map();
-          child = new TNode();
+          child = new TNode(seg);
           node.literals.set(seg, child);
         }
       }
@@ -277,7 +280,7 @@ export class InventoryBuilder {
     const candidates: string[] = [];
     const sigs = new Map<string, string>();
     for (const [label, ns] of labels) {
-      const sk = label === '' ? 'empty' : staticKind(label);
+      const sk = label === '' ? 'empty' : isApiVersionAfter(parent, label) ? 'version' : staticKind(label);
       if (sk && sk !== 'locale') {
         const why =
           sk === 'empty'
@@ -310,12 +313,18 @@ export class InventoryBuilder {
     const members = new Map<string, string>();
     const k = candidates.length;
     const min = this.minDistinct;
+    const collection = parent !== undefined && isCollectionName(parent);
+    const fewUnderCollection = Math.max(3, Math.ceil(min / 2));
     if (overflowed) {
-      for (const l of candidates) {
-        const s = sigs.get(l)!;
-        if (s === '' || s === dominant || s === shapeSig)
-          members.set(l, `parameter: more than ${this.cap} distinct values at this position (cap reached)`);
-      }
+      for (const l of candidates)
+        members.set(l, `parameter: more than ${this.cap} distinct values at this position (cap reached)`);
+    } else if (collection && cS >= fewUnderCollection && k < min) {
+      for (const l of candidates)
+        if (sigs.get(l) === dominant)
+          members.set(
+            l,
+            `parameter (learnt): ${cS} distinct values under the collection '${parent}' share the same sub-paths (/${dominant}), threshold ${fewUnderCollection}`,
+          );
     } else if (k >= min) {
       if (cS >= min) {
         for (const l of candidates)
@@ -331,7 +340,6 @@ export class InventoryBuilder {
         });
         const valueShare = pool.filter(valueLike).length / Math.max(1, pool.length);
         const locales = pool.every(isLocale);
-        const collection = parent !== undefined && isCollectionName(parent);
         if (pool.length >= min && (valueShare >= 0.8 || collection || locales)) {
           const why =
             valueShare >= 0.8
@@ -346,6 +354,19 @@ export class InventoryBuilder {
             );
         }
       }
+    }
+    if (!overflowed && members.size === 0) {
+      // values with digits (`report-2026-01.csv`, `sku-77-red`) vary like ids sooner than words do
+      const few = Math.max(3, Math.ceil(min / 2));
+      const digits = candidates.filter(
+        (l) => hasDigit(l) && (sigs.get(l) === '' || sigs.get(l) === dominant),
+      );
+      if (digits.length >= few && digits.length >= 0.8 * k)
+        for (const l of digits)
+          members.set(
+            l,
+            `parameter (learnt): ${digits.length} distinct sibling values with digits, threshold ${few}`,
+          );
     }
     if (shapeGroups.has('')) {
       for (const l of candidates) {
@@ -566,7 +587,7 @@ export class InventoryBuilder {
       const d = nodes.length ? this.decide(nodes, parent) : undefined;
       const lit = d?.literals.get(seg);
       const folded = d?.folded.get(seg);
-      const shape = shapeOf(seg);
+      const shape = shapeAfter(parent, seg);
       if (lit) {
         lines.push(`${seg} → ${seg}: ${lit.reason}`);
         nodes = lit.nodes;

@@ -18,6 +18,8 @@ describe('templatePath (shape only)', () => {
     ['/orders/ord_12345', '/orders/{orderId}'],
     ['/customers/cus_NffrFeUfNV2Hib', '/customers/{customerId}'],
     ['/invoices/12345.pdf', '/invoices/{invoiceId}.pdf'],
+    ['/rest/api/2/issue/PROJ-123', '/rest/api/2/issue/{issueId}'],
+    ['/api/3/users/9', '/api/3/users/{userId}'],
   ])('%s → %s', (path, template) => {
     expect(templatePath(path)).toBe(template);
   });

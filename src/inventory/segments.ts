@@ -106,7 +106,8 @@ export const STATIC_WORDS: ReadonlySet<string> = new Set(
 
 export function staticKind(segment: string): StaticKind | undefined {
   if (VERSION.test(segment)) return 'version';
-  if (FILE_EXT.test(segment) && !SHAPE_RULES.some((r) => r.test(stripExtension(segment).base))) return 'file';
+  // a file name is static unless its name carries a value (`report-2026-01.csv`, `12345.pdf`)
+  if (FILE_EXT.test(segment) && !/\d/.test(stripExtension(segment).base)) return 'file';
   if (STATIC_WORDS.has(segment.toLowerCase())) return 'word';
   if (LOCALE.test(segment) && segment.length <= 11) return 'locale';
   return undefined;
@@ -149,6 +150,18 @@ export function shapeOf(segment: string): SegmentShape | undefined {
   const { base, ext } = stripExtension(decoded);
   if (ext) for (const rule of SHAPE_RULES) if (rule.test(base)) return { rule, ext };
   return undefined;
+}
+
+const API_PREFIX = /^(?:api|apis|rest|version|ver)$/i;
+
+/** Small numbers right after `api`/`rest` are API versions (`/rest/api/2/issue`), not ids. */
+export function isApiVersionAfter(previous: string | undefined, segment: string): boolean {
+  return previous !== undefined && API_PREFIX.test(previous) && /^\d{1,2}$/.test(segment);
+}
+
+/** `shapeOf` in context: the segment before can make a number a version. */
+export function shapeAfter(previous: string | undefined, segment: string): SegmentShape | undefined {
+  return isApiVersionAfter(previous, segment) ? undefined : shapeOf(segment);
 }
 
 /** JSON Schema `format` of a value, for parameters and inferred schemas. */
@@ -262,7 +275,7 @@ export function templatePath(path: string): string {
   let previous: string | undefined;
   const out: string[] = [];
   for (const seg of segments) {
-    const shape = shapeOf(seg);
+    const shape = shapeAfter(previous, seg);
     if (shape) {
       out.push(`{${paramName(previous, shape.rule.kind, taken)}}${shape.ext}`);
       previous = undefined;
