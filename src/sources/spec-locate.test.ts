@@ -111,3 +111,36 @@ describe('parse errors', () => {
     expect('format' in g && g.format).toBe('yaml');
   });
 });
+
+describe('YAML details', () => {
+  it('locates quoted keys at their quote and members reached through merge keys', () => {
+    const f = locator('base: &b\n  x: 1\nd:\n  <<: *b\n  "y": 2\n', 'q.yaml');
+    expect(f.locator.locate('/d/y')).toEqual({ line: 5, column: 3 });
+    expect(f.locator.locate('/d/x')).toEqual({ line: 2, column: 3 });
+  });
+
+  it('reads YAML 1.2 core scalars (no timestamps, no yes/no booleans)', () => {
+    const f = locator('a: 2024-01-02\nb: yes\nc: 0x1F\nd: ~\ne: "1.0"\n200: ok\n', 's.yaml');
+    expect(f.value).toEqual({ a: '2024-01-02', b: 'yes', c: 31, d: null, e: '1.0', 200: 'ok' });
+  });
+
+  it('limits nesting depth and alias expansion with positioned issues', () => {
+    expect(parseSpecFile(`${'['.repeat(2000)}${']'.repeat(2000)}`, 'd.yaml')).toMatchObject({
+      code: 'spec.limit',
+      line: 1,
+    });
+    let bomb = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 8; i++)
+      bomb += `a${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]\n`;
+    expect(parseSpecFile(bomb, 'b.yaml')).toMatchObject({ code: 'spec.limit', fatal: true });
+    // moderate legitimate reuse is fine
+    const reuse = parseSpecFile('s: &s {type: string}\na: *s\nb: [*s, *s]\n', 'r.yaml');
+    expect('value' in reuse && reuse.value).toEqual({
+      s: { type: 'string' },
+      a: { type: 'string' },
+      b: [{ type: 'string' }, { type: 'string' }],
+    });
+  });
+});

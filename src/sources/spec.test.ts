@@ -303,7 +303,8 @@ describe('fatal input problems', () => {
   it('reports invalid YAML and JSON with line and column', async () => {
     const y = await loadSpec(`${dir}bad-yaml.yaml`);
     expect(y.spec).toBeUndefined();
-    expect(y.issues[0]).toMatchObject({ code: 'spec.syntax', line: 3, column: 10, fatal: true });
+    expect(y.issues[0]).toMatchObject({ code: 'spec.syntax', line: 4, column: 11, fatal: true });
+    expect(y.issues[0]!.message).toBe('invalid YAML: bad indentation of a mapping entry');
     const j = await loadSpec(`${dir}bad-json.json`);
     expect(j.issues[0]).toMatchObject({ code: 'spec.syntax', line: 3, column: 26, fatal: true });
     expect(j.issues[0]!.message).toMatch(/^invalid JSON/);
