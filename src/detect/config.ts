@@ -165,7 +165,7 @@ export function parseDetectConfig(
   if (doc.errors.length > 0) {
     return {
       issues: doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
+        const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
         return {
           code: 'config.yaml',
           message: `bad YAML: ${e.message.split('\n')[0]}`,

@@ -18,7 +18,7 @@ import {
   parseBodies,
   type SensitiveHit,
 } from '../sensitive/index.js';
-import { isPromptField, LlmMonitor } from './ai/llm.js';
+import { answerText, isPromptField, LlmMonitor, sensitiveInText } from './ai/llm.js';
 import { PROMPT_SIGNATURES } from './ai/prompt-signatures.js';
 import { AlertBook, type Detection, type ExchangeFacts } from './alerts.js';
 import type { Behaviour } from './behaviour/common.js';
@@ -229,7 +229,15 @@ export function createDetector(
         }
         for (const d of bulk.observe(ctx, responseHits)) detections.push(d);
       }
-      if (view) for (const d of llm.observe(facts, view, hits)) detections.push(d);
+      if (view) {
+        // Prompts and answers are free text: look inside them for embedded values too.
+        const textHits: SensitiveHit[] = [];
+        for (const p of view.prompts) textHits.push(...sensitiveInText(p.raw, p.name, 'request', classifier));
+        const answer = answerText(parsed.response);
+        if (answer)
+          textHits.push(...sensitiveInText(answer, '$.choices[].message.content', 'response', classifier));
+        for (const d of llm.observe(facts, view, [...hits, ...textHits])) detections.push(d);
+      }
 
       const created: Alert[] = [];
       for (const d of detections) {

@@ -4,7 +4,7 @@
 // tool) text as `prompt` inputs for the prompt signatures, watch prompt size and token use per actor
 // (denial of wallet), and report sensitive data sent to or returned by the model.
 
-import type { SensitiveHit } from '../../sensitive/index.js';
+import { type Classifier, maskValue, type SensitiveHit } from '../../sensitive/index.js';
 import type { Detection, ExchangeFacts } from '../alerts.js';
 import { minutes, remember, type Windowed, WindowedTable } from '../behaviour/common.js';
 import type { DetectConfig } from '../config.js';
@@ -113,6 +113,51 @@ export function llmViewOf(request: unknown, response: unknown, knownEndpoint: bo
 function tokenField(response: unknown): { tokens?: number } {
   const t = tokensOf(response);
   return t === undefined ? {} : { tokens: t };
+}
+
+/** Candidates for sensitive values inside free text: the classifier judges whole values, so prompts
+ * and answers are cut into the shapes that can hold one (emails, digit runs, IBAN-like, keys, JWTs). */
+const CANDIDATES =
+  /[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d -]{6,22}\d|\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b|\b(?:AKIA|ASIA)[0-9A-Z]{16}\b|\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}|-----BEGIN [A-Z ]*PRIVATE KEY-----|\b(?:sk|rk)[-_][\w-]{16,}/g;
+const MAX_TEXT_SCAN = 32_768;
+
+/** Sensitive values embedded in free text (prompt or model answer), as classifier hits. */
+export function sensitiveInText(
+  text: string,
+  field: string,
+  direction: 'request' | 'response',
+  classifier: Classifier,
+): SensitiveHit[] {
+  const out: SensitiveHit[] = [];
+  const seen = new Set<string>();
+  const t = text.length > MAX_TEXT_SCAN ? text.slice(0, MAX_TEXT_SCAN) : text;
+  for (const m of t.matchAll(CANDIDATES)) {
+    const value = m[0].trim();
+    const type = classifier.classifyValue(value);
+    if (type === undefined || seen.has(type)) continue;
+    seen.add(type);
+    out.push({ type, direction, field, masked: maskValue(type, value) });
+    if (out.length >= 8) break;
+  }
+  return out;
+}
+
+/** Text of a model's answer (chat choices, completion text, Responses/Anthropic content). */
+export function answerText(response: unknown): string {
+  const r = rec(response);
+  if (!r) return '';
+  let out = '';
+  if (Array.isArray(r['choices'])) {
+    for (const c of r['choices']) {
+      const choice = rec(c);
+      if (!choice) continue;
+      const msg = rec(choice['message']) ?? rec(choice['delta']);
+      out += textOf(msg?.['content']) + (typeof choice['text'] === 'string' ? choice['text'] : '');
+    }
+  }
+  if (Array.isArray(r['content'])) out += textOf(r['content']);
+  if (Array.isArray(r['output'])) for (const o of r['output']) out += textOf(rec(o)?.['content']);
+  return out;
 }
 
 /** JSON paths of prompt text, which payload signatures leave to the prompt signatures. */

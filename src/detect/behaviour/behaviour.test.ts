@@ -1,0 +1,267 @@
+// Each behaviour: an attack scenario that must raise its alert, and its benign twin that must not.
+
+import { describe, expect, it } from 'vitest';
+import type { Exchange } from '../../model/index.js';
+import { createDetector } from '../engine.js';
+import { bearer, type FakeExchange, fakeExchange, T0 } from '../test-support/exchanges.js';
+
+function run(exchanges: Exchange[], config = {}) {
+  const d = createDetector(config);
+  for (const ex of exchanges) d.process(ex);
+  return d.flush();
+}
+function types(exchanges: Exchange[], config = {}) {
+  return [...new Set(run(exchanges, config).alerts.map((a) => a.type))].sort();
+}
+let idx = 0;
+function seq(n: number, f: (i: number) => FakeExchange, stepMs = 1000): Exchange[] {
+  const base = T0 + idx * 1000;
+  idx += n + 10;
+  return Array.from({ length: n }, (_, i) => fakeExchange({ time: base + i * stepMs, ...f(i) }));
+}
+
+describe('BOLA / object-id enumeration', () => {
+  it('fires on one actor probing many ids, most denied', () => {
+    const auth = bearer('prober');
+    const xs = seq(40, (i) => ({
+      headers: auth,
+      path: `/api/orders/${1000 + i * 7}`,
+      status: i % 5 === 0 ? 200 : 403,
+    }));
+    const { alerts } = run(xs);
+    const a = alerts.find((x) => x.type === 'behaviour.bola-enumeration');
+    expect(a).toBeDefined();
+    expect(a!.path).toBe('/api/orders/{orderId}');
+    expect(a!.owasp).toBe('API1:2023');
+    expect(a!.explanation).toMatch(/distinct ids .* answered 401\/403\/404/);
+    expect(a!.evidence.length).toBeGreaterThan(5);
+  });
+  it('fires on a dense sequential walk answered 200', () => {
+    const auth = bearer('harvester');
+    const xs = seq(150, (i) => ({ headers: auth, path: `/api/invoices/${5000 + i}` }), 200);
+    expect(types(xs)).toContain('behaviour.bola-enumeration');
+  });
+  it('benign twin: a user opening their own dozen orders', () => {
+    const auth = bearer('alice');
+    const xs = seq(12, (i) => ({ headers: auth, path: `/api/orders/${1000 + i * 13}` }), 5000);
+    expect(types(xs)).toEqual([]);
+  });
+  it('benign twin: a client reading many random UUIDs it was given', () => {
+    const auth = bearer('sync-client');
+    const hex = (i: number) => (i * 2654435761).toString(16).padStart(8, '0').slice(-8);
+    const xs = seq(
+      200,
+      (i) => ({ headers: auth, path: `/api/items/${hex(i)}-aaaa-4bbb-8ccc-${hex(i + 7)}dddd` }),
+      200,
+    );
+    expect(types(xs)).toEqual([]);
+  });
+  it('a support agent allow-listed in the config does not alert', () => {
+    const auth = bearer('support-agent-7');
+    const xs = seq(150, (i) => ({ headers: auth, path: `/api/accounts/${9000 + i}` }), 200);
+    const actor = run(xs).alerts[0]?.actor;
+    expect(actor).toMatch(/^jwt:/);
+    expect(
+      types(xs, {
+        suppress: [{ actor, type: 'behaviour.*', reason: 'support desk reads accounts by design' }],
+      }),
+    ).toEqual([]);
+  });
+});
+
+describe('credential stuffing and brute force', () => {
+  const login = (user: string, status: number, extra: FakeExchange = {}): FakeExchange => ({
+    method: 'POST',
+    path: '/api/login',
+    body: { username: user, password: 'hunter2' },
+    status,
+    ...extra,
+  });
+  it('fires on many usernames failing from one address', () => {
+    const xs = seq(30, (i) =>
+      login(`user${i}@example.com`, i % 10 === 0 ? 200 : 401, { address: '198.51.100.23' }),
+    );
+    const { alerts } = run(xs);
+    const a = alerts.find((x) => x.type === 'behaviour.credential-stuffing');
+    expect(a).toBeDefined();
+    expect(a!.actor).toBe('ip:198.51.100.23');
+    expect(a!.explanation).not.toContain('user1@example.com');
+  });
+  it('fires on one fingerprint spread over many addresses', () => {
+    const xs = seq(60, (i) =>
+      login(`victim${i}`, 401, {
+        address: `203.0.113.${i % 20}`,
+        headers: { 'user-agent': 'python-requests/2.31' },
+      }),
+    );
+    const { alerts } = run(xs);
+    const distributed = alerts.find(
+      (x) => x.type === 'behaviour.credential-stuffing' && x.actor.startsWith('fp:'),
+    );
+    expect(distributed).toBeDefined();
+    expect(distributed!.explanation).toMatch(/from 20 addresses/);
+  });
+  it('benign twin: a shared office address where most people log in fine', () => {
+    const xs = seq(
+      60,
+      (i) => login(`employee${i}@corp.example`, i % 9 === 0 ? 401 : 200, { address: '192.0.2.10' }),
+      20_000,
+    );
+    expect(types(xs)).toEqual([]);
+  });
+  it('fires on brute force against one account, and not on a user mistyping twice', () => {
+    const brute = seq(15, (i) => login('ceo@corp.example', 401, { address: `198.51.100.${i}` }));
+    const { alerts } = run(brute);
+    const a = alerts.find((x) => x.type === 'behaviour.brute-force');
+    expect(a).toBeDefined();
+    expect(a!.explanation).toContain('c***@corp.example');
+    const typo = seq(3, (i) => login('bob@example.com', i < 2 ? 401 : 200));
+    expect(types(typo)).toEqual([]);
+  });
+});
+
+describe('scraping', () => {
+  it('fires on a fast paginated walk of a list endpoint', () => {
+    const auth = bearer('scraper');
+    const xs = seq(
+      80,
+      (i) => ({
+        headers: auth,
+        path: '/api/products',
+        query: [['page', String(i + 1)]],
+        response: { items: [1, 2] },
+      }),
+      500,
+    );
+    const a = run(xs).alerts.find((x) => x.type === 'behaviour.scraping');
+    expect(a?.owasp).toBe('API6:2023');
+    expect(a?.explanation).toMatch(/\d+ distinct pages of GET \/api\/products .*threshold 50 pages/);
+  });
+  it('benign twin: a user paging through their own orders', () => {
+    const auth = bearer('bob');
+    const xs = seq(
+      6,
+      (i) => ({ headers: auth, path: '/api/me/orders', query: [['page', String(i + 1)]] }),
+      8000,
+    );
+    expect(types(xs)).toEqual([]);
+  });
+});
+
+describe('token sharing', () => {
+  it('fires on one token used from many addresses and agents at once', () => {
+    const auth = bearer('leaked');
+    const agents = ['curl/8.0', 'python-requests/2.31', 'Mozilla/5.0 Firefox', 'Go-http-client/1.1'];
+    const xs = seq(12, (i) => ({
+      headers: { ...auth, 'user-agent': agents[i % 4]! },
+      address: `198.51.100.${40 + i}`,
+      path: '/api/me',
+    }));
+    const a = run(xs).alerts.find((x) => x.type === 'behaviour.token-sharing');
+    expect(a).toBeDefined();
+    expect(a!.path).toBeUndefined();
+    expect(a!.severity).toBe('high');
+  });
+  it('benign twin: a phone moving from Wi-Fi to mobile data', () => {
+    const auth = bearer('commuter');
+    const xs = seq(20, (i) => ({
+      headers: { ...auth, 'user-agent': 'ShopApp/3.1 iOS' },
+      address: i < 10 ? '192.0.2.50' : '203.0.113.99',
+      path: '/api/me',
+    }));
+    expect(types(xs)).toEqual([]);
+  });
+});
+
+describe('404/405 sprays', () => {
+  it('fires on one actor probing many missing paths', () => {
+    const words =
+      'admin backup old test v0 internal debug config api2 graphql beta staging dev tmp export import upload files logs metrics health status swagger docs private hidden legacy v3 user users account accounts login'.split(
+        ' ',
+      );
+    const xs = seq(
+      words.length,
+      (i) => ({ path: `/api/${words[i]}`, status: 404, address: '198.51.100.77' }),
+      100,
+    );
+    const a = run(xs).alerts.find((x) => x.type === 'behaviour.not-found-spray');
+    expect(a?.owasp).toBe('API9:2023');
+  });
+  it('benign twin: a busy honest client with a few 404s', () => {
+    const auth = bearer('busy');
+    const xs = seq(
+      400,
+      (i) => ({
+        headers: auth,
+        path: i % 20 === 0 ? `/api/gone/${i % 3}` : '/api/status',
+        status: i % 20 === 0 ? 404 : 200,
+      }),
+      500,
+    );
+    expect(types(xs)).toEqual([]);
+  });
+});
+
+describe('rate and volume anomalies against a learnt baseline', () => {
+  function background(minutes: number): Exchange[] {
+    const out: Exchange[] = [];
+    for (let m = 0; m < minutes; m++)
+      for (let a = 0; a < 5; a++)
+        for (let k = 0; k < 8; k++)
+          out.push(
+            fakeExchange({
+              headers: bearer(`regular-${a}`),
+              path: '/api/quotes',
+              time: T0 + m * 60_000 + a * 1000 + k * 5000,
+            }),
+          );
+    return out;
+  }
+  it('fires when one actor calls an endpoint far above its baseline', () => {
+    const base = background(10);
+    const flood = Array.from({ length: 200 }, (_, i) =>
+      fakeExchange({ headers: bearer('flooder'), path: '/api/quotes', time: T0 + 11 * 60_000 + i * 200 }),
+    );
+    const a = run([...base, ...flood]).alerts.find((x) => x.type === 'behaviour.rate-anomaly');
+    expect(a).toBeDefined();
+    expect(a!.explanation).toMatch(/baseline 8\.0±/);
+  });
+  it('benign twin: a busy but steady client inside the limits', () => {
+    const base = background(10);
+    const busy = Array.from({ length: 50 }, (_, i) =>
+      fakeExchange({ headers: bearer('busy'), path: '/api/quotes', time: T0 + 11 * 60_000 + i * 1000 }),
+    );
+    expect(types([...base, ...busy])).toEqual([]);
+  });
+});
+
+describe('bulk retrieval of sensitive data', () => {
+  const people = (i: number) => ({
+    id: i,
+    name: 'Taro Yamada',
+    email: `taro${i}@example.jp`,
+    phone: '+81 90-1234-5678',
+  });
+  it('fires when one actor pulls many records with personal data', () => {
+    const auth = bearer('exfil');
+    const xs = seq(
+      30,
+      (i) => ({
+        headers: auth,
+        path: '/api/customers',
+        query: [['page', String(i)]],
+        response: { items: Array.from({ length: 10 }, (_, k) => people(i * 10 + k)) },
+      }),
+      3000,
+    );
+    const a = run(xs).alerts.find((x) => x.type === 'behaviour.sensitive-bulk');
+    expect(a).toBeDefined();
+    expect(a!.explanation).toMatch(/EMAIL/);
+    expect(a!.owasp).toBe('API3:2023');
+  });
+  it('benign twin: a user reading their own profile a few times', () => {
+    const auth = bearer('taro');
+    const xs = seq(5, () => ({ headers: auth, path: '/api/me', response: people(1) }), 30_000);
+    expect(types(xs)).toEqual([]);
+  });
+});
