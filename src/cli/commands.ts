@@ -2,9 +2,11 @@
 // command to commander and calls `done(exitCode)` when its action finishes.
 
 import type { Command } from 'commander';
+import { register as audit } from './audit.js';
+import { register as detect } from './detect.js';
 import { register as discover } from './discover.js';
 import { register as scan } from './scan.js';
 
 export type Register = (program: Command, done: (exitCode: number) => void) => void;
 
-export const COMMANDS: Register[] = [discover, scan];
+export const COMMANDS: Register[] = [audit, discover, scan, detect];

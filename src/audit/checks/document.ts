@@ -80,6 +80,8 @@ export const serverField: CheckDef = {
     const value = n.raw[field];
     if (options.defined && value === undefined)
       return [{ message: `server ${n.url} does not declare ${field}` }];
+    if (typeof options.match === 'string' && value === undefined)
+      return [{ message: `server ${n.url} has no ${field}` }];
     if (typeof options.match === 'string' && !new RegExp(options.match, 'i').test(str(value) ?? ''))
       return [
         {

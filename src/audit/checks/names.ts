@@ -17,7 +17,7 @@ export const NAME_HINTS: Record<string, string> = {
   health:
     '(diagnos|medicalrecord|^medical|prescription|allerg|bloodtype|treatment|healthrecord|medication|^icd(10)?$)',
   bank: '(iban|bankaccount|accountnumber|routingnumber|^swift$|^bic$|sortcode)',
-  pii: '(^e?mail$|emailaddress|phone|mobile|telephone|dateofbirth|^dob$|birthdate|birthday|^address(line\\d?)?$|streetaddress|postcode|zipcode|postalcode|fullname|firstname|lastname|surname)',
+  pii: '(^mail$|email$|emailaddress|phone|mobile|telephone|dateofbirth|^dob$|birthdate|birthday|^address(line\\d?)?$|streetaddress|postcode|zipcode|postalcode|fullname|firstname|lastname|surname)',
   privileged:
     '(^roles?$|^isadmin$|^admin$|permissions?$|privileges?$|^scopes?$|^groups?$|^isstaff$|superuser|accesslevel|^usertype$|^isverified$|^verified$|emailverified|^balance$|^credits?$|^tenantid$|^ownerid$|^accounttype$)',
   'server-managed': '(^(created|updated|modified|deleted)(at|on|date|time|by)$)',
@@ -29,7 +29,7 @@ export const NAME_HINTS: Record<string, string> = {
   'credential-param':
     '(password|passwd|secret|(access|refresh|id|auth|session|bearer|api|jwt)token|^token$|apikey|accesskey|privatekey|sessionid|^auth$|^authorization$)',
   'pii-param':
-    '(^ssn$|mynumber|^e?mail$|emailaddress|phone|^dob$|dateofbirth|cardnumber|creditcard|^iban$|passport)',
+    '(^ssn$|mynumber|^mail$|email$|emailaddress|phone|^dob$|dateofbirth|cardnumber|creditcard|^iban$|passport)',
   'admin-path': '(^|/)(admin|administrator|internal|manage|management|superuser|root)(/|$|s/)',
   'auth-endpoint':
     '(^|/)(login|signin|sign-in|token|oauth|auth|authenticate|password|reset|otp|verify|mfa|2fa|session)s?(/|$)',

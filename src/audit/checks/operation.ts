@@ -333,9 +333,12 @@ export const parameterNameMatches: CheckDef = {
     }
     let why: string | undefined;
     const hints = options.hints as string[] | undefined;
-    if (hints) why = nameMatches(p.name, hints);
+    if (hints) {
+      const hint = nameMatches(p.name, hints);
+      if (hint) why = `named like ${hint}`;
+    }
     if (!why && typeof options.rawPattern === 'string' && new RegExp(options.rawPattern).test(p.name))
-      why = 'pattern';
+      why = `name matches ${options.rawPattern}`;
     const formats = options.formats as string[] | undefined;
     const format = p.schema ? str(p.schema.format) : undefined;
     if (!why && formats && format && formats.includes(format)) why = `format ${format}`;

@@ -185,7 +185,8 @@ export const OPERATION_RULES: Rule[] = [
     compliance: complianceOf('development'),
     remediation:
       'Return and document RateLimit / RateLimit-Policy headers (IETF draft) or X-RateLimit-* headers.',
-    given: { target: 'response', status: '^[24]' },
+    // 429 answers carry Retry-After instead (MAM-OP-004).
+    given: { target: 'response', status: '^(2|4(?!29))' },
     then: { check: 'response-missing-header', options: { anyHeaders: RATE_HEADERS } },
     fixtures: {
       fail: { spec: withOp('get', '/items', {}, secured()) },

@@ -1,0 +1,250 @@
+// `mamori audit`: posture audit of OpenAPI specs and (with --inventory) of the endpoints discovered in the
+// store, with a security diff mode for pull requests. Exit 0 clean, 1 when a finding reaches --fail-on,
+// 2 on bad input (spec, config, flags) — a spec that does not parse is a failure, never a pass.
+
+import { readFile } from 'node:fs/promises';
+import { type Command, Option } from 'commander';
+import {
+  type ActiveRule,
+  type AuditConfig,
+  apiRisk,
+  applyConfig,
+  complianceView,
+  diffSpecs,
+  parseAuditConfig,
+  RULES,
+  riskiestEndpoints,
+  ruleMetas,
+  runAudit,
+  scoreEndpoints,
+} from '../audit/index.js';
+import {
+  type ApiSpec,
+  atLeast,
+  type Endpoint,
+  type Finding,
+  InputError,
+  SEVERITIES,
+  type Severity,
+} from '../model/index.js';
+import { toHtml, toJunit, toMarkdown, toSarif } from '../report/index.js';
+import { loadSpec } from '../sources/spec.js';
+import { defaultDbPath, openStore } from '../store/index.js';
+import type { Register } from './commands.js';
+import { type Column, defaultFormat, printIssue, renderTable, writeJson } from './output.js';
+
+type Format = 'table' | 'json' | 'sarif' | 'junit' | 'html' | 'markdown';
+
+interface AuditFlags {
+  inventory?: boolean;
+  db?: string;
+  format?: Format;
+  lang: 'en' | 'ja';
+  failOn?: Severity | 'none';
+  config?: string;
+  diff?: boolean;
+}
+
+/** Default gate: high and critical findings fail the run (medium and below are reported only). */
+export const DEFAULT_FAIL_ON: Severity = 'high';
+
+/** Version of the findings JSON document (docs/schemas/findings.schema.json). */
+export const FINDINGS_JSON_VERSION = 1;
+
+async function loadConfig(file: string): Promise<AuditConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new InputError({
+      code: 'config.unreadable',
+      message: `cannot read config file (${(e as { code?: string }).code ?? 'error'})`,
+      file,
+      fatal: true,
+    });
+  }
+  const { config, issues } = parseAuditConfig(text, file, RULES);
+  if (!config) {
+    for (const i of issues.slice(1)) printIssue(i);
+    throw new InputError(issues[0]!);
+  }
+  return config;
+}
+
+/** Load every spec; print each problem. Returns the specs that loaded and whether any failed. */
+async function loadSpecs(files: string[]): Promise<{ specs: ApiSpec[]; failed: boolean }> {
+  const specs: ApiSpec[] = [];
+  let failed = false;
+  for (const file of files) {
+    const { spec, issues } = await loadSpec(file);
+    for (const i of issues) printIssue(i);
+    if (spec) specs.push(spec);
+    else failed = true;
+  }
+  return { specs, failed };
+}
+
+function place(f: Finding): string {
+  if (f.location) return `${f.location.file}:${f.location.line}:${f.location.column}`;
+  return `${f.method ?? ''} ${f.host ?? ''}${f.path ?? ''}`.trim();
+}
+
+const COLUMNS: Column<Finding>[] = [
+  { header: 'SEVERITY', value: (f) => f.severity },
+  { header: 'RULE', value: (f) => f.rule ?? f.test ?? '' },
+  { header: 'WHERE', value: place, max: 60 },
+  { header: 'FINDING', value: (f) => f.description ?? f.title, max: 110 },
+];
+
+export const register: Register = (program: Command, done) => {
+  program
+    .command('audit')
+    .description('posture audit of OpenAPI specs and the discovered inventory (OWASP API Top 10, compliance)')
+    .argument('[specs...]', 'OpenAPI 2.0/3.x (JSON/YAML) or Postman v2.1 files; with --diff: BASE HEAD')
+    .option('--inventory', 'also audit the endpoints discovered in the store (traffic rules)')
+    .option('--db <path>', 'store: SQLite file or postgres:// URL (default ~/.mamori/mamori.db)')
+    .addOption(
+      new Option(
+        '--format <format>',
+        'output format (default: table at a terminal, json when piped)',
+      ).choices(['table', 'json', 'sarif', 'junit', 'html', 'markdown']),
+    )
+    .addOption(new Option('--lang <lang>', 'language of the HTML report').choices(['en', 'ja']).default('en'))
+    .addOption(
+      new Option(
+        '--fail-on <severity>',
+        `exit 1 when a finding is at least this severe (default ${DEFAULT_FAIL_ON})`,
+      ).choices([...SEVERITIES, 'none']),
+    )
+    .option('--config <file>', 'YAML config: disable rules, change severities, scope by path, custom rules')
+    .option('--diff', 'security diff: report only what HEAD makes worse than BASE (two spec arguments)')
+    .action(async (files: string[], flags: AuditFlags) => {
+      done(await audit(files, flags, program.version() ?? '0.0.0'));
+    });
+};
+
+async function audit(files: string[], flags: AuditFlags, version: string): Promise<number> {
+  const config = flags.config ? await loadConfig(flags.config) : undefined;
+  const rules: ActiveRule[] = applyConfig(RULES, config);
+  const failOn = flags.failOn ?? config?.failOn ?? DEFAULT_FAIL_ON;
+
+  let findings: Finding[];
+  let specs: ApiSpec[] = [];
+  let endpoints: Endpoint[] = [];
+  let inputFailed = false;
+  if (flags.diff) {
+    if (files.length !== 2 || flags.inventory)
+      throw new InputError({
+        code: 'audit.usage',
+        message: '--diff takes exactly two specs, BASE and HEAD (and no --inventory)',
+        fatal: true,
+      });
+    const loaded = await loadSpecs(files);
+    // Fail closed: a HEAD (or BASE) that does not load is an error, not an empty diff.
+    if (loaded.failed) return 2;
+    specs = loaded.specs;
+    findings = diffSpecs(specs[0]!, specs[1]!, rules);
+  } else {
+    if (files.length === 0 && !flags.inventory)
+      throw new InputError({
+        code: 'audit.usage',
+        message: 'nothing to audit: give spec files and/or --inventory',
+        fatal: true,
+      });
+    const loaded = await loadSpecs(files);
+    specs = loaded.specs;
+    inputFailed = loaded.failed;
+    if (flags.inventory) {
+      const store = await openStore(flags.db ?? defaultDbPath());
+      try {
+        endpoints = await store.listEndpoints();
+        findings = runAudit({ specs, endpoints, rules });
+        // Keep the store's view current for the server and reports.
+        await store.replaceFindings(
+          'audit:traffic',
+          findings.filter((f) => !f.location),
+        );
+        if (specs.length > 0)
+          await store.replaceFindings(
+            'audit:spec',
+            findings.filter((f) => f.location),
+          );
+      } finally {
+        await store.close();
+      }
+    } else findings = runAudit({ specs, rules });
+  }
+
+  const scored = scoreEndpoints(endpoints, findings);
+  const format = flags.format ?? defaultFormat();
+  const metas = ruleMetas(rules, flags.diff === true);
+  const risk = apiRisk(findings, scored);
+  const operations = specs.reduce((n, s) => n + s.operations.length, 0);
+  const title = flags.diff ? `mamori audit --diff ${files[0]} → ${files[1]}` : 'mamori audit';
+  switch (format) {
+    case 'json':
+      writeJson({
+        version: FINDINGS_JSON_VERSION,
+        findings,
+        summary: {
+          specs: specs.map((s) => s.file),
+          operations,
+          endpoints: endpoints.length,
+          risk,
+          counts: Object.fromEntries(
+            SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length]),
+          ),
+          failOn,
+        },
+        compliance: complianceView(findings),
+        riskiest: riskiestEndpoints(findings, scored),
+      });
+      break;
+    case 'sarif':
+      writeJson(toSarif(findings, { name: 'mamori', version, rules: metas }, { baseDir: process.cwd() }));
+      break;
+    case 'junit':
+      process.stdout.write(toJunit(findings, { name: title, rules: metas }));
+      break;
+    case 'markdown':
+      process.stdout.write(
+        toMarkdown(findings, {
+          title: flags.diff ? 'mamori security diff' : 'mamori audit',
+          subtitle: flags.diff
+            ? `What ${files[1]} makes worse than ${files[0]}`
+            : `${specs.length} spec(s), ${operations} operation(s)${flags.inventory ? `, ${endpoints.length} endpoint(s)` : ''}; API risk ${risk}/100`,
+        }),
+      );
+      break;
+    case 'html':
+      process.stdout.write(
+        toHtml(
+          {
+            title,
+            generatedAt: new Date().toISOString(),
+            tool: { name: 'mamori', version },
+            findings,
+            rules: metas,
+            compliance: complianceView(findings),
+            endpoints: riskiestEndpoints(findings, scored, 50),
+            scope: { specs: specs.map((s) => s.file), operations, endpoints: endpoints.length },
+            risk,
+          },
+          flags.lang,
+        ),
+      );
+      break;
+    default: {
+      if (findings.length > 0) process.stdout.write(renderTable(findings, COLUMNS));
+      const counts = SEVERITIES.map((s) => `${findings.filter((f) => f.severity === s).length} ${s}`).join(
+        ', ',
+      );
+      process.stdout.write(
+        `${findings.length} finding(s): ${counts}. API risk ${risk}/100.${failOn === 'none' ? '' : ` Gate: --fail-on ${failOn}.`}\n`,
+      );
+    }
+  }
+  if (inputFailed) return 2;
+  if (failOn !== 'none' && findings.some((f) => atLeast(f.severity, failOn))) return 1;
+  return 0;
+}
