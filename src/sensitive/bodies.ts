@@ -46,12 +46,92 @@ function parseBody(body: ExchangeBody | undefined): unknown {
   try {
     return JSON.parse(body.text) as unknown;
   } catch {
-    // Truncated (body cap) or not JSON after all: nothing to walk.
+    // A body cut at the cap still holds whole values before the cut: a list endpoint's first
+    // hundred users are worth classifying. Anything else that fails to parse is not JSON.
+    return body.truncated ? parseTruncatedJson(body.text) : undefined;
+  }
+}
+
+/**
+ * The complete part of a JSON text cut short: everything up to the last value that ended, with the
+ * open arrays and objects closed. Undefined when no value ended before the cut or the text is not
+ * JSON for another reason. Between the last completed value and the cut only strings, keys, commas,
+ * colons and partial literals can occur, so the containers open at the cut are the ones to close.
+ */
+const DELIMITER: boolean[] = [];
+for (const ch of ' \t\r\n,]}:') DELIMITER[ch.charCodeAt(0)] = true;
+
+export function parseTruncatedJson(text: string): unknown {
+  const closers: number[] = [];
+  /** Per open container: 1 = object awaiting a key, 0 otherwise. */
+  const expectKey: number[] = [];
+  let safe = -1;
+  let safeDepth = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      let j = i + 1;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d === 0x5c) j += 2;
+        else if (d === 0x22) break;
+        else j++;
+      }
+      if (j >= n) break; // cut inside a string
+      const depth = closers.length;
+      if (depth > 0 && expectKey[depth - 1] === 1) expectKey[depth - 1] = 0;
+      else {
+        safe = j + 1;
+        safeDepth = depth;
+      }
+      i = j + 1;
+    } else if (c === 0x7b || c === 0x5b) {
+      closers.push(c === 0x7b ? 0x7d : 0x5d);
+      expectKey.push(c === 0x7b ? 1 : 0);
+      i++;
+      safe = i;
+      safeDepth = closers.length;
+    } else if (c === 0x7d || c === 0x5d) {
+      if (closers.pop() !== c) return undefined;
+      expectKey.pop();
+      i++;
+      safe = i;
+      safeDepth = closers.length;
+    } else if (c === 0x2c /* , */) {
+      const depth = closers.length;
+      if (depth > 0 && closers[depth - 1] === 0x7d) expectKey[depth - 1] = 1;
+      i++;
+    } else if (c === 0x3a || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+      i++;
+    } else {
+      // A number or literal: it ended if a delimiter follows before the cut.
+      let j = i + 1;
+      while (j < n && !DELIMITER[text.charCodeAt(j)]) j++;
+      if (j < n) {
+        safe = j;
+        safeDepth = closers.length;
+      }
+      i = j;
+    }
+  }
+  if (safe < 0) return undefined;
+  // No container opened or closed after `safe` (either would have moved it), so the containers
+  // open now are the ones to close.
+  let repaired = text.slice(0, safe);
+  for (let d = safeDepth - 1; d >= 0; d--) repaired += String.fromCharCode(closers[d] as number);
+  try {
+    return JSON.parse(repaired) as unknown;
+  } catch {
     return undefined;
   }
 }
 
-/** JSON and form bodies of both directions, parsed; an unparsable or other body is undefined. */
+/**
+ * JSON and form bodies of both directions, parsed; an unparsable or other body is undefined. A JSON
+ * body marked truncated yields the values complete before the cut (see parseTruncatedJson).
+ */
 export function parseBodies(ex: Exchange): ParsedBodies {
   const out: ParsedBodies = {};
   const request = parseBody(ex.request.body);

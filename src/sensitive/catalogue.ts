@@ -78,6 +78,10 @@ export interface SensitiveTypeDef {
   lookalikes: readonly Example[];
 }
 
+/** An email address inside text: whitespace, brackets, quotes or start/end on both sides. */
+export const EMAIL_IN_TEXT =
+  /(?:^|[\s<("'])[A-Za-z0-9._%+'-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?=$|[\s>)"',;!?]|\.(?:$|\s))/;
+
 const DIGIT = '0123456789';
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
@@ -500,13 +504,15 @@ export const CATALOGUE: readonly SensitiveTypeDef[] = [
   },
   {
     id: 'EMAIL',
-    description: 'An email address.',
-    firstChars: ALNUM + "._%+-'",
+    description: 'An email address, as the whole value or delimited inside text.',
     minLength: 6,
-    maxLength: 254,
+    maxLength: 4096,
     contains: '@',
     patterns: [
       { re: /^[A-Za-z0-9._%+'-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}$/ },
+      // Inside text (`User jane@example.com not found`): delimited on both sides, so `git@host:repo`
+      // and `@handle` stay out.
+      { re: EMAIL_IN_TEXT },
     ],
     hints: ['email', 'emailaddress', 'mail', 'mailaddress', 'メールアドレス'],
     mask: 'email',
@@ -514,6 +520,7 @@ export const CATALOGUE: readonly SensitiveTypeDef[] = [
       { value: 'jane.doe@example.com' },
       { value: 'j+tag@sub.example.co.jp' },
       { value: 'taro@example.jp', field: 'mail_address' },
+      { value: 'No account for jane.doe@example.com, please sign up.' },
     ],
     lookalikes: [
       { value: 'user@localhost' },
@@ -521,6 +528,8 @@ export const CATALOGUE: readonly SensitiveTypeDef[] = [
       { value: 'git@github.com:org/repo.git' },
       { value: 'not an email' },
       { value: 'a@b' },
+      { value: 'Run git clone git@github.com:org/repo.git first' },
+      { value: 'ping @channel about it' },
     ],
   },
   {
@@ -579,6 +588,7 @@ export const CATALOGUE: readonly SensitiveTypeDef[] = [
       { value: '415-555-2671' },
       { value: '09012345678', field: 'phone' },
       { value: '+44 20 7946 0958' },
+      { value: '０９０－１２３４－５６７８', note: 'full-width' },
     ],
     lookalikes: [
       { value: '09012345678', note: 'bare digits without a hint' },
@@ -987,7 +997,7 @@ export const CATALOGUE: readonly SensitiveTypeDef[] = [
     patterns: [
       { re: /^[^\r\n]{5,500}$/, needsHint: true, validate: streetLine },
       {
-        re: /^\d{3}-?\d{4}$|^\d{5}(?:-\d{4})?$|^[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}$|^[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d$|^\d{4,6}$/,
+        re: /^〒? ?\d{3}-?\d{4}$|^\d{5}(?:-\d{4})?$|^[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}$|^[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d$|^\d{4,6}$/,
         needsHint: true,
         hints: [
           'zip',
@@ -1065,6 +1075,7 @@ export const CATALOGUE: readonly SensitiveTypeDef[] = [
       { value: '東京都千代田区千代田1-1', field: '住所' },
       { value: '221B Baker Street', field: '$.shipping.line1' },
       { value: '100-0001', field: 'zip' },
+      { value: '〒100-0001', field: '郵便番号' },
       { value: '94043', field: '$.address.postalCode' },
       { value: 'SW1A 1AA', field: 'postcode' },
     ],

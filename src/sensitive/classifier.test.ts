@@ -206,7 +206,7 @@ describe('custom types', () => {
     expect(c.classifyValue('1234567812345670', 'other')).toBeUndefined();
     const ex = makeExchange({ query: [['emp', 'EMP-000042']] });
     expect(c.scanExchange(ex)).toEqual([
-      { type: 'EMPLOYEE_ID', direction: 'request', field: 'query.emp', masked: '***-****42' },
+      { type: 'EMPLOYEE_ID', direction: 'request', field: 'query.emp', masked: '***-**0042' },
     ]);
   });
 
@@ -216,5 +216,36 @@ describe('custom types', () => {
     expect(() => compileClassifier([{ name: 'EMAIL', pattern: 'x' }])).toThrow(/built-in/);
     expect(() => compileClassifier([{ name: 'lower', pattern: 'x' }])).toThrow(/UPPER_SNAKE_CASE/);
     expect(() => compileClassifier([{ name: 'HINTED', pattern: 'x', fieldHint: '(' }])).toThrow(/fieldHint/);
+  });
+});
+
+describe('values inside text and other scripts', () => {
+  it('finds an email inside an error message and masks only the address', () => {
+    const ex = makeExchange({
+      status: 404,
+      responseBody: JSON.stringify({ error: 'No account for jane.doe@example.com (tel 090-1234-5678)' }),
+    });
+    const hits = classifier.scanExchange(ex);
+    expect(hits).toEqual([
+      { type: 'EMAIL', direction: 'response', field: '$.error', masked: 'j***@example.com' },
+    ]);
+  });
+  it('reads full-width digits (Japanese forms)', () => {
+    expect(classifier.classifyValue('０９０－１２３４－５６７８')).toBe('PHONE');
+    expect(classifier.classifyValue('１２３４５６７８９０１８', 'mynumber')).toBe('JP_MY_NUMBER');
+  });
+  it('takes field paths as well as names in classifyValue', () => {
+    expect(classifier.classifyValue('Jane Doe', '$.customers[].name')).toBe('PERSON_NAME');
+    expect(classifier.classifyValue('Jane Doe', 'query.customer[name]')).toBe('PERSON_NAME');
+    expect(classifier.classifyValue('Jane Doe', '$.product.name')).toBeUndefined();
+    expect(classifier.classifyValue('hunter2', 'form.password')).toBe('PASSWORD');
+    expect(classifier.classifyValue('hunter2', 'path.2')).toBeUndefined();
+  });
+  it('scans the complete part of a truncated JSON body', () => {
+    const text = `{"users":[{"email":"a@example.com"},{"email":"b@example.com"},{"email":"c@exa`;
+    const ex = makeExchange({
+      responseBody: { text, size: 70000, truncated: true, mimeType: 'application/json' },
+    });
+    expect(fields(classifier.scanExchange(ex))).toEqual(['response EMAIL $.users[].email']);
   });
 });

@@ -445,8 +445,11 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
   }
 
   function classify(v: string, info: KeyInfo, extra: HintedEntry[] | undefined): SensitiveType | undefined {
+    if (v.length === 0) return undefined;
+    // Full-width digits and signs (０９０－１２３４－５６７８, ＋８１…), common in Japanese forms.
+    const first = v.charCodeAt(0);
+    if (first >= 0xff01 && first <= 0xff5e) v = v.normalize('NFKC');
     const len = v.length;
-    if (len === 0) return undefined;
     profiled = false;
     if (info.customOk !== undefined) {
       for (let i = 0; i < customs.length; i++) {
@@ -478,12 +481,25 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
     : [];
   const AWS_SECRET_SHAPE = /^[A-Za-z0-9/+]{40}$/;
 
+  // Field names/paths given to classifyValue → what they hint (paths are parsed once per name).
+  const fieldCache = new Map<string, { info: KeyInfo; context: HintedEntry[] | undefined }>();
+
   function classifyValue(value: string, fieldName?: string): SensitiveType | undefined {
-    if (fieldName === undefined || fieldName === '' || fieldName.startsWith('path.'))
-      return classify(value, NO_KEY, undefined);
-    const name = fieldName.replace(/^(?:\$\.?|query\.|header\.|cookie\.|form\.)/, '').replace(/\[\]/g, '');
-    const info = keyInfo(name);
-    return classify(value, info, info.contextual ? contextEntries(info, undefined) : undefined);
+    if (fieldName === undefined || fieldName === '') return classify(value, NO_KEY, undefined);
+    let field = fieldCache.get(fieldName);
+    if (field === undefined) {
+      if (fieldName.startsWith('path.')) field = { info: NO_KEY, context: undefined };
+      else {
+        const name = fieldName
+          .replace(/^(?:\$\.?|query\.|header\.|cookie\.|form\.)/, '')
+          .replace(/\[\]/g, '');
+        const info = buildKeyInfo(name);
+        field = { info, context: info.contextual ? contextEntries(info, undefined) : undefined };
+      }
+      if (fieldCache.size >= KEY_CACHE_MAX) fieldCache.clear();
+      fieldCache.set(fieldName, field);
+    }
+    return classify(value, field.info, field.context);
   }
 
   // Scan state lives here rather than in per-call closures: scanExchange is not re-entrant, and

@@ -3,7 +3,7 @@
 // show at most a vendor prefix and hide their length.
 
 import type { SensitiveType } from '../model/index.js';
-import { CATALOGUE, type MaskStyle } from './catalogue.js';
+import { CATALOGUE, EMAIL_IN_TEXT, type MaskStyle } from './catalogue.js';
 
 const STYLE = new Map<string, MaskStyle>(CATALOGUE.map((t) => [t.id, t.mask]));
 
@@ -34,7 +34,7 @@ function starAllBut(value: string, keep: number): string {
 function keepFor(value: string): number {
   let alnum = 0;
   for (let i = 0; i < value.length; i++) if (isAlnum(value.charCodeAt(i))) alnum++;
-  return alnum >= 10 ? 4 : alnum >= 6 ? 2 : 0;
+  return alnum >= 9 ? 4 : alnum >= 6 ? 2 : 0;
 }
 
 function maskWith(style: MaskStyle, value: string): string {
@@ -45,9 +45,14 @@ function maskWith(style: MaskStyle, value: string): string {
       return `${d.slice(0, 4)}${'*'.repeat(d.length - 8)}${d.slice(-4)}`;
     }
     case 'email': {
-      const at = value.lastIndexOf('@');
+      // Only the address, even when it sat inside text: the rest may hold other personal data.
+      const found =
+        EMAIL_IN_TEXT.exec(value)?.[0]
+          .trim()
+          .replace(/^[<("']/, '') ?? value;
+      const at = found.lastIndexOf('@');
       if (at <= 0) return '***';
-      return `${value[0]}***${value.slice(at)}`;
+      return `${found[0]}***${found.slice(at)}`;
     }
     case 'last4':
       return starAllBut(value, keepFor(value));
