@@ -33,6 +33,8 @@ export function openApiVersion(doc: unknown): { kind: 'openapi' | 'swagger'; ver
   const oas = own(doc, 'openapi');
   if (typeof oas === 'string' && /^3\.\d+(\.\d+)?(-.*)?$/.test(oas.trim()))
     return { kind: 'openapi', version: oas.trim() };
+  // an unquoted `openapi: 3.0` in YAML is a number
+  if (typeof oas === 'number' && oas >= 3 && oas < 4) return { kind: 'openapi', version: oas.toFixed(1) };
   const sw = own(doc, 'swagger');
   if ((typeof sw === 'string' && sw.trim() === '2.0') || sw === 2) return { kind: 'swagger', version: '2.0' };
   return undefined;
@@ -228,6 +230,11 @@ export function normaliseOpenApi(
   const swagger = kind === 'swagger';
   const siblings = !swagger && !version.startsWith('3.0');
   const fileField = (file: string): { file?: string } => (file !== rootFile ? { file } : {});
+  /** Where a non-fatal issue points, as line/column for the one-line message. */
+  const at = (file: string, pointer: string): { line?: number; column?: number } => {
+    const pos = files.files.get(file)?.locator.locate(pointer);
+    return pos ? { line: pos.line, column: pos.column } : {};
+  };
   const schemaOf = (v: unknown, file: string): JsonSchema | undefined => files.schema(v, file, siblings);
 
   const info = own(doc, 'info');
@@ -257,6 +264,7 @@ export function normaliseOpenApi(
           message: `security scheme '${name}' has no known type`,
           file: r.file,
           pointer: r.pointer,
+          ...at(r.file, r.pointer),
         });
     }
   }
@@ -362,6 +370,7 @@ export function normaliseOpenApi(
             message: `${method.toUpperCase()} ${path} is not an object`,
             file: opr.file,
             pointer: opr.pointer,
+            ...at(opr.file, opr.pointer),
           });
           continue;
         }
@@ -426,6 +435,7 @@ export function normaliseOpenApi(
               message: `parameter without a valid name and location in ${method.toUpperCase()} ${path}`,
               file: p.file,
               pointer: p.pointer,
+              ...at(p.file, p.pointer),
             });
         }
         if (swagger && formParams.length > 0 && !operation.requestBody) {

@@ -205,7 +205,14 @@ export class SpecFiles {
           text = await this.read(t.file);
         } catch (e) {
           const code = (e as { code?: string }).code;
-          failed.set(t.file, code === 'ENOENT' ? `file ${t.file} does not exist` : `cannot read ${t.file}`);
+          failed.set(
+            t.file,
+            code === 'ENOENT'
+              ? `file ${t.file} does not exist`
+              : code === 'ENOTREG' || code === 'EISDIR'
+                ? `${t.file} is not a regular file`
+                : `cannot read ${t.file}${code ? ` (${code})` : ''}`,
+          );
           continue;
         }
         const parsed = parseSpecFile(text, t.file);

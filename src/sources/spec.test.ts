@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ApiSpec, JsonSchema, SpecOperation } from '../model/index.js';
-import { loadSpec, loadSpecText } from './spec.js';
+import { loadSpec, loadSpecText, readSpecText } from './spec.js';
 
 const dir = 'src/sources/fixtures/specs/';
 
@@ -339,6 +342,52 @@ describe('fatal input problems', () => {
     expect(r.issues[1]!.hint).toMatch(/does not exist/);
     expect(r.issues[2]!.message).toContain('https://example.com/specs/common.yaml#/Ok');
     expect(r.issues[2]!.hint).toMatch(/not fetched/);
+  });
+
+  it('refuses non-regular files, also through $refs', async () => {
+    const r = await loadSpec('/dev/null');
+    expect(r.issues[0]).toMatchObject({
+      code: 'spec.unreadable',
+      message: 'spec path is not a regular file',
+    });
+    const viaRef = await loadSpecText(
+      'openapi: 3.0.0\ninfo: {title: t, version: "1"}\npaths:\n  /a:\n    $ref: "../../../../../../../dev/zero"\n',
+      `${dir}mem.yaml`,
+      { readFile: readSpecText },
+    );
+    expect(viaRef.issues[0]).toMatchObject({ code: 'spec.ref.unresolved' });
+    expect(viaRef.issues[0]!.hint).toMatch(/not a regular file/);
+  });
+
+  it('reads UTF-16 files with a byte-order mark', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'mamori-spec-'));
+    try {
+      const text = 'openapi: "3.0.0"\ninfo: {title: "ユーティー16", version: "1"}\npaths: {}\n';
+      writeFileSync(
+        join(d, 'le.yaml'),
+        Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
+      );
+      const le = await loadSpec(join(d, 'le.yaml'));
+      expect(le.spec!.title).toBe('ユーティー16');
+      const be = Buffer.from(text, 'utf16le').swap16();
+      writeFileSync(join(d, 'be.yaml'), Buffer.concat([Buffer.from([0xfe, 0xff]), be]));
+      expect((await loadSpec(join(d, 'be.yaml'))).spec!.title).toBe('ユーティー16');
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it('accepts an unquoted YAML version number and positions non-fatal issues', async () => {
+    const r = await loadSpecText(
+      'openapi: 3.0\ninfo: {title: t, version: 1}\npaths:\n  /a:\n    get: 5\ncomponents:\n  securitySchemes:\n    odd: {type: magic}\n',
+      'v.yaml',
+    );
+    expect(r.spec!.specVersion).toBe('3.0');
+    expect(r.spec!.apiVersion).toBe('1');
+    expect(r.issues.map((i) => [i.code, i.line, i.fatal])).toEqual([
+      ['spec.security-scheme.invalid', 8, undefined],
+      ['spec.operation.invalid', 5, undefined],
+    ]);
   });
 
   it('refuses absolute file references', async () => {

@@ -2,7 +2,7 @@
 // OpenAPI 2.0/3.0/3.1 (JSON or YAML, local and relative-file `$ref`s) and Postman collections v2.x.
 // Never throws on input: every failure is an issue with file, line/column or pointer.
 
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { ApiSpec, InputIssue } from '../model/index.js';
 import { normaliseOpenApi, openApiVersion } from './openapi.js';
 import { normalisePostman, postmanVersion } from './postman.js';
@@ -20,30 +20,51 @@ export type LoadSpecResult = { spec?: ApiSpec; issues: InputIssue[] };
 
 const NOT_A_SPEC = 'not an OpenAPI 2.0/3.x or Postman v2.1 document';
 
+/** Largest spec file read (the biggest public specs are ~50 MB; this leaves room, not a denial of service). */
+const MAX_SPEC_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Read one spec file as text: regular files only (never a FIFO or device reached through a `$ref`),
+ * size-capped, UTF-8 or UTF-16 by byte-order mark.
+ */
+export async function readSpecText(path: string): Promise<string> {
+  const st = await stat(path);
+  if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+  if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTREG' });
+  if (st.size > MAX_SPEC_BYTES) throw Object.assign(new Error('too large'), { code: 'EFBIG' });
+  const buf = await readFile(path);
+  if (buf[0] === 0xff && buf[1] === 0xfe) return new TextDecoder('utf-16le').decode(buf.subarray(2));
+  if (buf[0] === 0xfe && buf[1] === 0xff) return new TextDecoder('utf-16be').decode(buf.subarray(2));
+  return buf.toString('utf8');
+}
+
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: 'spec file does not exist',
+  EISDIR: 'spec path is a directory',
+  ENOTREG: 'spec path is not a regular file',
+  EFBIG: `spec file is larger than ${MAX_SPEC_BYTES / 1024 / 1024} MiB`,
+  EACCES: 'spec file is not readable (permission denied)',
+};
+
 /** Load a spec file from disk, following relative-file `$ref`s next to it. */
 export async function loadSpec(file: string): Promise<LoadSpecResult> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readSpecText(file);
   } catch (e) {
     const code = (e as { code?: string }).code;
     return {
       issues: [
         {
           code: 'spec.unreadable',
-          message:
-            code === 'ENOENT'
-              ? 'spec file does not exist'
-              : code === 'EISDIR'
-                ? 'spec path is a directory'
-                : `cannot read spec file${code ? ` (${code})` : ''}`,
+          message: (code && READ_ERRORS[code]) ?? `cannot read spec file${code ? ` (${code})` : ''}`,
           file,
           fatal: true,
         },
       ],
     };
   }
-  return loadSpecText(text, file, { readFile: (p) => readFile(p, 'utf8') });
+  return loadSpecText(text, file, { readFile: readSpecText });
 }
 
 /** Load a spec held in memory; `file` names it in issues and anchors relative references. */
