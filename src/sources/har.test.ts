@@ -266,6 +266,16 @@ describe('exchangesFromHar', () => {
     ]);
   });
 
+  it('accepts a string status and drops a non-numeric one', () => {
+    const entry = (status: unknown) => ({
+      startedDateTime: '2024-05-01T10:00:00Z',
+      request: { method: 'GET', url: 'https://x.example/' },
+      response: { status, headers: [], content: {} },
+    });
+    const out = exchangesFromHar({ log: { entries: [entry('204'), entry('n/a')] } }, { onIssue: () => {} });
+    expect(out.map((e) => e.response?.status)).toEqual([204, undefined]);
+  });
+
   it('gives a fatal issue for a document without log.entries', () => {
     const issues: Array<{ fatal?: boolean }> = [];
     expect(exchangesFromHar({ log: {} }, { onIssue: (i) => issues.push(i) })).toEqual([]);

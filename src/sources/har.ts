@@ -4,15 +4,7 @@
 
 import type { Exchange, ExchangeBody, ExchangeResponse, Headers, InputIssue } from '../model/index.js';
 import { type ByteSource, ProgressTicker } from './byte-source.js';
-import {
-  addHeader,
-  baseName,
-  DEFAULT_BODY_CAP,
-  exchangeId,
-  makeBody,
-  mediaType,
-  normaliseMethod,
-} from './common.js';
+import { baseName, DEFAULT_BODY_CAP, exchangeId, makeBody, mediaType, normaliseMethod } from './common.js';
 import { HarScanner, MAX_ENTRY_BYTES, TOO_LARGE } from './har-scan.js';
 import type { ReadOptions } from './types.js';
 import { parseUrl } from './url.js';
@@ -42,16 +34,17 @@ function bad(ctx: EntryContext, index: number, field: string, message: string): 
 function headersOf(list: unknown): Headers {
   const headers: Headers = {};
   if (!Array.isArray(list)) return headers;
-  for (const h of list) {
-    if (!isRec(h)) continue;
-    const name = h['name'];
-    const value = h['value'];
-    if (typeof name !== 'string' || name === '' || name.charCodeAt(0) === 0x3a) continue;
-    addHeader(
-      headers,
-      name.toLowerCase(),
-      typeof value === 'string' ? value : value == null ? '' : String(value),
-    );
+  // Hot path (every header of every entry): indexed loop, addHeader inlined.
+  for (let i = 0; i < list.length; i++) {
+    const h: unknown = list[i];
+    if (typeof h !== 'object' || h === null) continue;
+    const name = (h as Rec)['name'];
+    if (typeof name !== 'string' || name.length === 0 || name.charCodeAt(0) === 0x3a) continue;
+    const value = (h as Rec)['value'];
+    const v = typeof value === 'string' ? value : value == null ? '' : String(value);
+    const key = name.toLowerCase();
+    const prev = headers[key];
+    headers[key] = prev === undefined ? v : prev + (key === 'set-cookie' ? '\n' : ', ') + v;
   }
   return headers;
 }
@@ -157,8 +150,10 @@ export function exchangeFromHarEntry(
 
   const res = entry['response'];
   if (isRec(res)) {
-    const status = num(res['status']);
-    if (status !== undefined && status > 0) {
+    // Some exporters write the status as a string ("200").
+    const raw = res['status'];
+    const status = typeof raw === 'string' && raw !== '' ? Number(raw) : num(raw);
+    if (status !== undefined && Number.isInteger(status) && status > 0) {
       const rh = headersOf(res['headers']);
       cookiesInto(rh, res['cookies'], true);
       const response: ExchangeResponse = { status, headers: rh };
