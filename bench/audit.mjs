@@ -7,6 +7,7 @@
 //   npm run build
 //   node bench/audit.mjs [--sample 200] [--largest 5] [--seed 20261123] [--chunk 25] [--timeout 1800] [--timeout-largest S]
 //                        [--skip-spectral] [--skip-mamori] [--robustness] [--out bench/out/audit]
+//   node bench/audit.mjs --report bench/out/audit/result.json   # redraw the tables with the current spectral map
 //
 // Corpus: a fixed-seed sample stratified by file size (4 strata by size quartile, the same count from each)
 // plus the largest specs of the package. Both tools get the same files in the same chunks (one process per
@@ -34,6 +35,30 @@ const TIMEOUT_LARGEST_S = Number(args['timeout-largest'] ?? TIMEOUT_S);
 const OUT = resolve(root, String(args.out ?? 'bench/out/audit'));
 const HEAP = '--max-old-space-size=8192';
 
+if (args.report) {
+  const earlier = readJson(resolve(String(args.report)));
+  const fresh = await loadSpectralMap();
+  earlier.comparison.rules = earlier.comparison.rules.map((x) => {
+    const mamori = fresh[x.spectral] ?? [];
+    const specs = new Set();
+    let results = 0;
+    for (const m of mamori) {
+      const c = earlier.comparison.mamoriCounts?.[m];
+      if (!c) continue;
+      results += c.results;
+      for (const f of c.specs) specs.add(f);
+    }
+    return {
+      ...x,
+      mamori,
+      mamoriResults: earlier.comparison.mamori ? results : undefined,
+      mamoriSpecs: earlier.comparison.mamori ? specs.size : undefined,
+    };
+  });
+  writeFileSync(resolve(String(args.report)), `${JSON.stringify(earlier, null, 2)}\n`);
+  process.stdout.write(markdown(earlier));
+  process.exit(0);
+}
 if (!existsSync(corpus)) fail(`corpus missing: run bash bench/setup-peers-audit.sh first (${corpus})`);
 mkdirSync(OUT, { recursive: true });
 
@@ -168,6 +193,15 @@ result.comparison = {
       ? round((sp.ms - sp.msLargest) / (mm.ms - mm.msLargest))
       : undefined,
   perChunk,
+  spectralCounts: Object.fromEntries(
+    [...byRuleSpectral].map(([k, v]) => [k, { results: v.results, specs: v.specs.size }]),
+  ),
+  mamoriCounts: Object.fromEntries(
+    [...byRuleMamori].map(([k, v]) => [
+      k,
+      { results: v.results, specs: [...v.specs].map((f) => relative(corpus, f)) },
+    ]),
+  ),
   rules: spectralRules.map((id) => {
     const mamoriRules = map[id] ?? [];
     const spc = byRuleSpectral.get(id) ?? { results: 0, specs: new Set() };
