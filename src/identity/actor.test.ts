@@ -64,3 +64,27 @@ describe('actorOf', () => {
     expect(actorOf(ex).id).toBe('ip:10.0.0.2');
   });
 });
+
+describe('actorOf with signed requests', () => {
+  it('keys SigV4 on the access key id, not the per-request signature', () => {
+    const sig = (s: string) =>
+      `AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=${s}`;
+    const a = actorOf(makeExchange({ headers: { authorization: sig('aaaa') } }));
+    const b = actorOf(makeExchange({ headers: { authorization: sig('bbbb') } }));
+    expect(a.id).toBe(b.id);
+    expect(a.id).toBe(`key:${h('AKIAIOSFODNN7EXAMPLE')}`);
+    const presigned = actorOf(
+      makeExchange({
+        query: [['X-Amz-Credential', 'AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/s3/aws4_request']],
+      }),
+    );
+    expect(presigned.id).toBe(a.id);
+  });
+  it('keys OAuth 1.0a on the token', () => {
+    const hdr = (nonce: string) =>
+      `OAuth oauth_consumer_key="ck", oauth_token="tok-1", oauth_nonce="${nonce}"`;
+    expect(actorOf(makeExchange({ headers: { authorization: hdr('1') } })).id).toBe(
+      actorOf(makeExchange({ headers: { authorization: hdr('2') } })).id,
+    );
+  });
+});

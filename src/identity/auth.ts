@@ -150,6 +150,22 @@ function fromAuthorization(name: string, raw: string): Credential | undefined {
   const scheme = header.slice(0, space).toLowerCase();
   const value = header.slice(space + 1).trim();
   switch (scheme) {
+    case 'aws4-hmac-sha256': {
+      // SigV4 signs each request: the stable credential is the access key id in `Credential=`.
+      const keyId = /Credential=([^/,\s]+)/.exec(value)?.[1];
+      return { type: 'api-key', in: 'header', name, value: keyId ?? value };
+    }
+    case 'oauth': {
+      // OAuth 1.0a: the token (or consumer key) names the caller; nonce and signature change per call.
+      const token =
+        /oauth_token="([^"]+)"/.exec(value)?.[1] ?? /oauth_consumer_key="([^"]+)"/.exec(value)?.[1];
+      return { type: 'api-key', in: 'header', name, value: token ?? value };
+    }
+    case 'hawk':
+    case 'signature': {
+      const id = /(?:^|[\s,])(?:id|keyId)="([^"]+)"/.exec(value)?.[1];
+      return { type: 'api-key', in: 'header', name, value: id ?? value };
+    }
     case 'basic':
       return { type: 'basic', in: 'header', name, value };
     case 'bearer':
@@ -188,6 +204,11 @@ export function credentialsOf(ex: Exchange): Credential[] {
     const lower = name.toLowerCase();
     if (API_KEY_QUERY.has(lower) || (GENERIC_QUERY.has(lower) && CREDENTIAL_LIKE.test(value)))
       out.push(bearerLike('api-key', 'query', name, value));
+    else if (lower === 'x-amz-credential') {
+      // A presigned URL: the access key id before the first `/` is the caller.
+      const slash = value.indexOf('/');
+      out.push({ type: 'api-key', in: 'query', name, value: slash > 0 ? value.slice(0, slash) : value });
+    }
   }
   const cookie = headers['cookie'];
   if (cookie) {

@@ -65,3 +65,31 @@ describe('parseTruncatedJson', () => {
     });
   }
 });
+
+describe('multipart/form-data', () => {
+  const text = [
+    '------b0undary',
+    'Content-Disposition: form-data; name="email"',
+    '',
+    'jane@example.com',
+    '------b0undary',
+    'Content-Disposition: form-data; name="avatar"; filename="me.png"',
+    'Content-Type: image/png',
+    '',
+    'PNGDATA',
+    '------b0undary',
+    'Content-Disposition: form-data; name="note"',
+    '',
+    'line one',
+    'line two',
+    '------b0undary--',
+    '',
+  ].join('\r\n');
+  it('yields text fields and skips files', () => {
+    const ex = makeExchange({ method: 'POST', body: text, mimeType: 'multipart/form-data' });
+    expect({ ...(parseBodies(ex).request as object) }).toEqual({
+      email: 'jane@example.com',
+      note: 'line one\r\nline two',
+    });
+  });
+});

@@ -1,5 +1,6 @@
 // Request/response bodies parsed once per exchange, for the sensitive-data scan and for schema
-// inference: JSON (by media type or a leading `{`/`[`) and application/x-www-form-urlencoded.
+// inference: JSON (by media type or a leading `{`/`[`), application/x-www-form-urlencoded and the
+// text fields of multipart/form-data.
 
 import type { Exchange, ExchangeBody } from '../model/index.js';
 
@@ -16,6 +17,7 @@ export function bodyKind(body: ExchangeBody | undefined): BodyKind | undefined {
   const mime = body.mimeType;
   if (mime !== undefined) {
     if (mime === 'application/x-www-form-urlencoded') return 'form';
+    if (mime === 'multipart/form-data') return body.text.startsWith('--') ? 'form' : undefined;
     if (mime.endsWith('json')) return 'json';
   }
   const text = body.text;
@@ -39,10 +41,40 @@ export function parseForm(text: string): Record<string, string | string[]> {
   return out;
 }
 
+/**
+ * Text fields of a multipart/form-data body by name (file parts skipped). The boundary is read from
+ * the body's first line, since Exchange keeps media types without their parameters.
+ */
+export function parseMultipart(text: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null);
+  const eol = text.indexOf('\n');
+  if (!text.startsWith('--') || eol < 3) return out;
+  const delimiter = text.slice(0, eol).replace(/\r$/, '');
+  for (const part of text.split(delimiter).slice(1)) {
+    if (part.startsWith('--')) break; // closing delimiter
+    const split = part.search(/\r?\n\r?\n/);
+    if (split < 0) continue;
+    const head = part.slice(0, split);
+    const disposition = /content-disposition:[^\r\n]*/i.exec(head)?.[0] ?? '';
+    const name = /\bname="([^"]*)"/i.exec(disposition)?.[1];
+    if (name === undefined || /\bfilename\*?=/i.test(disposition)) continue;
+    const value = part
+      .slice(split)
+      .replace(/^\r?\n\r?\n/, '')
+      .replace(/\r?\n$/, '');
+    const prev = out[name];
+    if (prev === undefined) out[name] = value;
+    else if (Array.isArray(prev)) prev.push(value);
+    else out[name] = [prev, value];
+  }
+  return out;
+}
+
 function parseBody(body: ExchangeBody | undefined): unknown {
   const kind = bodyKind(body);
   if (kind === undefined || body === undefined) return undefined;
-  if (kind === 'form') return parseForm(body.text);
+  if (kind === 'form')
+    return body.mimeType === 'multipart/form-data' ? parseMultipart(body.text) : parseForm(body.text);
   try {
     return JSON.parse(body.text) as unknown;
   } catch {

@@ -249,3 +249,11 @@ describe('values inside text and other scripts', () => {
     expect(fields(classifier.scanExchange(ex))).toEqual(['response EMAIL $.users[].email']);
   });
 });
+
+describe('multipart bodies', () => {
+  it('reports text fields as form.<name>', () => {
+    const text = '--xyz\r\nContent-Disposition: form-data; name="ssn"\r\n\r\n123-45-6789\r\n--xyz--\r\n';
+    const ex = makeExchange({ method: 'POST', body: text, mimeType: 'multipart/form-data' });
+    expect(fields(classifier.scanExchange(ex))).toEqual(['request US_SSN form.ssn']);
+  });
+});
