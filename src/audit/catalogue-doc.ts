@@ -122,7 +122,7 @@ export function catalogueMarkdown(): string {
     `${Object.entries(API_WEIGHTS)
       .map(([s, n]) => `${s} ${n}`)
       .join(', ')}. For spec-only audits the riskiest-operations table`,
-    'scores each operation as twice the sum of its finding points, capped at 100.',
+    'scores each operation with the same formula over its own findings.',
     '',
     '## Compliance map',
     '',

@@ -123,7 +123,7 @@ export interface OperationRisk {
 
 /**
  * Riskiest places for a report: scored inventory endpoints, and spec operations (by method + path) scored
- * from their findings alone (capped sum of severity points, doubled since nothing else is known of them).
+ * from their findings alone, with the API formula (100 × (1 − Π(1 − w))) over the operation's findings.
  */
 export function riskiestEndpoints(
   findings: readonly Finding[],
@@ -142,6 +142,7 @@ export function riskiestEndpoints(
   });
   const covered = new Set(scored.flatMap((e) => (e.spec ? [`${e.method} ${e.spec.path}`] : [])));
   const byOp = new Map<string, OperationRisk>();
+  const keep = new Map<string, number>();
   for (const f of findings) {
     if (!f.location || !f.method || !f.path || covered.has(`${f.method} ${f.path}`)) continue;
     const key = `${f.location.file} ${f.method} ${f.path}`;
@@ -150,9 +151,12 @@ export function riskiestEndpoints(
       row = { method: f.method, path: f.path, risk: 0, findings: 0 };
       if (f.host) row.host = f.host;
       byOp.set(key, row);
+      keep.set(key, 1);
     }
     row.findings++;
-    row.risk = Math.min(100, row.risk + 2 * SEVERITY_POINTS[f.severity]);
+    const k = keep.get(key)! * (1 - API_WEIGHTS[f.severity]);
+    keep.set(key, k);
+    row.risk = Math.round(100 * (1 - k));
   }
   return [...rows, ...byOp.values()]
     .filter((r) => r.risk > 0)
