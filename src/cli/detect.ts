@@ -5,7 +5,7 @@
 import { watch } from 'node:fs';
 import { type FileHandle, open, readFile, stat } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
-import { createDetector, type Detector, type DetectSummary, parseDetectConfig } from '../detect/index.js';
+import { createDetector, type DetectSummary, parseDetectConfig } from '../detect/index.js';
 import { parseTrustedProxies } from '../identity/index.js';
 import {
   type Alert,

@@ -206,8 +206,11 @@ export function createDetector(
       for (const hit of payloads.match(inputs)) detections.push(fromHit(hit));
       if (view) for (const hit of prompts.match(view.prompts)) detections.push(fromHit(hit));
 
+      // Behaviour needs to know who: an exchange with neither credential nor address (a HAR saved
+      // without client addresses) cannot be attributed, so only its payloads are judged.
+      const known = facts.actorKind !== 'address' || facts.address !== undefined;
       const ctx = { facts, request: parsed.request, response: parsed.response };
-      for (const b of behaviours) for (const d of b.observe(ctx)) detections.push(d);
+      if (known) for (const b of behaviours) for (const d of b.observe(ctx)) detections.push(d);
 
       // The classifier walks whole bodies, the costliest step: LLM calls are always scanned; other
       // endpoints are profiled (their first responses, then every PROFILE_RESCAN-th), and between
@@ -227,7 +230,7 @@ export function createDetector(
         } else {
           responseHits = profile.withHits * 2 >= profile.scanned ? profile.lastHits : [];
         }
-        for (const d of bulk.observe(ctx, responseHits)) detections.push(d);
+        if (known) for (const d of bulk.observe(ctx, responseHits)) detections.push(d);
       }
       if (view) {
         // Prompts and answers are free text: look inside them for embedded values too.
