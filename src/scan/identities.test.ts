@@ -38,3 +38,15 @@ describe('masking', () => {
     expect(m.text('jwt eyJhbGciOiJub25lIn0.eyJzdWIiOiJhIn0. end')).toBe('jwt eyJ…**** end');
   });
 });
+
+describe('masking sensitive response fields', () => {
+  it('masks values of sensitive keys, card numbers and SSNs in evidence text', () => {
+    const m = new Masker();
+    const body =
+      '{"passwordHash":"$2b$10$abcdefghij","apiKey":"sk_live_123456","ssn":"078-05-1120","card":"4111 1111 1111 1111","name":"Al"}';
+    const masked = m.text(body);
+    expect(masked).not.toMatch(/abcdefghij|sk_live_123456|078-05-1120|4111 1111 1111 1111/);
+    expect(masked).toContain('"name":"Al"');
+    expect(masked).toContain('1111"');
+  });
+});

@@ -12,6 +12,10 @@ const SECRET_HEADERS = new Set([
   'x-access-token',
 ]);
 
+/** `"password": "x"`, `"apiKey":"…"`, `password=…` — the value group is masked, the key kept. */
+const SENSITIVE_FIELD =
+  /("?(?:password|passwd|pwd|pass_?hash|password_?hash|hashed_?password|secret|client_?secret|api_?key|apikey|access_?token|refresh_?token|token|private_?key|secret_?key|ssn|mfa_?secret|otp_?secret|totp_?secret|salt|reset_?token|card_?number|credit_?card|aws_secret_access_key)"?\s*[:=]\s*)("?)([^",&\s}{]{4,})\2/gi;
+
 /** `Bearer eyJhbGciOi…` → `Bearer eyJ…****`; `abcdef123` → `abc…****`. */
 export function maskSecret(value: string): string {
   const m = /^(\s*[A-Za-z]+\s+)(\S.*)$/.exec(value);
@@ -55,12 +59,20 @@ export class Masker {
     return out;
   }
 
-  /** Replaces every known secret (and anything that looks like a JWT) inside free text. */
+  /** Replaces every known secret, anything that looks like a JWT, and the values of sensitive
+   *  JSON fields (passwords, keys, tokens, card numbers, SSNs …) inside free text. */
   text(value: string): string {
     let out = value;
     for (const s of this.secrets) {
       if (out.includes(s)) out = out.split(s).join(maskSecret(s));
     }
-    return out.replace(/eyJ[\w-]{6,}\.[\w-]{6,}\.[\w-]*/g, (jwt) => maskSecret(jwt));
+    return out
+      .replace(/eyJ[\w-]{6,}\.[\w-]{6,}\.[\w-]*/g, (jwt) => maskSecret(jwt))
+      .replace(SENSITIVE_FIELD, (_all, key: string, q: string, v: string) => `${key}${q}${maskSecret(v)}${q}`)
+      .replace(/\b\d{3}-\d{2}-\d{4}\b/g, '***-**-****')
+      .replace(
+        /\b(?:\d[ -]?){12,18}\d\b/g,
+        (digits) => `${'*'.repeat(Math.max(0, digits.length - 4))}${digits.slice(-4)}`,
+      );
   }
 }

@@ -174,7 +174,10 @@ export async function jwtForgery(ctx: ScanContext, test: ScanTest): Promise<void
       throw new Error(`jwt-forgery: unknown attack ${attack}`);
   }
   ctx.masker.addSecret(token);
-  for (const { op, owner, garbage } of await guardedOps(ctx, identity)) {
+  // Token validation is usually global: one finding per forgery, naming every operation that took it.
+  const accepted: Array<{ op: SpecOperation; proof: ScanExchange[]; garbage: ScanExchange }> = [];
+  const guarded = await guardedOps(ctx, identity);
+  for (const { op, owner, garbage } of guarded) {
     const req = ctx.sampleRequest(op, identity)!;
     const forged = await ctx.send({
       ...req,
@@ -183,14 +186,18 @@ export async function jwtForgery(ctx: ScanContext, test: ScanTest): Promise<void
       note: `forged JWT: ${attack}`,
     });
     if (!ok(forged) || !similarBodies(forged.response.body, owner.response.body)) continue;
-    ctx.report(test, {
-      op,
-      proof: [owner, garbage, forged],
-      control: `a garbage token got ${garbage.response.status} on the same request, so the operation does check tokens; the forged token got the identity's answer`,
-      detail: `A JWT forged with "${attack}" was accepted by ${op.method} ${op.path}.`,
-      confidence: 0.95,
-    });
+    accepted.push({ op, proof: [owner, garbage, forged], garbage });
   }
+  const first = accepted[0];
+  if (!first) return;
+  const others = accepted.slice(1).map((a) => `${a.op.method} ${a.op.path}`);
+  ctx.report(test, {
+    op: first.op,
+    proof: first.proof,
+    control: `a garbage token got ${first.garbage.response.status} on the same request, so the operation does check tokens; the forged token got the identity's answer`,
+    detail: `A JWT forged with "${attack}" was accepted by ${first.op.method} ${first.op.path}${others.length ? ` and ${others.length} more of the ${guarded.length} token-checking operations tested (${others.slice(0, 5).join(', ')}${others.length > 5 ? ', …' : ''})` : ''}.`,
+    confidence: 0.95,
+  });
 }
 
 /** API2: the identity's HS256 token is signed with a secret from a wordlist (proved offline by

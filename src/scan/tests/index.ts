@@ -31,7 +31,8 @@ export function matchesSelector(test: ScanTest, selector: string): boolean {
     return true;
   if ((s === 'injection' || s === 'inj') && test.id.includes('-INJ-')) return true;
   if (s === 'schema' && test.id.includes('-SCHEMA-')) return true;
-  return test.id.toLowerCase().startsWith(`mam-scan-${s}-`);
+  const id = test.id.toLowerCase();
+  return id === `mam-scan-${s}` || id.startsWith(`mam-scan-${s}-`);
 }
 
 export function selectTests(only: string[], skip: string[]): ScanTest[] {
