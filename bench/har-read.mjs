@@ -152,7 +152,8 @@ const fs = require('node:fs');
 const t = process.hrtime.bigint();
 const doc = JSON.parse(fs.readFileSync(process.argv[1], 'utf8'));
 const ms = Number(process.hrtime.bigint() - t) / 1e6;
-console.log(JSON.stringify({ n: doc.log.entries.length, ms, rss: process.resourceUsage().maxRSS }));
+const cpu = process.cpuUsage();
+console.log(JSON.stringify({ n: doc.log.entries.length, ms, cpu: (cpu.user + cpu.system) / 1000, rss: process.resourceUsage().maxRSS }));
 `;
 
 const READ = `
@@ -164,7 +165,8 @@ for await (const ex of readTraffic(process.argv[1], { onIssue: () => issues++ })
   bytes += ex.request.path.length;
 }
 const ms = Number(process.hrtime.bigint() - t) / 1e6;
-console.log(JSON.stringify({ n, issues, ms, rss: process.resourceUsage().maxRSS }));
+const cpu = process.cpuUsage();
+console.log(JSON.stringify({ n, issues, ms, cpu: (cpu.user + cpu.system) / 1000, rss: process.resourceUsage().maxRSS }));
 `;
 
 function runChild(kind, file) {
@@ -182,7 +184,7 @@ function runChild(kind, file) {
       String(err.stderr ?? err.message)
         .split('\n')
         .find((l) => /Error/.test(l)) ?? 'failed';
-    return { failed: why.trim(), wall: Number.NaN, ms: Number.NaN, rss: 0, n: 0 };
+    return { failed: why.trim(), wall: Number.NaN, ms: Number.NaN, cpu: Number.NaN, rss: 0, n: 0 };
   }
   const wall = Number(process.hrtime.bigint() - start) / 1e6;
   return { ...JSON.parse(out), wall };
@@ -214,13 +216,17 @@ try {
     }
     console.log(
       `${kind === 'parse' ? 'JSON.parse only ' : 'readTraffic     '} wall ${median(rs.map((r) => r.wall)).toFixed(0)} ms` +
-        `  (in-process ${median(rs.map((r) => r.ms)).toFixed(0)} ms)  peak RSS ${(Math.max(...rs.map((r) => r.rss)) / 1024).toFixed(0)} MiB` +
+        `  (in-process ${median(rs.map((r) => r.ms)).toFixed(0)} ms, process CPU ${median(rs.map((r) => r.cpu)).toFixed(0)} ms)  peak RSS ${(Math.max(...rs.map((r) => r.rss)) / 1024).toFixed(0)} MiB` +
         `  exchanges ${rs[0].n}${rs[0].issues ? `  issues ${rs[0].issues}` : ''}`,
     );
   }
   if (results.parse && !results.parse[0].failed) {
     const ratio = median(results.read.map((r) => r.wall)) / median(results.parse.map((r) => r.wall));
-    console.log(`ratio readTraffic / JSON.parse (wall): ${ratio.toFixed(2)}x`);
+    const cpuRatio = median(results.read.map((r) => r.cpu)) / median(results.parse.map((r) => r.cpu));
+    // CPU time is the steadier figure on a shared machine: wall time includes waiting for a core.
+    console.log(
+      `ratio readTraffic / JSON.parse: wall ${ratio.toFixed(2)}x, process CPU ${cpuRatio.toFixed(2)}x`,
+    );
   }
 } finally {
   if (flag('keep')) console.log(`kept ${file}`);
