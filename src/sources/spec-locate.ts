@@ -33,6 +33,8 @@ export interface ParsedFile {
   value: unknown;
   locator: Locator;
   format: 'json' | 'yaml';
+  /** Objects may be shared (YAML aliases): walks need a seen-set. JSON trees never share. */
+  shared: boolean;
 }
 
 /** Nodes a YAML document may expand to through aliases, beyond its own size (billion-laughs guard). */
@@ -554,7 +556,7 @@ export function parseSpecFile(text: string, path: string): ParsedFile | InputIss
   if (looksLikeJson(src, path)) {
     try {
       const value: unknown = JSON.parse(src);
-      return { path, value, locator: new JsonLocator(src), format: 'json' };
+      return { path, value, locator: new JsonLocator(src), format: 'json', shared: false };
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       if (e instanceof SyntaxError) {
@@ -585,5 +587,6 @@ export function parseSpecFile(text: string, path: string): ParsedFile | InputIss
   } catch (e) {
     return yamlIssue(e, path, src);
   }
-  return { path, value, locator: new YamlLocator(src), format: 'yaml' };
+  const shared = ev.some((e) => e.type === EVENT_ID.ALIAS);
+  return { path, value, locator: new YamlLocator(src), format: 'yaml', shared };
 }

@@ -410,13 +410,17 @@ function walk(root: unknown, visit: (node: Record<string, unknown>, pointer: () 
 /** Every `$ref` string in a file, with the pointer of its `$ref` member. */
 function refSites(f: ParsedFile): RefSite[] {
   const sites: RefSite[] = [];
-  const seen = new Set<object>();
+  // JSON documents are trees: only YAML with aliases needs the (costly) seen-set
+  const seen = f.shared ? new Set<object>() : undefined;
   const stack: WalkEntry[] = [{ value: f.value, parent: undefined, key: '' }];
   while (stack.length > 0) {
     const e = stack.pop()!;
     const v = e.value;
-    if (typeof v !== 'object' || v === null || seen.has(v)) continue;
-    seen.add(v);
+    if (typeof v !== 'object' || v === null) continue;
+    if (seen) {
+      if (seen.has(v)) continue;
+      seen.add(v);
+    }
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) {
         const c = v[i];
