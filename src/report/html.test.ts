@@ -107,6 +107,9 @@ describe('toHtml', () => {
     expect(empty).toContain(STRINGS.ja.noFindings);
     const long = toHtml(report, 'en', { maxFindings: 2 });
     expect(long.match(/<article class="finding"/g)).toHaveLength(2);
+    // the compliance view links only to findings the list shows
+    for (const m of long.matchAll(/href="#finding-(\d+)"/g)) expect(Number(m[1])).toBeLessThanOrEqual(2);
+    expect(long).toContain('#5');
     expect(long).toContain('Only the first 2 of 5 findings');
   });
 });

@@ -58,7 +58,8 @@ export function toHtml(report: HtmlReport, lang: Lang, opts: HtmlOptions = {}): 
   const num = new Intl.NumberFormat(t.locale);
   const date = new Intl.DateTimeFormat(t.locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
   const sorted = sortFindings(report.findings);
-  const anchor = new Map(sorted.map((f, i) => [f.id, `finding-${i + 1}`]));
+  const anchor = new Map(sorted.map((f, i) => [f.id, i + 1]));
+  const listed = opts.maxFindings ?? 2000;
   const rules = new Map(rulesFor(report.findings, report.rules).map((r) => [r.id, r]));
   const bySev = countBySeverity(report.findings);
   const byOwasp = countByOwasp(report.findings);
@@ -123,9 +124,9 @@ export function toHtml(report: HtmlReport, lang: Lang, opts: HtmlOptions = {}): 
     `<section id="summary"><h2>${esc(t.summary)}</h2><div class="metrics">${metrics.join('')}</div><div class="metrics scope">${scope.join('')}</div></section>`,
     `<section id="charts" class="charts"><figure><figcaption>${esc(t.bySeverity)}</figcaption>${sevChart}</figure>`,
     `<figure><figcaption>${esc(t.byOwasp)}</figcaption>${owaspChart}</figure></section>`,
-    complianceSection(report, lang, t, anchor, num),
+    complianceSection(report, lang, t, anchor, listed, num),
     endpointsSection(report, t, num, opts.topEndpoints ?? 15),
-    findingsSection(sorted, rules, lang, t, num, opts.maxFindings ?? 2000),
+    findingsSection(sorted, rules, lang, t, num, listed),
     `<footer>${esc(t.footer)}</footer>`,
   ];
 
@@ -187,21 +188,23 @@ function complianceSection(
   report: HtmlReport,
   lang: Lang,
   t: Strings,
-  anchor: Map<string, string>,
+  anchor: Map<string, number>,
+  listed: number,
   num: Intl.NumberFormat,
 ): string {
   const head = `<section id="compliance"><h2>${esc(t.compliance)}</h2><p>${esc(t.complianceIntro)}</p>`;
   if (report.compliance.length === 0) return `${head}<p class="empty">${esc(t.noCompliance)}</p></section>`;
   const blocks = report.compliance.map((fw) => {
     const rows = fw.clauses.map((c) => {
-      const links = c.findings
+      // Numbers of the findings in the list (worst first); only those the list shows are links.
+      const numbers = c.findings
+        .map((id) => anchor.get(id))
+        .filter((n): n is number => n !== undefined)
+        .sort((a, b) => a - b);
+      const links = numbers
         .slice(0, 30)
-        .map((id) => {
-          const a = anchor.get(id);
-          return a !== undefined ? `<a href="#${a}">#${esc(a.slice('finding-'.length))}</a>` : '';
-        })
-        .filter((s) => s !== '');
-      const extra = c.findings.length > 30 ? ` … +${esc(num.format(c.findings.length - 30))}` : '';
+        .map((n) => (n <= listed ? `<a href="#finding-${n}">#${n}</a>` : `#${n}`));
+      const extra = numbers.length > 30 ? ` … +${esc(num.format(numbers.length - 30))}` : '';
       const title = c.title !== undefined ? ` <span class="muted">${esc(c.title)}</span>` : '';
       return `<tr><td class="clause">${esc(clauseLabel(c.clause, lang))}${title}</td><td class="num">${esc(num.format(c.findings.length))}</td><td>${links.join(' ')}${extra}</td></tr>`;
     });
