@@ -28,6 +28,11 @@ describe('detectTrafficFormat', () => {
     );
   });
 
+  it('does not take a JSON log with a "log" string field (Docker json-file) for a HAR', () => {
+    const line = '{"log":"GET /x 200\\n","stream":"stdout","time":"2024-05-01T10:00:00Z"}\n';
+    expect(detectTrafficFormat(Buffer.from(line + line))).toBe('json-log');
+  });
+
   it('recognises a JSONL record whose first line is longer than the detection window', () => {
     const head = `{"time":1,"request":{"method":"POST","url":"https://x/","body":"${'a'.repeat(70000)}`;
     expect(detectTrafficFormat(Buffer.from(head).subarray(0, 65536))).toBe('jsonl');

@@ -35,7 +35,7 @@ export function detectTrafficFormat(prefix: Buffer): TrafficFormat | undefined {
   text = text.trimStart();
   if (text === '') return undefined;
   if (text.charCodeAt(0) === 0x7b /* { */) {
-    if (/^\{\s*"log"\s*:/.test(text)) return 'har';
+    if (/^\{\s*"log"\s*:\s*\{/.test(text)) return 'har';
     const nl = text.indexOf('\n');
     if (nl >= 0) {
       try {
