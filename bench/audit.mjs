@@ -34,6 +34,7 @@ const TIMEOUT_S = Number(args.timeout ?? 1800);
 const TIMEOUT_LARGEST_S = Number(args['timeout-largest'] ?? TIMEOUT_S);
 const OUT = resolve(root, String(args.out ?? 'bench/out/audit'));
 const HEAP = '--max-old-space-size=8192';
+const TIME_MARK = 'MAMORI_BENCH_TIME';
 
 if (args.report) {
   const earlier = readJson(resolve(String(args.report)));
@@ -115,17 +116,31 @@ const small = sample.filter((f) => !f.largest);
 for (let i = 0; i < small.length; i += CHUNK) chunks.push(small.slice(i, i + CHUNK));
 for (const f of sample.filter((x) => x.largest)) chunks.push([f]); // each of the largest alone: one may exhaust a tool
 
-const sp = { ms: 0, msLargest: 0, results: [], failedChunks: [], timedOutFiles: [] };
-const mm = { ms: 0, msLargest: 0, findings: [], issues: [], failedChunks: [], exitCodes: {} };
+const sp = { ms: 0, msLargest: 0, cpu: 0, cpuLargest: 0, results: [], failedChunks: [], timedOutFiles: [] };
+const mm = {
+  ms: 0,
+  msLargest: 0,
+  cpu: 0,
+  cpuLargest: 0,
+  findings: [],
+  issues: [],
+  failedChunks: [],
+  exitCodes: {},
+};
 const perChunk = [];
 for (const [i, chunk] of chunks.entries()) {
   const label = `chunk ${i + 1}/${chunks.length} (${chunk.length} specs, ${mb(chunk.reduce((n, f) => n + f.size, 0))})`;
   if (!args['skip-spectral']) {
     const r = await runSpectral(chunk, chunk[0]?.largest ? TIMEOUT_LARGEST_S : TIMEOUT_S);
     sp.ms += r.ms;
-    if (chunk[0]?.largest) sp.msLargest += r.ms;
+    sp.cpu += r.cpuMs;
+    if (chunk[0]?.largest) {
+      sp.msLargest += r.ms;
+      sp.cpuLargest += r.cpuMs;
+    }
     chunkRecord(i, chunk).spectral = {
       seconds: round(r.ms / 1000),
+      cpuSeconds: round(r.cpuMs / 1000),
       ok: r.ok,
     };
     if (r.ok) sp.results.push(...r.results);
@@ -134,15 +149,20 @@ for (const [i, chunk] of chunks.entries()) {
       if (r.timedOut) sp.timedOutFiles.push(...chunk.map((f) => f.rel));
     }
     process.stderr.write(
-      `spectral ${label}: ${(r.ms / 1000).toFixed(1)} s${r.ok ? '' : ` FAILED ${r.reason}`}\n`,
+      `spectral ${label}: ${(r.ms / 1000).toFixed(1)} s (cpu ${(r.cpuMs / 1000).toFixed(1)} s)${r.ok ? '' : ` FAILED ${r.reason}`}\n`,
     );
   }
   if (haveMamori && !args['skip-mamori']) {
     const r = await runMamori(chunk, chunk[0]?.largest ? TIMEOUT_LARGEST_S : TIMEOUT_S);
     mm.ms += r.ms;
-    if (chunk[0]?.largest) mm.msLargest += r.ms;
+    mm.cpu += r.cpuMs;
+    if (chunk[0]?.largest) {
+      mm.msLargest += r.ms;
+      mm.cpuLargest += r.cpuMs;
+    }
     chunkRecord(i, chunk).mamori = {
       seconds: round(r.ms / 1000),
+      cpuSeconds: round(r.cpuMs / 1000),
       ok: !r.crashed,
     };
     mm.findings.push(...r.findings);
@@ -150,7 +170,7 @@ for (const [i, chunk] of chunks.entries()) {
     mm.exitCodes[r.code] = (mm.exitCodes[r.code] ?? 0) + 1;
     if (r.crashed) mm.failedChunks.push({ files: chunk.map((f) => f.rel), reason: r.reason });
     process.stderr.write(
-      `mamori   ${label}: ${(r.ms / 1000).toFixed(1)} s${r.crashed ? ` CRASH ${r.reason}` : ''}\n`,
+      `mamori   ${label}: ${(r.ms / 1000).toFixed(1)} s (cpu ${(r.cpuMs / 1000).toFixed(1)} s)${r.crashed ? ` CRASH ${r.reason}` : ''}\n`,
     );
   }
 }
@@ -171,6 +191,8 @@ result.comparison = {
   spectral: {
     wallSeconds: round(sp.ms / 1000),
     wallSecondsLargest: round(sp.msLargest / 1000),
+    cpuSeconds: round(sp.cpu / 1000),
+    cpuSecondsLargest: round(sp.cpuLargest / 1000),
     timedOutFiles: sp.timedOutFiles,
     results: sp.results.length,
     specsWithResults: new Set(sp.results.map((r) => r.file)).size,
@@ -180,6 +202,8 @@ result.comparison = {
     ? {
         wallSeconds: round(mm.ms / 1000),
         wallSecondsLargest: round(mm.msLargest / 1000),
+        cpuSeconds: round(mm.cpu / 1000),
+        cpuSecondsLargest: round(mm.cpuLargest / 1000),
         findings: mm.findings.length,
         specsWithFindings: new Set(mm.findings.map((f) => f.file)).size,
         specIssues: mm.issues.length,
@@ -188,6 +212,11 @@ result.comparison = {
       }
     : undefined,
   speedup: haveMamori && mm.ms > 0 && sp.ms > 0 ? round(sp.ms / mm.ms) : undefined,
+  speedupCpu: haveMamori && mm.cpu > 0 && sp.cpu > 0 ? round(sp.cpu / mm.cpu) : undefined,
+  speedupCpuSampleOnly:
+    haveMamori && mm.cpu - mm.cpuLargest > 0 && sp.cpu - sp.cpuLargest > 0
+      ? round((sp.cpu - sp.cpuLargest) / (mm.cpu - mm.cpuLargest))
+      : undefined,
   speedupSampleOnly:
     haveMamori && mm.ms - mm.msLargest > 0 && sp.ms - sp.msLargest > 0
       ? round((sp.ms - sp.msLargest) / (mm.ms - mm.msLargest))
@@ -241,6 +270,7 @@ if (args.robustness && haveMamori) {
     const chunk = all.slice(i, i + 50);
     const r = await runMamori(chunk);
     rb.ms += r.ms;
+    rb.cpu += r.cpuMs;
     rb.exitCodes[r.code] = (rb.exitCodes[r.code] ?? 0) + 1;
     if (r.crashed) {
       // find the file(s) that crash it, one by one
@@ -265,6 +295,8 @@ if (args.robustness && haveMamori) {
   }
   rb.filesWithIssues = [...perFile.values()].filter((n) => n > 0).length;
   rb.wallSeconds = round(rb.ms / 1000);
+  rb.cpuSeconds = round(rb.cpu / 1000);
+  delete rb.cpu;
   rb.issuesPerFile = Object.fromEntries(
     [...perFile.entries()].filter(([, n]) => n > 0).map(([f, n]) => [relative(corpus, f), n]),
   );
@@ -333,13 +365,18 @@ function pickSample(files, n, largest, seed) {
   return picked;
 }
 
+/**
+ * Runs one tool process under /usr/bin/time: wall time, and CPU time (user + system) of the process and its
+ * children. CPU time is the fairer figure on a shared machine (other work on the 2 cores stretches wall time).
+ */
 function run(cmd, argv, timeoutS) {
   return new Promise((done) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, argv, {
+    const child = spawn('/usr/bin/time', ['-f', `${TIME_MARK} %e %U %S`, cmd, ...argv], {
       cwd: root,
       env: { ...process.env, NODE_OPTIONS: HEAP, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group, so a timeout kills the tool and not only /usr/bin/time
     });
     const out = [];
     const err = [];
@@ -353,16 +390,29 @@ function run(cmd, argv, timeoutS) {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {}
     }, timeoutS * 1000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      let stderr = Buffer.concat(err).toString('utf8');
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      let cpuMs = ms; // killed: /usr/bin/time printed nothing, count the wall time
+      const m = new RegExp(`${TIME_MARK} ([\\d.]+) ([\\d.]+) ([\\d.]+)\\s*$`).exec(stderr);
+      if (m) {
+        cpuMs = (Number(m[2]) + Number(m[3])) * 1000;
+        stderr = stderr.slice(0, m.index);
+      }
+      // /usr/bin/time prints "Command exited with non-zero status N" before its line
+      stderr = stderr.replace(/Command exited with non-zero status \d+\n$/, '');
       done({
         code: code ?? signal,
         timedOut,
-        ms: Number(process.hrtime.bigint() - t0) / 1e6,
+        ms,
+        cpuMs,
         stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
+        stderr,
       });
     });
   });
@@ -376,7 +426,8 @@ async function runSpectral(files, timeoutS) {
     [spectralBin, 'lint', '-r', ruleset, '-f', 'json', '-o', outFile, '-q', ...files.map((f) => f.abs)],
     timeoutS,
   );
-  if (r.timedOut) return { ok: false, ms: r.ms, timedOut: true, reason: `timeout after ${timeoutS} s` };
+  if (r.timedOut)
+    return { ok: false, ms: r.ms, cpuMs: r.cpuMs, timedOut: true, reason: `timeout after ${timeoutS} s` };
   let parsed;
   try {
     parsed = JSON.parse(readFileSync(outFile, 'utf8') || 'null');
@@ -387,11 +438,13 @@ async function runSpectral(files, timeoutS) {
     return {
       ok: false,
       ms: r.ms,
+      cpuMs: r.cpuMs,
       reason: `exit ${r.code}: ${r.stderr.trim().split('\n').slice(-2).join(' ')}`,
     };
   return {
     ok: true,
     ms: r.ms,
+    cpuMs: r.cpuMs,
     results: parsed.map((x) => ({ code: String(x.code), file: resolve(String(x.source ?? '')) })),
   };
 }
@@ -439,7 +492,7 @@ async function runMamori(files, timeoutS = TIMEOUT_S) {
   const reason = r.timedOut
     ? `timeout after ${timeoutS} s`
     : `exit ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 300)}`;
-  return { ms: r.ms, code: String(r.code), crashed, reason, findings, issues };
+  return { ms: r.ms, cpuMs: r.cpuMs, code: String(r.code), crashed, reason, findings, issues };
 }
 
 /** Spectral rule id → mamori rule ids, from the audit module's src/audit/spectral-map.ts (compiled to dist/). */
@@ -496,16 +549,33 @@ function markdown(r) {
     `- Corpus: ${r.corpus.package}, ${r.corpus.sampled} specs (${mb(r.corpus.bytes)}): ${r.corpus.sampled - r.corpus.largest} sampled with seed ${r.corpus.seed} from 4 size strata + the ${r.corpus.largest} largest, in ${c.chunks} chunks`,
     `- Spectral CLI ${r.tools.spectral.cli} + @stoplight/spectral-owasp-ruleset ${r.tools.spectral.owaspRuleset} (${r.tools.spectral.rules} rules)`,
     '',
-    '| tool | whole-run wall time | of which the largest | results | specs with results | failed chunks |',
-    '|---|---:|---:|---:|---:|---:|',
-    `| Spectral + OWASP ruleset | ${c.spectral.wallSeconds} s | ${c.spectral.wallSecondsLargest} s | ${c.spectral.results} | ${c.spectral.specsWithResults} | ${c.spectral.failedChunks.length} |`,
+    '| tool | wall time | CPU time (user+sys) | of which the largest specs (wall / CPU) | results | specs with results | failed chunks |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    `| Spectral + OWASP ruleset | ${c.spectral.wallSeconds} s | ${c.spectral.cpuSeconds} s | ${c.spectral.wallSecondsLargest} s / ${c.spectral.cpuSecondsLargest} s | ${c.spectral.results} | ${c.spectral.specsWithResults} | ${c.spectral.failedChunks.length} |`,
   ];
   if (c.mamori) {
     lines.push(
-      `| mamori audit | ${c.mamori.wallSeconds} s | ${c.mamori.findings} | ${c.mamori.specsWithFindings} | ${c.mamori.crashedChunks.length} |`,
+      `| mamori audit | ${c.mamori.wallSeconds} s | ${c.mamori.cpuSeconds} s | ${c.mamori.wallSecondsLargest} s / ${c.mamori.cpuSecondsLargest} s | ${c.mamori.findings} | ${c.mamori.specsWithFindings} | ${c.mamori.crashedChunks.length} |`,
     );
-    lines.push('', `Speed-up (Spectral time / mamori time): **${c.speedup}x**`);
+    lines.push(
+      '',
+      `Speed-up (Spectral / mamori): **${c.speedupCpu}x in CPU time** and ${c.speedup}x in wall time on the whole run; ${c.speedupCpuSampleOnly}x CPU / ${c.speedupSampleOnly}x wall on the sample without the largest specs.`,
+    );
   }
+  if (c.spectral.timedOutFiles.length > 0)
+    lines.push(
+      '',
+      `Spectral did not finish within the limit on: ${c.spectral.timedOutFiles.map((f) => `\`${f}\``).join(', ')} (counted at the limit, so its time is a lower bound).`,
+    );
+  const mTimedOut = (c.mamori?.crashedChunks ?? []).filter((x) => /timeout/.test(x.reason));
+  if (mTimedOut.length > 0)
+    lines.push(
+      '',
+      `mamori did not finish within the limit on: ${mTimedOut
+        .flatMap((x) => x.files)
+        .map((f) => `\`${f}\``)
+        .join(', ')}.`,
+    );
   lines.push(
     '',
     '| Spectral OWASP rule | fired (results / specs) | mamori rule(s) | fired (results / specs) |',
@@ -520,7 +590,7 @@ function markdown(r) {
     const b = r.robustness;
     lines.push(
       '',
-      `Robustness: ${b.files} specs audited by mamori in ${b.wallSeconds} s: ${b.crashed.length} crashed; ${b.filesWithIssues} files with spec errors (${b.issues} issues: ${
+      `Robustness: ${b.files} specs audited by mamori in ${b.wallSeconds} s wall / ${b.cpuSeconds} s CPU: ${b.crashed.length} crashed; ${b.filesWithIssues} files with spec errors (${b.issues} issues: ${
         Object.entries(b.issueCodes)
           .map(([k, v]) => `${k} ${v}`)
           .join(', ') || 'none'
