@@ -223,16 +223,34 @@ export async function exposedPath(ctx: ScanContext, test: ScanTest): Promise<voi
         note: 'control: a path that cannot exist',
       });
       if (control && marker.test(control.response.body)) continue; // catch-all page with the same content
+      const extra =
+        test.options['undocumentedOnly'] === true ? undocumentedPaths(ctx, probe.response.body) : [];
+      if (test.options['undocumentedOnly'] === true && extra.length === 0) continue; // the published spec itself
       ctx.report(test, {
         op: { method: 'GET', path },
         absolutePath: true,
         where: path,
         proof: control ? [probe, control] : [probe],
         control: `a random path got ${control?.response.status ?? 'no answer'} without the marker; ${path} is not in the spec`,
-        detail: `${path} answers without credentials and returns ${String(test.options['what'] ?? 'its content')}.`,
+        detail: `${path} answers without credentials and returns ${String(test.options['what'] ?? 'its content')}${extra.length ? ` (${extra.slice(0, 5).join(', ')})` : ''}.`,
         confidence: 0.95,
       });
       return;
     }
   }
+}
+
+/** Paths an exposed API description lists that the given spec does not (ignoring base paths). */
+function undocumentedPaths(ctx: ScanContext, body: string): string[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  const paths = (doc as { paths?: Record<string, unknown> })?.paths;
+  if (!paths || typeof paths !== 'object') return [];
+  const norm = (p: string) => p.replace(/\{[^}]+\}/g, '{}').replace(/\/+$/, '');
+  const known = ctx.spec.operations.map((o) => norm(o.path));
+  return Object.keys(paths).filter((p) => !known.some((k) => norm(p).endsWith(k) || k.endsWith(norm(p))));
 }

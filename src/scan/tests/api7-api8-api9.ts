@@ -198,6 +198,7 @@ const exposed = (
   what: string,
   severity: ScanTest['severity'],
   cwe: number,
+  extra: Record<string, unknown> = {},
 ): ScanTest => ({
   id: `MAM-SCAN-API9-${String(n).padStart(3, '0')}`,
   name,
@@ -209,7 +210,7 @@ const exposed = (
   remediation:
     'Remove debug, admin and configuration endpoints from production builds, or put them behind authentication on an internal network; keep the inventory in the spec.',
   checker: 'exposed-path',
-  options: { paths, marker, what },
+  options: { paths, marker, what, ...extra },
 });
 
 export const API9: ScanTest[] = [
@@ -294,12 +295,13 @@ export const API9: ScanTest[] = [
   ),
   exposed(
     9,
-    'Undocumented OpenAPI/Swagger document exposed',
+    'Exposed API description lists undocumented operations',
     ['/swagger.json', '/openapi.json', '/v3/api-docs', '/api-docs'],
     '"(openapi|swagger)"\\s*:\\s*"[23]',
-    'an API description with undocumented operations',
+    'an API description with operations the given spec lacks',
     'low',
     1059,
+    { undocumentedOnly: true },
   ),
   exposed(
     10,
