@@ -37,6 +37,7 @@ const SKIPPED_HEADERS = new Set([
 const MAX_DEPTH = 16;
 const MAX_BODY_VALUES = 1000;
 const MAX_TEXT_BODY = 16384;
+const FORM_LIKE = /^[\w.%\[\]$-]{1,128}=[^\s]*(?:&[\w.%\[\]$-]{1,128}=[^\s]*)*$|^[\w.%\[\]$-]{1,128}=/;
 
 export interface InputOptions {
   /** JSON paths not to read (LLM prompt text is judged by the prompt signatures instead). */
@@ -90,7 +91,13 @@ export function requestInputs(ex: Exchange, parsedRequest: unknown, opts: InputO
   if (cookie)
     for (const [name, value] of parseCookieHeader(cookie)) out.push({ location: 'cookie', name, raw: value });
   if (parsedRequest !== undefined) walk(parsedRequest, '$', 0, out, opts, { n: MAX_BODY_VALUES });
-  else if (req.body && req.body.text.length > 0)
+  else if (req.body && FORM_LIKE.test(req.body.text) && req.body.text.length <= MAX_TEXT_BODY) {
+    // A form body sent without its media type (common with scripts and older clients): read it as
+    // the server's form parser would, field by field.
+    const form: Record<string, string> = {};
+    for (const [k, v] of new URLSearchParams(req.body.text)) form[k] = k in form ? `${form[k]}&${v}` : v;
+    walk(form, '$', 0, out, opts, { n: MAX_BODY_VALUES });
+  } else if (req.body && req.body.text.length > 0)
     out.push({
       location: 'body',
       name: 'body',
