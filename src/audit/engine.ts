@@ -1,7 +1,6 @@
 // The audit engine: runs rules (data) over the shared spec index and over inventory endpoints, and turns
 // checker hits into Findings with locations, evidence and stable fingerprints. No I/O.
 
-import { createHash } from 'node:crypto';
 import {
   type ApiSpec,
   type Endpoint,
@@ -55,6 +54,17 @@ function opOf(node: AnyNode): SpecOperation | undefined {
   }
 }
 
+const statusRegexes = new Map<string, RegExp>();
+
+function statusRegex(source: string): RegExp {
+  let re = statusRegexes.get(source);
+  if (!re) {
+    re = new RegExp(source, 'i');
+    statusRegexes.set(source, re);
+  }
+  return re;
+}
+
 function passesGiven(rule: ActiveRule, node: AnyNode): boolean {
   const g = rule.given;
   const op = opOf(node);
@@ -76,8 +86,27 @@ function passesGiven(rule: ActiveRule, node: AnyNode): boolean {
   return true;
 }
 
+/**
+ * Stable 64-bit fingerprint (16 hex digits) of the parts: two 32-bit FNV-1a/murmur-mixed lanes. Not a
+ * security hash — it only has to be stable and spread well; node's crypto hash cost ~40 µs a call here.
+ */
 export function fingerprint(...parts: string[]): string {
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16);
+  const text = parts.join('\u0000');
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b);
+  h1 = Math.imul(h1 ^ (h1 >>> 13), 0xc2b2ae35);
+  h1 ^= h1 >>> 16;
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 0x85ebca6b);
+  h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35);
+  h2 ^= h2 >>> 16;
+  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
 }
 
 function nodePointer(node: AnyNode): { pointer: string; file?: string } {
@@ -91,14 +120,23 @@ function nodePointer(node: AnyNode): { pointer: string; file?: string } {
   }
 }
 
-function locate(spec: ApiSpec, pointer: string, file: string): SpecLocation {
-  let at = { line: 1, column: 1 };
-  try {
-    at = spec.locate(pointer, file === spec.file ? undefined : file);
-  } catch {
-    // A pointer the locator cannot place (synthesised for a Postman request) stays at the file start.
-  }
-  return { file, pointer, line: at.line, column: at.column };
+/** Locations of one spec, cached per file + pointer (many rules report the same operation or response). */
+function locator(spec: ApiSpec): (pointer: string, file: string) => SpecLocation {
+  const cache = new Map<string, { line: number; column: number }>();
+  return (pointer, file) => {
+    const key = `${file}#${pointer}`;
+    let at = cache.get(key);
+    if (!at) {
+      at = { line: 1, column: 1 };
+      try {
+        at = spec.locate(pointer, file === spec.file ? undefined : file);
+      } catch {
+        // A pointer the locator cannot place (synthesised for a Postman request) stays at the file start.
+      }
+      cache.set(key, at);
+    }
+    return { file, pointer, line: at.line, column: at.column };
+  };
 }
 
 function baseFinding(rule: ActiveRule, id: string, hit: Hit): Finding {
@@ -124,6 +162,7 @@ export function auditSpec(
   index = buildSpecIndex(spec),
 ): Finding[] {
   const ctx: CheckContext = { spec, index };
+  const locate = locator(spec);
   const out = new Map<string, Finding>();
   for (const rule of rules) {
     if (rule.given.target === 'endpoint') continue;
@@ -139,7 +178,7 @@ export function auditSpec(
         const id = fingerprint(rule.id, file, pointer);
         if (out.has(id)) continue;
         const f = baseFinding(rule, id, hit);
-        f.location = locate(spec, pointer, file);
+        f.location = locate(pointer, file);
         const op = opOf(node);
         if (op) {
           f.method = op.method;
@@ -192,15 +231,19 @@ export function auditEndpoints(
   return [...out.values()];
 }
 
-/** Worst first; then by place, so output is stable. */
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Worst first; then by place, so output is stable (code-unit order: locale-independent and fast). */
 export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(
     (a, b) =>
       SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
-      (a.location?.file ?? a.host ?? '').localeCompare(b.location?.file ?? b.host ?? '') ||
+      cmp(a.location?.file ?? a.host ?? '', b.location?.file ?? b.host ?? '') ||
       (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
-      (a.path ?? '').localeCompare(b.path ?? '') ||
-      (a.rule ?? '').localeCompare(b.rule ?? ''),
+      (a.location?.column ?? 0) - (b.location?.column ?? 0) ||
+      cmp(a.path ?? '', b.path ?? '') ||
+      cmp(a.method ?? '', b.method ?? '') ||
+      cmp(a.rule ?? '', b.rule ?? ''),
   );
 }
 
