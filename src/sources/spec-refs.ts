@@ -73,11 +73,18 @@ function isLiteralMember(parentKey: string, key: string): boolean {
   return LITERAL_KEYS.has(key) || key.startsWith('x-');
 }
 
+/** Is member `key` (under `parentKey`) a vendor extension? */
+function isExtension(parentKey: string, key: string): boolean {
+  return key.startsWith('x-') && !NAMED_MAPS.has(parentKey);
+}
+
 interface RefSite {
   file: string;
   /** Where the object holding the `$ref` sits (its pointer is only built when reported). */
   at: WalkEntry;
   ref: string;
+  /** Inside an `x-…` extension: followed when possible, never fatal (vendor data, not the API). */
+  soft: boolean;
 }
 
 export class SpecFiles {
@@ -93,7 +100,13 @@ export class SpecFiles {
     private readonly read: ReadText | undefined,
   ) {
     this.files.set(root.path, root);
+    this.rootNorm = posix.normalize(toPosix(root.path));
   }
+
+  /** The root file's path normalised, so `./spec.yaml#/x` from inside it names the root itself. */
+  private readonly rootNorm: string;
+  /** Absolute `$id` URIs (OpenAPI 3.1 / JSON Schema) → the schema that declares them. */
+  private ids: Map<string, Resolved> | undefined;
 
   /** File paths, root first. */
   paths(): string[] {
@@ -108,7 +121,10 @@ export class SpecFiles {
   }
 
   /** Split a reference into the file it names (relative to `fromFile`) and its fragment. */
-  private target(ref: string, fromFile: string): { file?: string; fragment: string; why?: string } {
+  private target(
+    ref: string,
+    fromFile: string,
+  ): { file?: string; fragment: string; why?: string; uri?: string } {
     const hash = ref.indexOf('#');
     const filePart = hash === -1 ? ref : ref.slice(0, hash);
     let fragment = hash === -1 ? '' : ref.slice(hash + 1);
@@ -119,7 +135,11 @@ export class SpecFiles {
     }
     if (filePart === '') return { file: fromFile, fragment };
     if (/^[a-z][a-z0-9+.-]*:/i.test(filePart))
-      return { fragment, why: 'remote and URL references are not fetched; bundle the spec into local files' };
+      return {
+        fragment,
+        uri: filePart,
+        why: 'remote and URL references are not fetched (only a local schema with that $id would do); bundle the spec into local files',
+      };
     if (filePart.startsWith('/') || filePart.startsWith('\\'))
       return { fragment, why: 'absolute file references are not followed; use a path relative to the spec' };
     let rel = filePart;
@@ -129,7 +149,7 @@ export class SpecFiles {
       // keep as written
     }
     const file = posix.normalize(posix.join(posix.dirname(toPosix(fromFile)), toPosix(rel)));
-    return { file, fragment };
+    return { file: file === this.rootNorm ? this.root.path : file, fragment };
   }
 
   /** Follow one reference as written in `fromFile` (files must already be loaded). */
@@ -149,6 +169,15 @@ export class SpecFiles {
 
   private resolveUncached(ref: string, from: string): Resolved | undefined {
     const t = this.target(ref, from);
+    if (t.uri !== undefined) {
+      // a URI naming a schema's `$id` in one of the loaded files is local after all (never fetched)
+      const base = this.idIndex().get(t.uri);
+      if (!base) return undefined;
+      if (t.fragment === '') return base;
+      if (!t.fragment.startsWith('/')) return undefined;
+      const v = evaluatePointer(base.value, t.fragment);
+      return v.found ? { value: v.value, file: base.file, pointer: base.pointer + t.fragment } : undefined;
+    }
     if (!t.file) return undefined;
     const f = this.files.get(t.file);
     if (!f) return undefined;
@@ -157,6 +186,23 @@ export class SpecFiles {
       return v.found ? { value: v.value, file: f.path, pointer: t.fragment } : undefined;
     }
     return this.anchorsOf(f).get(t.fragment);
+  }
+
+  private idIndex(): Map<string, Resolved> {
+    if (this.ids) return this.ids;
+    const ids = new Map<string, Resolved>();
+    for (const f of this.files.values()) {
+      walk(f.value, (node, pointer) => {
+        const id = own(node, '$id');
+        if (typeof id === 'string' && /^[a-z][a-z0-9+.-]*:/i.test(id)) {
+          const key = id.replace(/#$/, '');
+          if (!ids.has(key)) ids.set(key, { value: node, file: f.path, pointer: pointer() });
+        }
+        return true;
+      });
+    }
+    if (this.loaded) this.ids = ids; // complete only once every file is in
+    return ids;
   }
 
   /** OpenAPI 3.1 / JSON Schema 2020-12 plain-name fragments (`#user`) find a `$anchor`. */
@@ -184,6 +230,8 @@ export class SpecFiles {
     const issues: InputIssue[] = [];
     const sites: RefSite[] = [];
     const failed = new Map<string, string>(); // file → why it could not be loaded
+    const parseIssues = new Map<string, InputIssue>(); // file → its syntax error
+    const hardFiles = new Set<string>(); // files some non-extension reference needs
     const queue = [this.root];
     while (queue.length > 0) {
       const f = queue.shift()!;
@@ -191,6 +239,7 @@ export class SpecFiles {
       for (const site of found) {
         sites.push(site);
         const t = this.target(site.ref, f.path);
+        if (t.file && !site.soft) hardFiles.add(t.file);
         if (!t.file || this.files.has(t.file) || failed.has(t.file)) continue;
         if (!this.read) {
           failed.set(t.file, 'file references are only followed when the spec is loaded from disk');
@@ -217,7 +266,7 @@ export class SpecFiles {
         }
         const parsed = parseSpecFile(text, t.file);
         if ('code' in parsed) {
-          issues.push(parsed);
+          parseIssues.set(t.file, parsed);
           failed.set(t.file, `${t.file} could not be parsed`);
           continue;
         }
@@ -226,9 +275,10 @@ export class SpecFiles {
       }
     }
     this.loaded = true;
+    for (const [file, issue] of parseIssues) if (hardFiles.has(file)) issues.push(issue);
     let unresolved = 0;
     for (const site of sites) {
-      if (this.resolveRef(site.ref, site.file)) continue;
+      if (site.soft || this.resolveRef(site.ref, site.file)) continue;
       unresolved++;
       if (unresolved > MAX_REPORTED) continue;
       const t = this.target(site.ref, site.file);
@@ -373,6 +423,7 @@ interface WalkEntry {
   value: unknown;
   parent: WalkEntry | undefined;
   key: string;
+  soft?: boolean;
 }
 
 function pointerOf(e: WalkEntry): string {
@@ -412,7 +463,7 @@ function refSites(f: ParsedFile): RefSite[] {
   const sites: RefSite[] = [];
   // JSON documents are trees: only YAML with aliases needs the (costly) seen-set
   const seen = f.shared ? new Set<object>() : undefined;
-  const stack: WalkEntry[] = [{ value: f.value, parent: undefined, key: '' }];
+  const stack: WalkEntry[] = [{ value: f.value, parent: undefined, key: '', soft: false }];
   while (stack.length > 0) {
     const e = stack.pop()!;
     const v = e.value;
@@ -424,21 +475,24 @@ function refSites(f: ParsedFile): RefSite[] {
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) {
         const c = v[i];
-        if (typeof c === 'object' && c !== null) stack.push({ value: c, parent: e, key: String(i) });
+        if (typeof c === 'object' && c !== null)
+          stack.push({ value: c, parent: e, key: String(i), soft: e.soft === true });
       }
       continue;
     }
     const obj = v as Record<string, unknown>;
     const ref = Object.hasOwn(obj, '$ref') ? obj.$ref : undefined;
-    if (typeof ref === 'string') sites.push({ file: f.path, at: e, ref });
+    if (typeof ref === 'string') sites.push({ file: f.path, at: e, ref, soft: e.soft === true });
     const keys = Object.keys(obj);
     for (let i = keys.length - 1; i >= 0; i--) {
       const k = keys[i]!;
-      if (isLiteralMember(e.key, k)) continue;
+      const ext = isExtension(e.key, k);
+      if (!ext && isLiteralMember(e.key, k)) continue;
       // a 3.1 schema's `examples` is an array of literal values; an OpenAPI `examples` map is not
       if (k === 'examples' && Array.isArray(obj[k])) continue;
       const child = obj[k];
-      if (typeof child === 'object' && child !== null) stack.push({ value: child, parent: e, key: k });
+      if (typeof child === 'object' && child !== null)
+        stack.push({ value: child, parent: e, key: k, soft: e.soft === true || ext });
     }
   }
   return sites;

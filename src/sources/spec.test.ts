@@ -175,6 +175,37 @@ describe('OpenAPI 3.1', () => {
     expect(latest).toBe(order);
   });
 
+  it('resolves a URI $ref to a local schema with that $id, without fetching anything', async () => {
+    const r = await loadSpecText(
+      [
+        'openapi: 3.1.0',
+        'info: {title: ids, version: "1"}',
+        'paths:',
+        '  /u:',
+        '    get:',
+        '      responses:',
+        '        "200":',
+        '          description: ok',
+        '          content:',
+        '            application/json:',
+        '              schema: {$ref: "https://schemas.example.com/user#/properties/name"}',
+        'components:',
+        '  schemas:',
+        '    User:',
+        '      $id: https://schemas.example.com/user',
+        '      type: object',
+        '      properties: {name: {type: string}}',
+      ].join('\n'),
+      'ids.yaml',
+    );
+    expect(r.issues).toEqual([]);
+    expect(r.spec!.operations[0]!.responses[0]!.content[0]!.schema).toEqual({ type: 'string' });
+    expect(r.spec!.resolveRef('https://schemas.example.com/user')).toMatchObject({
+      pointer: '/components/schemas/User',
+    });
+    expect(r.spec!.resolveRef('https://elsewhere.example.com/x')).toBeUndefined();
+  });
+
   it('uses path-level servers in JSON 3.1', async () => {
     const s = await spec('openapi-3.1.json');
     expect(op(s, 'GET', '/things').servers[0]!.host).toBe('things.example.com');
@@ -280,6 +311,57 @@ describe('multi-file $refs', () => {
     const r = s.resolveRef('../schemas/user.yaml#/User', `${dir}multi/paths/user.yaml`);
     expect(r).toMatchObject({ file: `${dir}multi/schemas/user.yaml`, pointer: '/User' });
     expect(s.resolveRef('#/nope')).toBeUndefined();
+  });
+
+  it('treats a reference to the root file by name as the root itself', async () => {
+    const reads: string[] = [];
+    const r = await loadSpecText(
+      'openapi: 3.0.0\ninfo: {title: t, version: "1"}\npaths:\n  /a:\n    $ref: "./api.yaml#/x-items/a"\nx-items:\n  a:\n    get: {responses: {"200": {description: ok}}}\n',
+      './specs/api.yaml',
+      {
+        readFile: async (p) => {
+          reads.push(p);
+          return '';
+        },
+      },
+    );
+    expect(reads).toEqual([]);
+    expect(r.spec!.files).toEqual(['./specs/api.yaml']);
+    expect(r.spec!.operations[0]!.pointer).toBe('/x-items/a/get');
+  });
+
+  it('follows refs inside x- extensions when it can, and never fails on them', async () => {
+    const files: Record<string, string> = {
+      'ext/common.yaml': 'Ok: {description: fine}\n',
+      'ext/broken.yaml': 'a: [1\n',
+    };
+    const r = await loadSpecText(
+      [
+        'openapi: 3.0.0',
+        'info: {title: t, version: "1"}',
+        'x-vendor: {$ref: "./missing.yaml"}',
+        'x-broken: {$ref: "./broken.yaml"}',
+        'paths:',
+        '  /a:',
+        '    $ref: "#/x-items/a"',
+        'x-items:',
+        '  a:',
+        '    get: {responses: {"200": {$ref: "./common.yaml#/Ok"}}}',
+      ].join('\n'),
+      'ext/api.yaml',
+      {
+        readFile: async (p) => {
+          const t = files[p];
+          if (t === undefined) throw Object.assign(new Error('nope'), { code: 'ENOENT' });
+          return t;
+        },
+      },
+    );
+    expect(r.issues).toEqual([]);
+    expect(r.spec!.operations[0]!.responses[0]).toMatchObject({
+      description: 'fine',
+      file: 'ext/common.yaml',
+    });
   });
 
   it('does not read other files for an in-memory spec without a reader', async () => {
