@@ -25,6 +25,8 @@ import { DistinctCounter, LatencyHistogram } from './sketch.js';
 export const MAX_PARAMS_PER_LOCATION = 64;
 export const MAX_SENSITIVE_FIELDS = 64;
 export const MAX_STATUS_SCHEMAS = 16;
+export const RESPONSE_SCHEMA_ALL = 512;
+export const RESPONSE_SCHEMA_STRIDE = 8;
 
 /** Request headers that every client sends: not parameters of the API. */
 const STANDARD_HEADERS = new Set([
@@ -168,6 +170,17 @@ function addParam(m: Map<string, ParamAcc>, name: string, value: string): void {
   p.add(value);
 }
 
+function findAuth(
+  list: Array<{ obs: Omit<AuthObservation, 'count'>; count: number }>,
+  a: Omit<AuthObservation, 'count'>,
+): { obs: Omit<AuthObservation, 'count'>; count: number } | undefined {
+  for (const x of list) {
+    const o = x.obs;
+    if (o.type === a.type && o.in === a.in && o.name === a.name && o.alg === a.alg) return x;
+  }
+  return undefined;
+}
+
 function sampleOf(ex: Exchange): ExchangeSample {
   return {
     ...(ex.source.file !== undefined ? { file: ex.source.file } : {}),
@@ -202,7 +215,8 @@ export class Agg {
   readonly reqTypes = new Map<string, number>();
   readonly resTypes = new Map<string, number>();
   readonly statuses = new Map<number, number>();
-  readonly auth = new Map<string, { obs: Omit<AuthObservation, 'count'>; count: number }>();
+  /** Few entries per endpoint: a list searched linearly beats building a string key per exchange. */
+  readonly auth: Array<{ obs: Omit<AuthObservation, 'count'>; count: number }> = [];
   readonly clients = new DistinctCounter();
   readonly latency = new LatencyHistogram();
   responses = 0;
@@ -210,7 +224,7 @@ export class Agg {
   readonly sensitive = new Map<string, SensitiveObservation>();
   reqSchema: SchemaNode | undefined;
   reqForm = false;
-  readonly resSchemas = new Map<string, SchemaNode>();
+  readonly resSchemas = new Map<number, SchemaNode>();
   readonly schemes: Record<string, number> = {};
   readonly responseHeaders = new Map<string, { count: number; sample: string }>();
   browserCalls = 0;
@@ -263,10 +277,9 @@ export class Agg {
     let noCredential = true;
     for (const a of facts.auth) {
       if (a.type !== 'none') noCredential = false;
-      const key = `${a.type}|${a.in ?? ''}|${a.name ?? ''}|${a.alg ?? ''}`;
-      const cur = this.auth.get(key);
+      const cur = findAuth(this.auth, a);
       if (cur) cur.count++;
-      else this.auth.set(key, { obs: a, count: 1 });
+      else if (this.auth.length < 32) this.auth.push({ obs: a, count: 1 });
       if (!this.authSamples[a.type]) this.authSamples[a.type] = sampleOf(ex);
     }
     this.clients.add(facts.actor);
@@ -281,13 +294,16 @@ export class Agg {
       const rb = res.body;
       if (rb && (rb.size > 0 || rb.text.length > 0)) bump(this.resTypes, rb.mimeType ?? 'unknown');
       if (facts.parsed.response !== undefined && typeof facts.parsed.response === 'object') {
-        const key = String(status);
-        let node = this.resSchemas.get(key);
+        let node = this.resSchemas.get(status);
         if (!node && this.resSchemas.size < MAX_STATUS_SCHEMAS) {
           node = new SchemaNode();
-          this.resSchemas.set(key, node);
+          this.resSchemas.set(status, node);
         }
-        if (node) observe(node, facts.parsed.response, 0, mask);
+        // Response schemas are inferred from every body up to RESPONSE_SCHEMA_ALL per status, then
+        // from every RESPONSE_SCHEMA_STRIDE-th: the shape is settled by then and the walk is the
+        // costliest step per exchange. (Sensitive data is still scanned in every body.)
+        if (node && (++node.offered <= RESPONSE_SCHEMA_ALL || node.offered % RESPONSE_SCHEMA_STRIDE === 0))
+          observe(node, facts.parsed.response, 0, mask);
       }
       const rh = res.headers;
       for (const name of POSTURE_HEADERS) {
@@ -364,10 +380,10 @@ export function mergeAgg(dst: Agg, src: Agg): void {
   mergeCounts(dst.reqTypes, src.reqTypes);
   mergeCounts(dst.resTypes, src.resTypes);
   mergeCounts(dst.statuses, src.statuses);
-  for (const [k, a] of src.auth) {
-    const cur = dst.auth.get(k);
+  for (const a of src.auth) {
+    const cur = findAuth(dst.auth, a.obs);
     if (cur) cur.count += a.count;
-    else dst.auth.set(k, { obs: a.obs, count: a.count });
+    else dst.auth.push({ obs: a.obs, count: a.count });
   }
   dst.clients.merge(src.clients);
   dst.latency.merge(src.latency);
@@ -444,7 +460,7 @@ export function aggToEndpoint(
   }
   const statuses: Record<string, number> = {};
   for (const [s, n] of [...agg.statuses].sort((a, b) => a[0] - b[0])) statuses[String(s)] = n;
-  const auth: AuthObservation[] = [...agg.auth.values()].map(({ obs, count }) => ({ ...obs, count }));
+  const auth: AuthObservation[] = agg.auth.map(({ obs, count }) => ({ ...obs, count }));
   const sensitive = [...agg.sensitive.values()].map((s) => {
     const m = /^path\.(\d+)$/.exec(s.field);
     const named = m ? pathFieldNames(Number(m[1])) : undefined;
@@ -453,7 +469,8 @@ export function aggToEndpoint(
   const p50 = agg.latency.quantile(0.5);
   const p95 = agg.latency.quantile(0.95);
   const responses: Record<string, ReturnType<typeof toJsonSchema>> = {};
-  for (const [k, node] of agg.resSchemas) responses[k] = toJsonSchema(node);
+  for (const [k, node] of [...agg.resSchemas].sort((a, b) => a[0] - b[0]))
+    responses[String(k)] = toJsonSchema(node);
   const schemas: NonNullable<Endpoint['schemas']> = {};
   if (agg.reqSchema) schemas.request = toJsonSchema(agg.reqSchema);
   if (agg.resSchemas.size) schemas.responses = responses;

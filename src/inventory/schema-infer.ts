@@ -36,6 +36,8 @@ export class SchemaNode {
   /** Field path of this node (`$.items[].sku`), fixed at creation: no per-exchange string building. */
   constructor(readonly field: string = '$') {}
   count = 0;
+  /** At a root: bodies offered (observed or skipped by sampling). */
+  offered = 0;
   types = 0;
   objectCount = 0;
   stringCount = 0;
@@ -103,7 +105,11 @@ export function observe(node: SchemaNode, value: unknown, depth: number, mask: M
   node.objectCount++;
   if (depth >= MAX_DEPTH) return;
   node.props ??= new Map();
-  for (const key in value as Record<string, unknown>) {
+  const obj = value as Record<string, unknown>;
+  // Object.keys + indexed loop: measurably faster than for-in on JSON.parse output
+  const keys = Object.keys(obj);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     let child = node.props.get(key);
     if (!child) {
       if (node.props.size >= MAX_PROPS) {
@@ -113,13 +119,14 @@ export function observe(node: SchemaNode, value: unknown, depth: number, mask: M
       child = new SchemaNode(`${node.field}.${key}`);
       node.props.set(key, child);
     }
-    observe(child, (value as Record<string, unknown>)[key], depth + 1, mask);
+    observe(child, obj[key], depth + 1, mask);
   }
 }
 
 /** Adds `src`'s observations into `dst` (provisional endpoints folded by templating). */
 export function mergeNode(dst: SchemaNode, src: SchemaNode): void {
   dst.count += src.count;
+  dst.offered += src.offered;
   dst.types |= src.types;
   dst.objectCount += src.objectCount;
   dst.stringCount += src.stringCount;
