@@ -15,18 +15,9 @@ import type {
   SpecServer,
 } from '../model/index.js';
 import { joinPointer } from './spec-locate.js';
-import { isObject, own, type SpecFiles } from './spec-refs.js';
+import { isObject, own, type SpecFiles, type SpecParts, str } from './spec-refs.js';
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
-
-export interface OpenApiParts {
-  title: string;
-  apiVersion?: string;
-  servers: SpecServer[];
-  operations: SpecOperation[];
-  securitySchemes: SecuritySchemeModel[];
-  security?: SecurityRequirement[];
-}
 
 /** `openapi: 3.x` or `swagger: 2.0` version string, or undefined when the document is neither. */
 export function openApiVersion(doc: unknown): { kind: 'openapi' | 'swagger'; version: string } | undefined {
@@ -38,10 +29,6 @@ export function openApiVersion(doc: unknown): { kind: 'openapi' | 'swagger'; ver
   const sw = own(doc, 'swagger');
   if ((typeof sw === 'string' && sw.trim() === '2.0') || sw === 2) return { kind: 'swagger', version: '2.0' };
   return undefined;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
 }
 
 function stringList(v: unknown): string[] {
@@ -224,7 +211,7 @@ export function normaliseOpenApi(
   kind: 'openapi' | 'swagger',
   version: string,
   issues: InputIssue[],
-): OpenApiParts {
+): SpecParts {
   const rootFile = files.root.path;
   const doc = files.root.value;
   const swagger = kind === 'swagger';
@@ -238,7 +225,7 @@ export function normaliseOpenApi(
   const schemaOf = (v: unknown, file: string): JsonSchema | undefined => files.schema(v, file, siblings);
 
   const info = own(doc, 'info');
-  const parts: OpenApiParts = {
+  const parts: SpecParts = {
     title: str(own(info, 'title')) ?? '',
     servers: swagger ? swaggerServers(doc, own(doc, 'schemes')) : oasServers(own(doc, 'servers')),
     operations: [],

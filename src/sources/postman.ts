@@ -17,16 +17,7 @@ import type {
 } from '../model/index.js';
 import { serverFromUrl } from './openapi.js';
 import { joinPointer } from './spec-locate.js';
-import { isObject, own } from './spec-refs.js';
-
-export interface PostmanParts {
-  title: string;
-  apiVersion?: string;
-  servers: SpecServer[];
-  operations: SpecOperation[];
-  securitySchemes: SecuritySchemeModel[];
-  security?: SecurityRequirement[];
-}
+import { isObject, own, type SpecParts, str } from './spec-refs.js';
 
 /** `postman-2.1` / `postman-2.0` for a collection, `postman-1` for the unsupported v1, else undefined. */
 export function postmanVersion(doc: unknown): string | undefined {
@@ -39,10 +30,6 @@ export function postmanVersion(doc: unknown): string | undefined {
   if (isObject(info) && Array.isArray(own(doc, 'item'))) return 'postman-2.1';
   if (Array.isArray(own(doc, 'requests')) && typeof own(doc, 'name') === 'string') return 'postman-1';
   return undefined;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
 }
 
 /** Max folder depth walked; deeper folders are skipped with an issue. */
@@ -400,9 +387,9 @@ function descriptionOf(v: unknown): string | undefined {
   return str(own(v, 'content'));
 }
 
-export function normalisePostman(doc: unknown, issues: InputIssue[], file: string): PostmanParts {
+export function normalisePostman(doc: unknown, issues: InputIssue[], file: string): SpecParts {
   const info = own(doc, 'info');
-  const parts: PostmanParts = {
+  const parts: SpecParts = {
     title: str(own(info, 'name')) ?? '',
     servers: [],
     operations: [],

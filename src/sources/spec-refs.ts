@@ -5,7 +5,7 @@
 // depth limit on deeply nested input).
 
 import { posix, sep } from 'node:path';
-import type { InputIssue, JsonSchema } from '../model/index.js';
+import type { ApiSpec, InputIssue, JsonSchema } from '../model/index.js';
 import { joinPointer, type ParsedFile, parseSpecFile, pointerTokens } from './spec-locate.js';
 
 export type ReadText = (path: string) => Promise<string>;
@@ -23,6 +23,16 @@ const MAX_REPORTED = 50;
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** What a format normaliser (OpenAPI, Postman) contributes to an ApiSpec. */
+export type SpecParts = Pick<
+  ApiSpec,
+  'title' | 'apiVersion' | 'servers' | 'operations' | 'securitySchemes' | 'security'
+>;
+
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
 }
 
 /** Own property only (spec keys like `constructor` or `__proto__` must not reach the prototype). */
