@@ -9,7 +9,15 @@ function scan(bytes: Buffer, chunkSize: number, max?: number): { entries: Array<
   for (let i = 0; i < bytes.length; i += chunkSize) {
     s.push(bytes.subarray(i, i + chunkSize));
     for (const t of s.out)
-      entries.push(t === TOO_LARGE ? 'TOO-LARGE' : t === NOT_OBJECT ? 'NOT-OBJECT' : JSON.parse(t as string));
+      entries.push(
+        t === TOO_LARGE
+          ? 'TOO-LARGE'
+          : t === NOT_OBJECT
+            ? 'NOT-OBJECT'
+            : typeof t === 'string'
+              ? JSON.parse(t)
+              : t,
+      );
     s.out = [];
   }
   return { entries, end: s.finish() };
@@ -47,6 +55,30 @@ describe('HarScanner', () => {
     const bytes = readFileSync(fixture('simple.har'));
     const expected = JSON.parse(bytes.toString()).log.entries;
     for (const size of [1, 3, 7, 64, 333, 4096]) expect(scan(bytes, size).entries).toEqual(expected);
+  });
+
+  it('gives the same entries on the fast path (one entry per line, pretty-printed) as by bytes', () => {
+    const entries: unknown[] = [];
+    for (let i = 0; i < 300; i++)
+      entries.push(
+        i % 7 === 0
+          ? { i, s: '},\n    }', nested: { deep: [{ x: '}' }] } }
+          : { i, t: 'x'.repeat(i * 13), q: '"\\', o: {} },
+      );
+    const perLine = `{"log":{"entries":[\n${entries.map((e) => JSON.stringify(e)).join(',\n')}\n]}}\n`;
+    const pretty = JSON.stringify({ log: { version: '1.2', entries } }, null, 2);
+    // Two entries on one line, and a nested brace at the entry's own indentation: the fast path must miss.
+    const odd = '{"log":{"entries":[\n{"a":1}, {"b":"}"},\n  {"c":\n  {"d":1\n  }\n  },\n{"e":[]}\n]}}';
+    for (const size of [64, 1000, 1 << 20]) {
+      expect(scan(Buffer.from(perLine), size).entries).toEqual(entries);
+      expect(scan(Buffer.from(pretty), size).entries).toEqual(entries);
+      expect(scan(Buffer.from(odd), size).entries).toEqual([
+        { a: 1 },
+        { b: '}' },
+        { c: { d: 1 } },
+        { e: [] },
+      ]);
+    }
   });
 
   it('tells a cut inside an entry from a cut between entries', () => {

@@ -19,6 +19,9 @@ const COLON = 0x3a;
 const COMMA = 0x2c;
 const BOM = [0xef, 0xbb, 0xbf];
 
+/** Consecutive fast-path misses after which a file is read by the byte scanner alone. */
+const FAST_MISS_LIMIT = 3;
+
 export const TOO_LARGE = 0;
 export const NOT_OBJECT = 1;
 
@@ -30,10 +33,11 @@ export type ScanEnd =
 
 export class HarScanner {
   /**
-   * Array elements cut out so far and not yet taken, in order: an entry's JSON text, TOO_LARGE, or
-   * NOT_OBJECT for an element that is not an object (`null`, a string, garbage).
+   * Array elements cut out so far and not yet taken, in order: an entry already parsed (object), an
+   * entry's JSON text (string) still to parse, TOO_LARGE, or NOT_OBJECT for an element that is not an
+   * object (`null`, a string, garbage).
    */
-  out: Array<string | number> = [];
+  out: Array<object | string | number> = [];
   private started = false;
   private bom = 0;
   private notHar: string | undefined;
@@ -47,6 +51,12 @@ export class HarScanner {
   private completed = 0;
   /** Inside log.entries, between a comma and the next element: false; once the element began: true. */
   private elemOpen = false;
+  // Fast path state (see fastEntry).
+  private fastMisses = 0;
+  private nlBuf: Buffer | undefined;
+  private nlPos = 0;
+  private closeIndent = '';
+  private closePattern = Buffer.from('}');
   // Key capture for strings at depth <= 2 (the root's and log's keys).
   private capturing = false;
   private keyStart = 0;
@@ -215,6 +225,13 @@ export class HarScanner {
       if (c === LBRACE || c === LBRACKET) {
         if (depth === 3 && c === LBRACKET) this.notObject();
         else if (depth === 3) {
+          if (this.fastMisses < FAST_MISS_LIMIT) {
+            const next = this.fastEntry(buf, i);
+            if (next > 0) {
+              i = next;
+              continue;
+            }
+          }
           this.elemOpen = true;
           this.inEntry = true;
           this.entryStart = i;
@@ -249,6 +266,63 @@ export class HarScanner {
     }
     this.depth = depth;
     return i;
+  }
+
+  /**
+   * Fast path for the usual layouts: an entry on one line (`{…},` then a newline), or pretty-printed
+   * with its closing brace on a line of the same indentation as its opening one. JSON strings hold no
+   * raw newline, so the candidate end is found with one native search; JSON.parse then proves it: a
+   * wrong cut cannot parse as one object (it would be unbalanced or hold two values). On success the
+   * parsed entry is queued and the index after it is returned; otherwise 0, and the byte scanner takes
+   * this entry. After a few misses in a row (a one-line HAR, odd indentation) the fast path is off.
+   */
+  private fastEntry(buf: Buffer, s: number): number {
+    const n = buf.length;
+    let nl: number;
+    if (this.nlBuf === buf && s < this.nlPos) nl = this.nlPos;
+    else {
+      nl = buf.indexOf(0x0a, s);
+      if (nl < 0) nl = n;
+      this.nlBuf = buf;
+      this.nlPos = nl;
+    }
+    let end = -1;
+    if (nl < n) {
+      let e = nl - 1;
+      while (e > s && (buf[e] === 0x0d || buf[e] === 0x20 || buf[e] === 0x09)) e--;
+      if (buf[e] === COMMA) e--;
+      if (e > s && buf[e] === RBRACE) end = e;
+      else {
+        let b = s - 1;
+        while (b >= 0 && (buf[b] === 0x20 || buf[b] === 0x09)) b--;
+        if (b >= 0 && buf[b] === 0x0a) {
+          const indent = buf.toString('latin1', b, s);
+          if (indent !== this.closeIndent) {
+            this.closeIndent = indent;
+            this.closePattern = Buffer.from(`${indent}}`, 'latin1');
+          }
+          const q = buf.indexOf(this.closePattern, nl);
+          if (q >= 0) end = q + this.closePattern.length - 1;
+        }
+      }
+    }
+    if (end > 0) {
+      let entry: unknown;
+      try {
+        entry = JSON.parse(buf.toString('utf8', s, end + 1));
+      } catch {
+        entry = undefined;
+      }
+      if (typeof entry === 'object' && entry !== null && !Array.isArray(entry)) {
+        this.fastMisses = 0;
+        this.elemOpen = true;
+        this.completed++;
+        this.out.push(entry);
+        return end + 1;
+      }
+    }
+    this.fastMisses++;
+    return 0;
   }
 
   private notObject(): void {

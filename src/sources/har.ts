@@ -234,17 +234,19 @@ export async function* readHar(src: ByteSource, opts: ReadOptions): AsyncGenerat
             );
             continue;
           }
-          let entry: unknown;
-          try {
-            entry = JSON.parse(text);
-          } catch (err) {
-            opts.onIssue({
-              code: 'har.entry.invalid',
-              message: `entry is not valid JSON: ${(err as Error).message}`,
-              file,
-              index: i,
-            });
-            continue;
+          let entry: unknown = text;
+          if (typeof text === 'string') {
+            try {
+              entry = JSON.parse(text);
+            } catch (err) {
+              opts.onIssue({
+                code: 'har.entry.invalid',
+                message: `entry is not valid JSON: ${(err as Error).message}`,
+                file,
+                index: i,
+              });
+              continue;
+            }
           }
           const r = exchangeFromHarEntry(entry, i, ctx);
           if (isIssue(r)) opts.onIssue(r);
