@@ -17,6 +17,7 @@ import { parseDocument } from 'yaml';
 function parseYaml(text) {
   return parseDocument(text, { strict: false, uniqueKeys: false }).toJS();
 }
+
 import { generateEntries } from '../dist/demo/generator.js';
 import { createDetector } from '../dist/detect/index.js';
 import { exchangesFromHar } from '../dist/sources/index.js';
@@ -94,7 +95,9 @@ function crsRequests(dir) {
           label,
           method: (input.method ?? 'GET').toUpperCase(),
           uri: typeof input.uri === 'string' ? input.uri : '/',
-          headers: Object.fromEntries(Object.entries(input.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)])),
+          headers: Object.fromEntries(
+            Object.entries(input.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
+          ),
           body: typeof data === 'string' ? data : undefined,
         });
       }
@@ -117,15 +120,44 @@ function gotestwafRequests(dir) {
       for (const ph of doc.placeholder ?? []) {
         const name = typeof ph === 'string' ? ph : Object.keys(ph)[0];
         const enc = encodeURIComponent(payload);
-        const base = { corpus: 'gotestwaf', id: `${file.split('/').pop()}:${name}`, family, label: benign ? 'benign' : 'attack' };
+        const base = {
+          corpus: 'gotestwaf',
+          id: `${file.split('/').pop()}:${name}`,
+          family,
+          label: benign ? 'benign' : 'attack',
+        };
         if (name === 'URLParam') out.push({ ...base, method: 'GET', uri: `/?q=${enc}`, headers: {} });
         else if (name === 'URLPath') out.push({ ...base, method: 'GET', uri: `/${enc}`, headers: {} });
-        else if (name === 'Header') out.push({ ...base, method: 'GET', uri: '/', headers: { 'x-custom': payload.replace(/[\r\n]/g, ' ') } });
+        else if (name === 'Header')
+          out.push({
+            ...base,
+            method: 'GET',
+            uri: '/',
+            headers: { 'x-custom': payload.replace(/[\r\n]/g, ' ') },
+          });
         else if (name === 'JSONRequest' || name === 'JSONBody')
-          out.push({ ...base, method: 'POST', uri: '/', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ q: payload }) });
+          out.push({
+            ...base,
+            method: 'POST',
+            uri: '/',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ q: payload }),
+          });
         else if (name === 'HTMLForm')
-          out.push({ ...base, method: 'POST', uri: '/', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `q=${enc}` });
-        else if (name === 'UserAgent') out.push({ ...base, method: 'GET', uri: '/', headers: { 'user-agent': payload.replace(/[\r\n]/g, ' ') } });
+          out.push({
+            ...base,
+            method: 'POST',
+            uri: '/',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: `q=${enc}`,
+          });
+        else if (name === 'UserAgent')
+          out.push({
+            ...base,
+            method: 'GET',
+            uri: '/',
+            headers: { 'user-agent': payload.replace(/[\r\n]/g, ' ') },
+          });
       }
     }
   }
@@ -158,7 +190,9 @@ function toExchange(r) {
           text: r.body,
           size: Buffer.byteLength(r.body),
           truncated: false,
-          ...(r.headers['content-type'] ? { mimeType: r.headers['content-type'].split(';')[0].trim().toLowerCase() } : {}),
+          ...(r.headers['content-type']
+            ? { mimeType: r.headers['content-type'].split(';')[0].trim().toLowerCase() }
+            : {}),
         }
       : undefined;
   return {
@@ -206,7 +240,9 @@ function tally(rows, engine) {
     if (r[engine]) t.hit++;
     by.set(k, t);
   }
-  return [...by.values()].sort((a, b) => (a.corpus + a.family + a.label).localeCompare(b.corpus + b.family + b.label));
+  return [...by.values()].sort((a, b) =>
+    (a.corpus + a.family + a.label).localeCompare(b.corpus + b.family + b.label),
+  );
 }
 
 const requests = [];
@@ -271,7 +307,20 @@ console.log(
 if (values.verbose) {
   for (const r of rows)
     if ((r.label === 'attack') !== r.mamori)
-      console.log(`${r.label === 'attack' ? 'MISS' : 'FP  '} ${r.corpus} ${r.family} ${r.id} ${r.method} ${r.uri.slice(0, 160)} ${r.body ? `body=${r.body.slice(0, 160)}` : ''} ${JSON.stringify(r.headers).slice(0, 160)} ${r.types.join(',')}`);
+      console.log(
+        `${r.label === 'attack' ? 'MISS' : 'FP  '} ${r.corpus} ${r.family} ${r.id} ${r.method} ${r.uri.slice(0, 160)} ${r.body ? `body=${r.body.slice(0, 160)}` : ''} ${JSON.stringify(r.headers).slice(0, 160)} ${r.types.join(',')}`,
+      );
 }
 if (values.json)
-  writeFileSync(values.json, JSON.stringify({ table, crsSkipped, benign: { exchanges: benignEx.length, flagged: benignFlagged, alerts: benignAlerts.length } }, null, 2));
+  writeFileSync(
+    values.json,
+    JSON.stringify(
+      {
+        table,
+        crsSkipped,
+        benign: { exchanges: benignEx.length, flagged: benignFlagged, alerts: benignAlerts.length },
+      },
+      null,
+      2,
+    ),
+  );

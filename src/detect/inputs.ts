@@ -37,7 +37,8 @@ const SKIPPED_HEADERS = new Set([
 const MAX_DEPTH = 16;
 const MAX_BODY_VALUES = 1000;
 const MAX_TEXT_BODY = 16384;
-const FORM_LIKE = /^[\w.%\[\]$-]{1,128}=[^\s]*(?:&[\w.%\[\]$-]{1,128}=[^\s]*)*$|^[\w.%\[\]$-]{1,128}=/;
+const FORM_LIKE =
+  /^[^\s=&]*[%+][^\s=&]*$|^[\w.%[\]$-]{1,128}=[^\s]*(?:&[\w.%[\]$-]{1,128}=[^\s]*)*$|^[\w.%[\]$-]{1,128}=/;
 
 export interface InputOptions {
   /** JSON paths not to read (LLM prompt text is judged by the prompt signatures instead). */

