@@ -58,7 +58,18 @@ const SENSITIVE_HINTS = [
   'health',
   'bank',
   'pii',
-];
+  // The sensitive-data catalogue's field-name hints (with its exclusions).
+  ...[
+    'PASSWORD',
+    'US_SSN',
+    'JP_MY_NUMBER',
+    'PASSPORT_NUMBER',
+    'CREDIT_CARD',
+    'HEALTH_RECORD',
+    'BANK_ACCOUNT',
+  ],
+  ...['EMAIL', 'PHONE', 'DATE_OF_BIRTH', 'POSTAL_ADDRESS', 'PERSON_NAME'],
+].map((h) => (/^[A-Z_]+$/.test(h) ? `type:${h}` : h));
 
 function opKey(op: SpecOperation): string {
   // Template parameter names may be renamed between versions without changing the operation.

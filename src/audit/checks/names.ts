@@ -1,6 +1,10 @@
 // Field- and parameter-name hints the spec rules match against (data). Names are normalised first
 // (lower case, `_`, `-`, `.` and spaces removed) so `my_number`, `myNumber` and `My-Number` all read
 // `mynumber`. Rules name a hint set in their options; custom rules may give their own pattern.
+// A hint `type:EMAIL` uses the field-name hints of the sensitive-data catalogue (src/sensitive), with its
+// notHints, so spec rules and traffic classification agree on what a sensitive field name is.
+
+import { CATALOGUE } from '../../sensitive/index.js';
 
 export function normaliseName(name: string): string {
   return name.toLowerCase().replace(/[\s_.-]/g, '');
@@ -47,8 +51,42 @@ export function hintRegex(hintOrPattern: string): RegExp {
   return re;
 }
 
+const TYPE_HINTS = new Map(
+  CATALOGUE.map((d) => [d.id as string, { hints: d.hints ?? [], not: d.notHints ?? [] }]),
+);
+
+function compact(name: string): string {
+  return name.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+/** The catalogue's documented hint semantics: equal, or ending with it (`=x`: equal only; short hints: last word). */
+function catalogueHint(hint: string, name: string, lastWord: string): boolean {
+  if (hint.startsWith('=')) return name === hint.slice(1);
+  if (name === hint) return true;
+  if (hint.length < 4 && /^[a-z0-9]+$/.test(hint)) return lastWord === hint;
+  return name.endsWith(hint);
+}
+
+function typeMatches(type: string, name: string): boolean {
+  const def = TYPE_HINTS.get(type);
+  if (!def) return false;
+  const n = compact(name);
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+  const last = words[words.length - 1] ?? '';
+  if (def.not.some((h) => catalogueHint(h, n, last))) return false;
+  return def.hints.some((h) => catalogueHint(h, n, last));
+}
+
 export function nameMatches(name: string, hints: readonly string[]): string | undefined {
   const n = normaliseName(name);
-  for (const h of hints) if (hintRegex(h).test(n)) return h;
+  for (const h of hints) {
+    if (h.startsWith('type:')) {
+      if (typeMatches(h.slice(5), name)) return h.slice(5);
+    } else if (hintRegex(h).test(n)) return h;
+  }
   return undefined;
 }

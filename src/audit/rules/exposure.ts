@@ -15,7 +15,7 @@ const s = { type: 'string', maxLength: 64 };
 
 function exposureRule(
   id: string,
-  hint: string,
+  hint: string | string[],
   title: string,
   what: string,
   severity: Rule['severity'],
@@ -36,7 +36,12 @@ function exposureRule(
     given: RESPONSES,
     then: {
       check: 'schema-name-matches',
-      options: { hints: [hint], notWriteOnly: true, scalarOnly: true, ...extraOptions },
+      options: {
+        hints: Array.isArray(hint) ? hint : [hint],
+        notWriteOnly: true,
+        scalarOnly: true,
+        ...extraOptions,
+      },
     },
     fixtures: {
       fail: { spec: withResponse(obj({ name: s, [failField]: s })) },
@@ -48,7 +53,7 @@ function exposureRule(
 export const EXPOSURE_RULES: Rule[] = [
   exposureRule(
     'MAM-EXPO-001',
-    'password',
+    ['password', 'type:PASSWORD'],
     'Password returned in a response',
     'a password (or its hash)',
     'high',
@@ -79,7 +84,7 @@ export const EXPOSURE_RULES: Rule[] = [
   ),
   exposureRule(
     'MAM-EXPO-004',
-    'national-id',
+    ['national-id', 'type:US_SSN', 'type:JP_MY_NUMBER', 'type:PASSPORT_NUMBER'],
     'National identifier returned in a response',
     'a national identifier (SSN, My Number, passport or tax id)',
     'high',
@@ -89,7 +94,7 @@ export const EXPOSURE_RULES: Rule[] = [
   ),
   exposureRule(
     'MAM-EXPO-005',
-    'card',
+    ['card', 'type:CREDIT_CARD'],
     'Card number returned in a response',
     'a payment card number (PAN)',
     'high',
@@ -109,7 +114,7 @@ export const EXPOSURE_RULES: Rule[] = [
   ),
   exposureRule(
     'MAM-EXPO-007',
-    'health',
+    ['health', 'type:HEALTH_RECORD'],
     'Health data returned in a response',
     'health data (diagnoses, prescriptions, medical records)',
     'medium',
@@ -119,7 +124,7 @@ export const EXPOSURE_RULES: Rule[] = [
   ),
   exposureRule(
     'MAM-EXPO-008',
-    'bank',
+    ['bank', 'type:BANK_ACCOUNT'],
     'Bank account returned in a response',
     'a bank account number or IBAN',
     'medium',
@@ -130,7 +135,7 @@ export const EXPOSURE_RULES: Rule[] = [
   {
     ...exposureRule(
       'MAM-EXPO-009',
-      'pii',
+      ['pii', 'type:EMAIL', 'type:PHONE', 'type:DATE_OF_BIRTH', 'type:POSTAL_ADDRESS', 'type:PERSON_NAME'],
       'Personal data returned by an unauthenticated operation',
       'personal data (email, phone, birth date, address, name) from an operation that requires no authentication',
       'medium',
