@@ -249,7 +249,10 @@ export class ScanContext {
             sample: (body as Record<string, unknown>)[name] ?? exampleOf(schema, undefined),
             build: (value) => {
               const r = base();
-              r.body = JSON.stringify({ ...(body as Record<string, unknown>), [name]: value });
+              r.body = JSON.stringify({
+                ...this.freshIdentityFields(op, body as Record<string, unknown>, name),
+                [name]: value,
+              });
               return r;
             },
           });
@@ -257,6 +260,25 @@ export class ScanContext {
       }
     }
     return points;
+  }
+
+  /** Create operations (POST, no path parameters) usually refuse a second object with the same
+   *  username/email: give those fields fresh values (except `keep`, the one under test). */
+  freshIdentityFields(
+    op: SpecOperation,
+    body: Record<string, unknown>,
+    keep?: string,
+  ): Record<string, unknown> {
+    if (op.method !== 'POST' || op.path.includes('{')) return body;
+    const out = { ...body };
+    for (const [k, v] of Object.entries(body)) {
+      if (k === keep || typeof v !== 'string' || !/^(user_?name|username|login|email|e_?mail|name)$/i.test(k))
+        continue;
+      if (/login|signin|token|session|auth/i.test(op.path)) continue;
+      const m = this.rng.marker('u');
+      out[k] = v.includes('@') ? `${m}@example.com` : m;
+    }
+    return out;
   }
 
   report(test: ScanTest, draft: FindingDraft): void {

@@ -30,6 +30,7 @@ export const CHECKER_NAMES = [
   'sqli-error',
   'sqli-boolean',
   'sqli-time',
+  'sqli-login',
   'nosql-operator',
   'command-injection',
   'path-traversal',

@@ -5,7 +5,7 @@
 import type { SpecOperation } from '../../model/index.js';
 import { answered2xx, denied, type OwnedObject, ok, parseJson, type ScanContext } from '../context.js';
 import { freshObject } from '../learn.js';
-import { hasPathParams, isAdminOp } from '../ops.js';
+import { hasPathParams, isAdminOp, isLoginOp } from '../ops.js';
 import type { Identity, ScanExchange, ScanTest } from '../types.js';
 import { similarBodies } from './auth.js';
 
@@ -119,6 +119,19 @@ export async function bola(ctx: ScanContext, test: ScanTest): Promise<void> {
       confidence: 1,
     });
   }
+}
+
+/** A field of a created object, also inside the usual `data` / `user` wrappers. */
+function fieldOf(body: unknown, field: string): unknown {
+  if (!body || typeof body !== 'object') return undefined;
+  const b = body as Record<string, unknown>;
+  if (field in b) return b[field];
+  for (const w of ['data', 'user', 'result', 'item']) {
+    const inner = b[w];
+    if (inner && typeof inner === 'object' && field in (inner as Record<string, unknown>))
+      return (inner as Record<string, unknown>)[field];
+  }
+  return undefined;
 }
 
 function stripReadOnly(body: Record<string, unknown>): Record<string, unknown> {
@@ -291,6 +304,47 @@ export async function massAssignment(ctx: ScanContext, test: ScanTest): Promise<
   const value = test.options['value'];
   const user = ctx.users[0];
   if (!user) return;
+  if (test.options['on'] === 'create') {
+    for (const op of ctx.ops(
+      (o) => o.method === 'POST' && !hasPathParams(o) && !isLoginOp(o) && !!o.requestBody,
+    )) {
+      const sample = ctx.sampleBody(op);
+      if (!sample || typeof sample !== 'object' || Array.isArray(sample)) continue;
+      const identity = ctx.defaultIdentity(op);
+      const create = (extra: Record<string, unknown>, note: string) =>
+        ctx.send({
+          method: 'POST',
+          path: ctx.fullPath(op.path),
+          headers: ctx.authHeaders(identity),
+          body: JSON.stringify({
+            ...ctx.freshIdentityFields(op, sample as Record<string, unknown>),
+            ...extra,
+          }),
+          op,
+          as: identity?.name ?? '',
+          note,
+        });
+      const plain = await create({}, 'control: create without the field');
+      if (!ok(plain)) continue;
+      const before = fieldOf(parseJson(plain.response.body), field);
+      if (JSON.stringify(before) === JSON.stringify(value)) continue;
+      const probe = await create({ [field]: value }, `create with ${field}`);
+      if (
+        !ok(probe) ||
+        JSON.stringify(fieldOf(parseJson(probe.response.body), field)) !== JSON.stringify(value)
+      )
+        continue;
+      ctx.report(test, {
+        op,
+        where: field,
+        proof: [plain, probe],
+        control: `the same create without ${field} stored ${JSON.stringify(before ?? null)}; with it the created object has ${field}=${JSON.stringify(value)}`,
+        detail: `${op.method} ${op.path} lets the client choose ${field} of the object it creates.`,
+        confidence: 0.9,
+      });
+    }
+    return;
+  }
   for (const op of ctx.ops((o) => (o.method === 'PATCH' || o.method === 'PUT') && !hasPathParams(o))) {
     const read = ctx.spec.operations.find((o) => o.method === 'GET' && o.path === op.path);
     if (!read) continue;

@@ -288,7 +288,7 @@ export async function userEnumeration(ctx: ScanContext, test: ScanTest): Promise
   }
 }
 
-function knownAccounts(ctx: ScanContext): string[] {
+export function knownAccounts(ctx: ScanContext): string[] {
   const out: string[] = [];
   for (const identity of ctx.identities) {
     const jwt = splitJwt(identity.value);

@@ -200,6 +200,10 @@ export function violation(kind: string, schema: JsonSchema): unknown {
       return typeof schema['minimum'] === 'number' ? schema['minimum'] - 1 : undefined;
     case 'over-max-length':
       return typeof schema['maxLength'] === 'number' ? 'A'.repeat(schema['maxLength'] + 1) : undefined;
+    case 'under-min-length':
+      return typeof schema['minLength'] === 'number' && schema['minLength'] >= 1
+        ? 'A'.repeat(schema['minLength'] - 1)
+        : undefined;
     case 'enum':
       return Array.isArray(schema['enum']) ? 'mamori-not-in-enum' : undefined;
     case 'format':

@@ -15,6 +15,7 @@ import {
 } from '../context.js';
 import { credentialFields, isLoginOp } from '../ops.js';
 import type { ScanExchange, ScanTest } from '../types.js';
+import { knownAccounts } from './auth.js';
 
 function points(ctx: ScanContext, test: ScanTest, filter?: (name: string) => boolean): InjectionPoint[] {
   const location = String(test.options['location'] ?? 'query') as Location;
@@ -302,6 +303,49 @@ export async function xssReflected(ctx: ScanContext, test: ScanTest): Promise<vo
       control: `the markup came back unescaped in a ${ct} answer${parsed !== undefined ? ' (a JSON body labelled as HTML)' : ''}, which a browser renders`,
       detail: `${where(p)} of ${p.op.method} ${p.op.path} is reflected into HTML without encoding.`,
       confidence: 0.95,
+    });
+  }
+}
+
+/** SQL injection in the login: a payload that comments out (or short-circuits) the password check logs in. */
+export async function sqliLogin(ctx: ScanContext, test: ScanTest): Promise<void> {
+  const template = String(test.options['payload']);
+  for (const op of ctx.ops(isLoginOp)) {
+    const f = credentialFields(op);
+    if (!f.user || !f.pass) continue;
+    const userField = f.user;
+    let payload = template;
+    if (template.includes('{known}')) {
+      const account = knownAccounts(ctx).find((k) =>
+        /mail/i.test(userField) ? k.includes('@') : !k.includes('@'),
+      );
+      if (!account) continue;
+      payload = template.replace('{known}', account);
+    }
+    const sample = (ctx.sampleBody(op) as Record<string, unknown>) ?? {};
+    const login = (user: string, note: string) =>
+      ctx.send({
+        method: op.method,
+        path: ctx.fullPath(op.path),
+        body: JSON.stringify({ ...sample, [userField]: user, [f.pass!]: `Wrong-${ctx.rng.marker('pw')}` }),
+        op,
+        as: '',
+        note,
+      });
+    const control = await login(
+      template.includes('{known}') ? payload.replace(/'.*$/s, '') : ctx.rng.marker('nouser'),
+      'control: wrong password',
+    );
+    if (!control || answered2xx(control)) continue;
+    const probe = await login(payload, 'SQL in the user name');
+    if (!ok(probe) || !/token|session|jwt|authentication/i.test(probe.response.body)) continue;
+    ctx.report(test, {
+      op,
+      where: `body.${userField}`,
+      proof: [control, probe],
+      control: `the same login with a wrong password and no SQL got ${control.response.status}; the payload logged in without the password`,
+      detail: `${op.method} ${op.path} builds its credential query from ${userField}: authentication bypass with ${payload}.`,
+      confidence: 1,
     });
   }
 }

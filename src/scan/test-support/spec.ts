@@ -74,6 +74,24 @@ export function testApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/users': {
+        post: {
+          operationId: 'register',
+          requestBody: {
+            required: true,
+            content: json({
+              type: 'object',
+              properties: {
+                username: { type: 'string', minLength: 3, maxLength: 30 },
+                email: { type: 'string', format: 'email' },
+                password: { type: 'string', minLength: 8, maxLength: 100 },
+              },
+              required: ['username', 'email', 'password'],
+            }),
+          },
+          responses: { '201': { description: 'registered', content: json(profile) } },
+        },
+      },
       '/password-reset': {
         post: {
           operationId: 'passwordReset',

@@ -77,7 +77,8 @@ export async function startTestApi(mode: TestApiMode): Promise<TestApi> {
   db.function('sleep', sleepFn);
   db.exec(`CREATE TABLE products (sku TEXT PRIMARY KEY, name TEXT, category TEXT, price REAL, inStock INTEGER);
            CREATE TABLE orders (id INTEGER PRIMARY KEY, tenant TEXT, owner TEXT, status TEXT, total REAL);
-           CREATE TABLE jwt_keys (kid TEXT PRIMARY KEY, key TEXT);`);
+           CREATE TABLE jwt_keys (kid TEXT PRIMARY KEY, key TEXT);
+           CREATE TABLE accounts (username TEXT PRIMARY KEY, password TEXT);`);
   const insert = db.prepare('INSERT INTO products VALUES (?, ?, ?, ?, ?)');
   const cats = ['books', 'lamps', 'tools', 'toys', 'garden'];
   for (let i = 1; i <= 250; i++) {
@@ -122,6 +123,7 @@ export async function startTestApi(mode: TestApiMode): Promise<TestApi> {
       plan: 'enterprise',
     },
   ];
+  for (const u of users) db.prepare('INSERT INTO accounts VALUES (?, ?)').run(u.username, u.password);
   const secrets: Record<string, Record<string, unknown>> = {};
   for (const u of users) {
     secrets[u.username] = {
@@ -420,10 +422,50 @@ export async function startTestApi(mode: TestApiMode): Promise<TestApi> {
         const u = users.find((x) => x.username === body['username'] && x.password === body['password']);
         return u ? send(res, 200, { token: tokenOf(u) }) : fail(res, 401, 'invalid credentials');
       }
+      if (typeof body['username'] === 'string' && typeof body['password'] === 'string') {
+        let row: { username: string } | undefined;
+        try {
+          row = db
+            .prepare(
+              `SELECT username FROM accounts WHERE username = '${body['username']}' AND password = '${body['password']}'`,
+            )
+            .get() as { username: string } | undefined; // flaw: concatenated credential query
+        } catch (err) {
+          return crash(res, err);
+        }
+        const hit = row && users.find((x) => x.username === row.username);
+        if (hit) return send(res, 200, { token: tokenOf(hit), user: hit.username });
+      }
       const u = users.find((x) => matches(x.username, body['username']));
       if (!u) return fail(res, 404, 'no such user'); // flaw: enumeration
       if (!matches(u.password, body['password'])) return fail(res, 401, 'wrong password');
       return send(res, 200, { token: tokenOf(u), user: u.username });
+    }
+    if (path === '/users' && method === 'POST') {
+      const body = await jsonBody();
+      if (!body) return;
+      if (!vulnerable) {
+        const name = body['username'];
+        const pw = body['password'];
+        const mail = body['email'];
+        if (typeof name !== 'string' || !/^[a-z0-9_.-]{3,30}$/i.test(name)) return fail(res, 400, 'username');
+        if (typeof pw !== 'string' || pw.length < 8 || pw.length > 100) return fail(res, 400, 'password');
+        if (typeof mail !== 'string' || !/^[^@\s]+@[^@\s]+\.[a-z]+$/i.test(mail))
+          return fail(res, 400, 'email');
+        if (users.some((x) => x.username === name)) return fail(res, 409, 'username taken');
+      }
+      const u: User = {
+        ...(vulnerable ? body : {}), // flaw: every client field stored (role included)
+        id: users.length + 1,
+        username: String(body['username']),
+        email: String(body['email']),
+        password: String(body['password']),
+        role: vulnerable && body['role'] === 'admin' ? 'admin' : 'user',
+        displayName: String(body['username']),
+        plan: 'free',
+      };
+      users.push(u);
+      return send(res, 201, { id: u.id, username: u.username, email: u.email, role: u.role });
     }
     if (path === '/password-reset' && method === 'POST') {
       const body = await jsonBody();

@@ -112,6 +112,20 @@ export const API3: ScanTest[] = [
     checker: 'undeclared-fields',
     options: {},
   },
+  {
+    id: 'MAM-SCAN-API3-018',
+    name: 'Mass assignment of a role when creating an object (registration)',
+    severity: 'critical',
+    owasp: 'API3:2023',
+    cwe: 915,
+    sends:
+      'each create operation (POST without path parameters, not a login) once with its sample body, once with "role": "admin" added',
+    decides: 'the created object answers role=admin while the plain create did not',
+    remediation: MASS_FIX,
+    checker: 'mass-assignment',
+    options: { field: 'role', value: 'admin', on: 'create' },
+    destructive: true,
+  },
 ];
 
 export const API4: ScanTest[] = [

@@ -234,6 +234,32 @@ export const INJECTION: ScanTest[] = [
   xss(32, 'query', '<mamori-{m}>', 'query parameter'),
   xss(33, 'path', '<mamori-{m}>', 'path parameter'),
   xss(34, 'query', '"><svg id={m}>', 'attribute breakout'),
+  {
+    ...inj(
+      'MAM-SCAN-INJ-035',
+      'SQL injection bypasses the login (OR 1=1)',
+      'sqli-login',
+      { payload: "' OR 1=1-- " },
+      "login with the user name ' OR 1=1--  and a wrong password",
+      'the login succeeds (token in the answer) while a wrong password without SQL fails',
+      SQL_FIX,
+      89,
+    ),
+    destructive: true,
+  },
+  {
+    ...inj(
+      'MAM-SCAN-INJ-036',
+      'SQL injection comments out the password check',
+      'sqli-login',
+      { payload: "{known}'-- " },
+      "login with a known account's name followed by '--  and a wrong password",
+      'the login succeeds as that account; the same account with a wrong password and no SQL fails',
+      SQL_FIX,
+      89,
+    ),
+    destructive: true,
+  },
 ];
 
 export const SCHEMA: ScanTest[] = [
@@ -271,6 +297,12 @@ export const SCHEMA: ScanTest[] = [
     'a malformed email / uuid / date / date-time',
   ),
   fuzz(9, 'huge-integer', 'Integer beyond 64 bits not rejected', '99999999999999999999999999 for an integer'),
+  fuzz(
+    12,
+    'under-min-length',
+    'String shorter than minLength not rejected',
+    'a string of minLength - 1 characters (empty for minLength 1)',
+  ),
   fuzz(
     10,
     'null',
