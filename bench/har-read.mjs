@@ -2,7 +2,7 @@
 // HAR reading micro-benchmark: readTraffic (streamed scanner + per-entry JSON.parse + Exchange
 // conversion) against a process that only reads the file and JSON.parse's it whole.
 //
-//   npm run build && node bench/har-read.mjs [--entries 100000] [--pad 0] [--gzip] [--runs 3] [--keep]
+//   npm run build && node bench/har-read.mjs [--entries 100000] [--pad 0] [--gzip] [--pretty] [--runs 3] [--keep]
 //
 // Each measurement is a fresh child process (whole-process wall time and peak RSS), as in
 // `mamori discover` versus `node -e 'JSON.parse(fs.readFileSync(f))'`. The HAR is generated into a
@@ -136,7 +136,11 @@ async function generate(file, gzip) {
     yield '{"log":{"version":"1.2","creator":{"name":"mamori-bench","version":"1"},"pages":[],"entries":[\n';
     let batch = '';
     for (let i = 0; i < ENTRIES; i++) {
-      batch += (i === 0 ? '' : ',\n') + JSON.stringify(entry(i));
+      // --pretty: laid out as browsers save HARs (JSON.stringify(har, null, 2)); default one entry per line.
+      const text = flag('pretty')
+        ? `    ${JSON.stringify(entry(i), null, 2).replaceAll('\n', '\n    ')}`
+        : JSON.stringify(entry(i));
+      batch += (i === 0 ? '' : ',\n') + text;
       if (batch.length > 1 << 20) {
         yield batch;
         batch = '';
@@ -202,7 +206,7 @@ try {
   await generate(file, flag('gzip'));
   const size = statSync(file).size;
   console.log(
-    `generated ${ENTRIES} entries, ${(size / 1048576).toFixed(1)} MiB${flag('gzip') ? ' gzip' : ''} in ${Date.now() - g0} ms`,
+    `generated ${ENTRIES} entries, ${(size / 1048576).toFixed(1)} MiB${flag('gzip') ? ' gzip' : ''}${flag('pretty') ? ' pretty' : ''} in ${Date.now() - g0} ms`,
   );
   const kinds = flag('gzip') ? ['read'] : ['parse', 'read'];
   const results = {};

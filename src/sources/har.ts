@@ -215,15 +215,15 @@ export async function* readHar(src: ByteSource, opts: ReadOptions): AsyncGenerat
     // A read or gunzip error ends the loop: everything before it is used and it is reported with the cut.
     for await (const chunk of src.guardedChunks()) {
       scanner.push(chunk);
-      const texts = scanner.out;
-      if (texts.length > 0) {
+      const items = scanner.out;
+      if (items.length > 0) {
         scanner.out = [];
-        for (let k = 0; k < texts.length; k++) {
+        for (let k = 0; k < items.length; k++) {
           const i = index++;
-          const text = texts[k]!;
-          if (typeof text === 'number') {
+          const item = items[k]!;
+          if (typeof item === 'number') {
             opts.onIssue(
-              text === TOO_LARGE
+              item === TOO_LARGE
                 ? {
                     code: 'har.entry.too-large',
                     message: `entry is larger than ${MAX_ENTRY_BYTES / 1048576} MiB; skipped to keep memory bounded`,
@@ -234,10 +234,11 @@ export async function* readHar(src: ByteSource, opts: ReadOptions): AsyncGenerat
             );
             continue;
           }
-          let entry: unknown = text;
-          if (typeof text === 'string') {
+          // The scanner's fast path hands over parsed entries; its byte path hands over their text.
+          let entry: unknown = item;
+          if (typeof item === 'string') {
             try {
-              entry = JSON.parse(text);
+              entry = JSON.parse(item);
             } catch (err) {
               opts.onIssue({
                 code: 'har.entry.invalid',
