@@ -181,8 +181,11 @@ function fromAuthorization(name: string, raw: string): Credential | undefined {
   }
 }
 
-/** Every credential the request carried, in the order header, query, cookie. */
-export function credentialsOf(ex: Exchange): Credential[] {
+/**
+ * Every credential the request carried, in the order header, query, cookie. `cookies` is the
+ * request's Cookie header already parsed, for callers that parse it anyway.
+ */
+export function credentialsOf(ex: Exchange, cookies?: Array<[string, string]>): Credential[] {
   const out: Credential[] = [];
   const headers = ex.request.headers;
   for (const name in headers) {
@@ -212,7 +215,7 @@ export function credentialsOf(ex: Exchange): Credential[] {
   }
   const cookie = headers['cookie'];
   if (cookie) {
-    for (const [name, value] of parseCookieHeader(cookie)) {
+    for (const [name, value] of cookies ?? parseCookieHeader(cookie)) {
       if (!value) continue;
       if (!isCredentialCookieName(name)) continue;
       const jwt = decodeJwt(value);

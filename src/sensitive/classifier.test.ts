@@ -257,3 +257,11 @@ describe('multipart bodies', () => {
     expect(fields(classifier.scanExchange(ex))).toEqual(['request US_SSN form.ssn']);
   });
 });
+
+describe('path segments', () => {
+  it('are id slots: a check-digit-valid 12-digit id is not a My Number, a card number still counts', () => {
+    const ex = makeExchange({ path: '/v1/orders/123456789018/cards/4111111111111111' });
+    expect(fields(classifier.scanExchange(ex))).toEqual(['request CREDIT_CARD path.5']);
+    expect(classifier.classifyValue('123456789018', 'path.3')).toBeUndefined();
+  });
+});

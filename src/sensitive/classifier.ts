@@ -83,6 +83,8 @@ interface KeyInfo {
   customOk: boolean[] | undefined;
   /** Path segment for a JSON key: `.key` or `["odd key"]`. */
   seg: string;
+  /** Context hints by parent name, filled as parents are met (contextual keys only). */
+  byParent?: Map<string, HintedEntry[]>;
 }
 
 const VALIDATORS: Record<NonNullable<CustomSensitiveType['validator']>, (v: string) => boolean> = {
@@ -326,7 +328,6 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
 
   const KEY_CACHE_MAX = 8192;
   const keyCache = new Map<string, KeyInfo>();
-  const contextCache = new Map<string, HintedEntry[]>();
 
   function buildKeyInfo(raw: string): KeyInfo {
     const parts =
@@ -388,23 +389,28 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
     customOk: customs.length > 0 ? customs.map((c) => c.hint === undefined) : undefined,
     seg: '',
   };
+  // A path segment is an identifier slot: a bare 12-digit number there is far more often a record id
+  // than a My Number (1 random number in 10 passes the check digit). Card numbers stay: a PAN in a
+  // URL is a finding worth its rare false positive (brand range + Luhn: ~3% of random 16 digits).
+  const PATH_SEGMENT: KeyInfo = { ...NO_KEY, vetoed: new Set<SensitiveType>(['JP_MY_NUMBER']) };
 
   /** Hints that need the parent too (`name` under `customer`); memoised per (parent, key). */
   function contextEntries(info: KeyInfo, parent: string | undefined): HintedEntry[] | undefined {
     const p = info.parentFromName ?? parent;
     if (p === undefined) return undefined;
-    const cacheKey = `${p}\u0001${info.leaf}`;
-    let entries = contextCache.get(cacheKey);
+    // Memoised on the key's own info, by parent name: no per-value key strings to build and hash.
+    info.byParent ??= new Map();
+    let entries = info.byParent.get(p);
     if (entries === undefined) {
       entries = [];
       const parentName = compact(p);
       for (const { type, parents } of contextKeys.get(info.leaf) ?? []) {
         if (info.vetoed?.has(type.id)) continue;
         if (parents.some((v) => parentName === v || (v.length >= 4 && parentName.endsWith(v))))
-          entries.push({ type, patterns: type.def.patterns });
+          entries.push({ type, patterns: mergePatterns(type.def.patterns) });
       }
-      if (contextCache.size >= KEY_CACHE_MAX) contextCache.clear();
-      contextCache.set(cacheKey, entries);
+      if (info.byParent.size >= 1024) info.byParent.clear();
+      info.byParent.set(p, entries);
     }
     return entries.length > 0 ? entries : undefined;
   }
@@ -488,7 +494,7 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
     if (fieldName === undefined || fieldName === '') return classify(value, NO_KEY, undefined);
     let field = fieldCache.get(fieldName);
     if (field === undefined) {
-      if (fieldName.startsWith('path.')) field = { info: NO_KEY, context: undefined };
+      if (fieldName.startsWith('path.')) field = { info: PATH_SEGMENT, context: undefined };
       else {
         const name = fieldName
           .replace(/^(?:\$\.?|query\.|header\.|cookie\.|form\.)/, '')
@@ -612,25 +618,36 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
     else if (typeof body === 'string' && body.length > 0) scalar(body, NO_KEY, undefined, '$', '');
   }
 
-  function scanHeaders(list: Record<string, string>, excluded: ReadonlySet<string> | undefined): void {
+  /** Is `name` in `where` one of the call's own credentials (a handful at most: a linear look)? */
+  function isCredential(creds: Credential[], where: Credential['in'], name: string): boolean {
+    for (const c of creds) if (c.name === name && c.in === where) return true;
+    return false;
+  }
+
+  function scanHeaders(
+    list: Record<string, string>,
+    creds: Credential[],
+    cookies: Array<[string, string]> | undefined,
+  ): void {
     for (const name in list) {
       const value = list[name];
       if (!value) continue;
       if (name === 'cookie' || name === 'set-cookie') {
-        const cookies = name === 'cookie' ? parseCookieHeader(value) : parseSetCookieHeader(value);
-        for (const [cname, cvalue] of cookies) {
+        const jar = cookies ?? (name === 'cookie' ? parseCookieHeader(value) : parseSetCookieHeader(value));
+        for (const [cname, cvalue] of jar) {
           if (!cvalue) continue;
-          if (excluded?.has(`cookie.${cname}`) || (direction === 'response' && isCredentialCookieName(cname)))
+          if (direction === 'response' ? isCredentialCookieName(cname) : isCredential(creds, 'cookie', cname))
             continue;
           scalar(cvalue, keyInfo(cname), undefined, 'cookie.', cname);
         }
         continue;
       }
-      if (skipHeader(name)) continue;
-      if (excluded?.has(`header.${name}`)) continue;
+      if (skipHeader(name) || isCredential(creds, 'header', name)) continue;
       scalar(value, keyInfo(name), undefined, 'header.', name);
     }
   }
+
+  const NO_CREDENTIALS: Credential[] = [];
 
   function scanExchange(ex: Exchange, parsed?: ParsedBodies): SensitiveHit[] {
     hits = [];
@@ -638,15 +655,16 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
     direction = 'request';
     visited = 0;
     const req = ex.request;
-    const creds: Credential[] = credentialsOf(ex);
-    const excluded = creds.length > 0 ? new Set(creds.map((c) => `${c.in}.${c.name}`)) : undefined;
+    const cookieHeader = req.headers['cookie'];
+    const cookies = cookieHeader ? parseCookieHeader(cookieHeader) : undefined;
+    const creds: Credential[] = credentialsOf(ex, cookies);
 
     for (const [name, value] of req.query) {
       if (!value) continue;
-      if (excluded?.has(`query.${name}`)) continue;
+      if (isCredential(creds, 'query', name)) continue;
       scalar(value, keyInfo(name), undefined, 'query.', name);
     }
-    scanHeaders(req.headers, excluded);
+    scanHeaders(req.headers, creds, cookies);
     const segments = req.path.split('/');
     for (let i = 1; i < segments.length; i++) {
       let seg = segments[i] as string;
@@ -658,7 +676,7 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
           // keep the raw segment
         }
       }
-      scalar(seg, NO_KEY, undefined, 'path.', String(i));
+      scalar(seg, PATH_SEGMENT, undefined, 'path.', String(i));
     }
     const bodies = parsed ?? parseBodies(ex);
     const reqKind = bodyKind(req.body);
@@ -667,7 +685,7 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
     const res = ex.response;
     if (res !== undefined) {
       direction = 'response';
-      scanHeaders(res.headers, undefined);
+      scanHeaders(res.headers, NO_CREDENTIALS, undefined);
       const resKind = bodyKind(res.body);
       if (resKind !== undefined && bodies.response !== undefined) walkBody(bodies.response, resKind);
     }
