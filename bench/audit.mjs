@@ -255,53 +255,77 @@ result.comparison = {
 
 // ---- robustness: every spec of the package through mamori ----
 if (args.robustness && haveMamori) {
-  const rb = {
-    files: all.length,
-    ms: 0,
-    crashed: [],
-    filesWithIssues: 0,
-    issues: 0,
-    issueCodes: {},
-    findings: 0,
-    exitCodes: {},
-  };
-  const perFile = new Map(all.map((f) => [f.abs, 0]));
+  // One journal line per chunk of 50 specs, so a stopped run resumes where it was (same --out).
+  const journal = join(OUT, 'robustness.jsonl');
+  const done = new Map();
+  if (existsSync(journal))
+    for (const line of readFileSync(journal, 'utf8').split('\n'))
+      if (line.trim() !== '') {
+        const rec = JSON.parse(line);
+        done.set(rec.start, rec);
+      }
   for (let i = 0; i < all.length; i += 50) {
+    if (done.has(i)) continue;
     const chunk = all.slice(i, i + 50);
     const r = await runMamori(chunk);
-    rb.ms += r.ms;
-    rb.cpu += r.cpuMs;
-    rb.exitCodes[r.code] = (rb.exitCodes[r.code] ?? 0) + 1;
+    const rec = {
+      start: i,
+      files: chunk.length,
+      ms: r.ms,
+      cpuMs: r.cpuMs,
+      code: r.code,
+      crashed: [],
+      findings: 0,
+      issues: [],
+    };
+    const count = (x) => {
+      rec.findings += x.findings.length;
+      for (const is of x.issues)
+        rec.issues.push({
+          code: is.code ?? 'unknown',
+          file: is.file !== undefined ? relative(corpus, is.file) : undefined,
+        });
+    };
     if (r.crashed) {
       // find the file(s) that crash it, one by one
       for (const f of chunk) {
         const one = await runMamori([f]);
-        if (one.crashed) rb.crashed.push({ file: f.rel, size: f.size, reason: one.reason });
-        else countRun(one);
+        rec.ms += one.ms;
+        rec.cpuMs += one.cpuMs;
+        if (one.crashed) rec.crashed.push({ file: f.rel, size: f.size, reason: one.reason });
+        else count(one);
       }
-    } else countRun(r);
+    } else count(r);
+    writeFileSync(journal, `${JSON.stringify(rec)}\n`, { flag: 'a' });
+    done.set(i, rec);
     process.stderr.write(
-      `robustness ${Math.min(i + 50, all.length)}/${all.length}: ${(rb.ms / 1000).toFixed(0)} s, ${rb.crashed.length} crashed\n`,
+      `robustness ${Math.min(i + 50, all.length)}/${all.length}: chunk ${(r.ms / 1000).toFixed(0)} s, ${rec.crashed.length} crashed\n`,
     );
   }
-  function countRun(r) {
-    rb.findings += r.findings.length;
-    for (const is of r.issues) {
-      rb.issues++;
-      rb.issueCodes[is.code ?? 'unknown'] = (rb.issueCodes[is.code ?? 'unknown'] ?? 0) + 1;
-      if (is.file !== undefined && perFile.has(is.file))
-        perFile.set(is.file, (perFile.get(is.file) ?? 0) + 1);
+  const recs = [...done.values()];
+  const perFile = new Map();
+  const issueCodes = {};
+  const exitCodes = {};
+  for (const rec of recs) {
+    exitCodes[rec.code] = (exitCodes[rec.code] ?? 0) + 1;
+    for (const is of rec.issues) {
+      issueCodes[is.code] = (issueCodes[is.code] ?? 0) + 1;
+      if (is.file !== undefined) perFile.set(is.file, (perFile.get(is.file) ?? 0) + 1);
     }
   }
-  rb.filesWithIssues = [...perFile.values()].filter((n) => n > 0).length;
-  rb.wallSeconds = round(rb.ms / 1000);
-  rb.cpuSeconds = round(rb.cpu / 1000);
-  delete rb.cpu;
-  rb.issuesPerFile = Object.fromEntries(
-    [...perFile.entries()].filter(([, n]) => n > 0).map(([f, n]) => [relative(corpus, f), n]),
-  );
-  delete rb.ms;
-  result.robustness = rb;
+  result.robustness = {
+    files: recs.reduce((n, x) => n + x.files, 0),
+    specsInPackage: all.length,
+    wallSeconds: round(recs.reduce((n, x) => n + x.ms, 0) / 1000),
+    cpuSeconds: round(recs.reduce((n, x) => n + x.cpuMs, 0) / 1000),
+    crashed: recs.flatMap((x) => x.crashed),
+    findings: recs.reduce((n, x) => n + x.findings, 0),
+    issues: recs.reduce((n, x) => n + x.issues.length, 0),
+    issueCodes,
+    filesWithIssues: perFile.size,
+    exitCodes,
+    issuesPerFile: Object.fromEntries(perFile),
+  };
 }
 
 writeFileSync(join(OUT, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
@@ -590,7 +614,7 @@ function markdown(r) {
     const b = r.robustness;
     lines.push(
       '',
-      `Robustness: ${b.files} specs audited by mamori in ${b.wallSeconds} s wall / ${b.cpuSeconds} s CPU: ${b.crashed.length} crashed; ${b.filesWithIssues} files with spec errors (${b.issues} issues: ${
+      `Robustness: ${b.files} of ${b.specsInPackage} specs audited by mamori in ${b.wallSeconds} s wall / ${b.cpuSeconds} s CPU: ${b.crashed.length} crashed; ${b.filesWithIssues} files with spec errors (${b.issues} issues: ${
         Object.entries(b.issueCodes)
           .map(([k, v]) => `${k} ${v}`)
           .join(', ') || 'none'
