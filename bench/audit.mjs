@@ -35,6 +35,8 @@ const TIMEOUT_LARGEST_S = Number(args['timeout-largest'] ?? TIMEOUT_S);
 const OUT = resolve(root, String(args.out ?? 'bench/out/audit'));
 const HEAP = '--max-old-space-size=8192';
 const TIME_MARK = 'MAMORI_BENCH_TIME';
+/** Notes of the audit module's mapping (where the intent is matched differently). */
+const MAP_NOTES = {};
 
 if (args.report) {
   const earlier = readJson(resolve(String(args.report)));
@@ -52,6 +54,7 @@ if (args.report) {
     return {
       ...x,
       mamori,
+      note: MAP_NOTES[x.spectral],
       mamoriResults: earlier.comparison.mamori ? results : undefined,
       mamoriSpecs: earlier.comparison.mamori ? specs.size : undefined,
     };
@@ -245,6 +248,7 @@ result.comparison = {
     return {
       spectral: id,
       mamori: mamoriRules,
+      note: MAP_NOTES[id],
       spectralResults: spc.results,
       spectralSpecs: spc.specs.size,
       mamoriResults: haveMamori ? mResults : undefined,
@@ -602,12 +606,12 @@ function markdown(r) {
     );
   lines.push(
     '',
-    '| Spectral OWASP rule | fired (results / specs) | mamori rule(s) | fired (results / specs) |',
-    '|---|---:|---|---:|',
+    '| Spectral OWASP rule | fired (results / specs) | mamori rule(s) | fired (results / specs) | note |',
+    '|---|---:|---|---:|---|',
   );
   for (const x of c.rules) {
     lines.push(
-      `| \`${x.spectral}\` | ${x.spectralResults} / ${x.spectralSpecs} | ${x.mamori.length ? x.mamori.map((m) => `\`${m}\``).join(', ') : '—'} | ${x.mamoriResults === undefined ? 'n/a' : `${x.mamoriResults} / ${x.mamoriSpecs}`} |`,
+      `| \`${x.spectral}\` | ${x.spectralResults} / ${x.spectralSpecs} | ${x.mamori.length ? x.mamori.map((m) => `\`${m}\``).join(', ') : '—'} | ${x.mamoriResults === undefined ? 'n/a' : `${x.mamoriResults} / ${x.mamoriSpecs}`} | ${x.note ?? ''} |`,
     );
   }
   if (r.robustness) {
