@@ -523,33 +523,15 @@ async function runMamori(files, timeoutS = TIMEOUT_S) {
   return { ms: r.ms, cpuMs: r.cpuMs, code: String(r.code), crashed, reason, findings, issues };
 }
 
-/** Spectral rule id → mamori rule ids, from the audit module's src/audit/spectral-map.ts (compiled to dist/). */
+/** Spectral rule id → mamori rule ids, from src/audit/spectral-map.ts (SPECTRAL_OWASP_MAP, compiled to dist/). */
 async function loadSpectralMap() {
   const file = join(root, 'dist/audit/spectral-map.js');
   if (!existsSync(file)) return {};
-  const mod = await import(pathToFileURL(file).href);
+  const { SPECTRAL_OWASP_MAP = [] } = await import(pathToFileURL(file).href);
   const out = {};
-  const add = (k, v) => {
-    const ids = (Array.isArray(v) ? v : [v])
-      .flatMap((x) =>
-        typeof x === 'string'
-          ? [x]
-          : x && typeof x === 'object'
-            ? [x.mamori ?? x.rules ?? x.rule ?? x.id ?? []].flat()
-            : [],
-      )
-      .filter((x) => typeof x === 'string');
-    out[k] = [...new Set([...(out[k] ?? []), ...ids])];
-  };
-  for (const value of Object.values(mod)) {
-    if (value instanceof Map)
-      for (const [k, v] of value) if (String(k).startsWith('owasp:')) add(String(k), v);
-    if (Array.isArray(value)) {
-      for (const e of value)
-        if (e && typeof e.spectral === 'string') add(e.spectral, e.mamori ?? e.rules ?? e.rule);
-    } else if (value && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) if (k.startsWith('owasp:')) add(k, v);
-    }
+  for (const e of SPECTRAL_OWASP_MAP) {
+    out[e.spectral] = [...e.mamori];
+    if (e.note !== undefined) MAP_NOTES[e.spectral] = e.note;
   }
   return out;
 }
