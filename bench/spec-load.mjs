@@ -155,7 +155,7 @@ async function main() {
   }
 
   // robustness: every sampled spec loads or fails with an issue; none throws
-  const { loadSpec } = await import(pathToFileURL(dist).href);
+  const { loadSpec, matchOperation } = await import(pathToFileURL(dist).href);
   const SAMPLE = flag('all') ? specs.length : Number(opt('sample', '300'));
   const step = Math.max(1, Math.floor(specs.length / SAMPLE));
   const picked = specs.filter((_, i) => i % step === 0).slice(0, SAMPLE);
@@ -163,6 +163,8 @@ async function main() {
   let failed = 0;
   let crashed = 0;
   let ops = 0;
+  let probes = 0;
+  let misses = 0;
   const codes = new Map();
   const t = performance.now();
   for (const s of picked) {
@@ -171,6 +173,16 @@ async function main() {
       if (r.spec) {
         ok++;
         ops += r.spec.operations.length;
+        // self-check: every operation's own path, instantiated, must match some operation of the spec
+        for (const op of r.spec.operations.slice(0, 200)) {
+          const server = op.servers[0];
+          const path = `${server?.basePath ?? ''}${op.path.replace(/\{[^{}]+\}/g, 'v1')}`;
+          probes++;
+          if (!matchOperation(r.spec, op.method, server?.host, path)) {
+            misses++;
+            if (misses <= 5) console.error(`no match: ${s.path} ${op.method} ${path}`);
+          }
+        }
       } else failed++;
       for (const i of r.issues) codes.set(i.code, (codes.get(i.code) ?? 0) + 1);
     } catch (e) {
@@ -182,6 +194,7 @@ async function main() {
   console.log(
     `\nrobustness: ${picked.length} specs (every ${step}th by size) in ${secs.toFixed(1)} s: ${ok} loaded (${ops} operations), ${failed} rejected with issues, ${crashed} crashed`,
   );
+  console.log(`matchOperation self-check: ${probes - misses}/${probes} instantiated operation paths matched`);
   if (codes.size > 0) console.log(`issue codes: ${[...codes].map(([c, n]) => `${c}=${n}`).join(', ')}`);
   if (crashed > 0) process.exitCode = 1;
 }

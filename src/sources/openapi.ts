@@ -94,7 +94,11 @@ function oasServers(list: unknown): SpecServer[] {
 
 /** 2.0: one server per scheme from `schemes`, `host`, `basePath`. */
 function swaggerServers(doc: unknown, schemes: unknown): SpecServer[] {
-  const host = str(own(doc, 'host'))?.trim();
+  // `host` is a bare host[:port]; tolerate the common mistake of writing a URL there
+  const host = str(own(doc, 'host'))
+    ?.trim()
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+    .replace(/\/.*$/, '');
   const basePath = str(own(doc, 'basePath')) ?? '';
   const list = stringList(schemes).map((s) => s.toLowerCase());
   if (!host) {

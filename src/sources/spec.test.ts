@@ -268,6 +268,23 @@ describe('Swagger 2.0', () => {
     expect(op(s, 'POST', '/pets').security).toEqual([{ petstore_auth: ['write:pets'] }]);
   });
 
+  it('tolerates a URL where 2.0 wants a bare host', async () => {
+    const r = await loadSpecText(
+      JSON.stringify({
+        swagger: '2.0',
+        info: { title: 't', version: '1' },
+        host: 'https://Api.example.com/',
+        schemes: ['https'],
+        basePath: '/v1',
+        paths: {},
+      }),
+      'h.json',
+    );
+    expect(r.spec!.servers).toEqual([
+      { url: 'https://Api.example.com/v1', scheme: 'https', host: 'api.example.com', basePath: '/v1' },
+    ]);
+  });
+
   it('handles a relative 2.0 spec (no host) in JSON', async () => {
     const s = await spec('swagger-2.0.json');
     expect(s.servers).toEqual([{ url: '/base', basePath: '/base' }]);
