@@ -102,6 +102,7 @@ export const POSTURE_HEADERS = [
   'cache-control',
   'set-cookie',
 ] as const;
+const POSTURE_SET: ReadonlySet<string> = new Set(POSTURE_HEADERS);
 
 const T_BOOLEAN = 1;
 const T_INTEGER = 2;
@@ -221,7 +222,9 @@ export class Agg {
   readonly latency = new LatencyHistogram();
   responses = 0;
   errors = 0;
-  readonly sensitive = new Map<string, SensitiveObservation>();
+  /** Field path → observations at that field (one per type and direction). */
+  readonly sensitive = new Map<string, SensitiveObservation[]>();
+  sensitiveCount = 0;
   reqSchema: SchemaNode | undefined;
   reqForm = false;
   readonly resSchemas = new Map<number, SchemaNode>();
@@ -306,9 +309,9 @@ export class Agg {
           observe(node, facts.parsed.response, 0, mask);
       }
       const rh = res.headers;
-      for (const name of POSTURE_HEADERS) {
-        const v = rh[name];
-        if (v === undefined) continue;
+      for (const name in rh) {
+        if (!POSTURE_SET.has(name)) continue;
+        const v = rh[name]!;
         const cur = this.responseHeaders.get(name);
         if (cur) cur.count++;
         else this.responseHeaders.set(name, { count: 1, sample: maskHeader(name, v, classifier) });
@@ -336,12 +339,21 @@ export class Agg {
 
     const hits = classifier.scanExchange(ex, facts.parsed);
     for (const hit of hits) {
-      const key = `${hit.direction}|${hit.type}|${hit.field}`;
-      let s = this.sensitive.get(key);
+      // by field first, then a short list: no composite key string built per hit
+      let list = this.sensitive.get(hit.field);
+      let s: SensitiveObservation | undefined;
+      if (list) {
+        for (const x of list) if (x.type === hit.type && x.direction === hit.direction) s = x;
+      }
       if (!s) {
-        if (this.sensitive.size >= MAX_SENSITIVE_FIELDS) continue;
+        if (this.sensitiveCount >= MAX_SENSITIVE_FIELDS) continue;
         s = { type: hit.type, direction: hit.direction, field: hit.field, count: 0, samples: [] };
-        this.sensitive.set(key, s);
+        if (!list) {
+          list = [];
+          this.sensitive.set(hit.field, list);
+        }
+        list.push(s);
+        this.sensitiveCount++;
       }
       s.count++;
       if (s.samples.length < 3 && !s.samples.includes(hit.masked)) s.samples.push(hit.masked);
@@ -389,13 +401,23 @@ export function mergeAgg(dst: Agg, src: Agg): void {
   dst.latency.merge(src.latency);
   dst.responses += src.responses;
   dst.errors += src.errors;
-  for (const [k, s] of src.sensitive) {
-    const cur = dst.sensitive.get(k);
-    if (cur) {
-      cur.count += s.count;
-      for (const m of s.samples) if (cur.samples.length < 3 && !cur.samples.includes(m)) cur.samples.push(m);
-    } else if (dst.sensitive.size < MAX_SENSITIVE_FIELDS)
-      dst.sensitive.set(k, { ...s, samples: [...s.samples] });
+  for (const [field, list] of src.sensitive) {
+    for (const s of list) {
+      let dl = dst.sensitive.get(field);
+      const cur = dl?.find((x) => x.type === s.type && x.direction === s.direction);
+      if (cur) {
+        cur.count += s.count;
+        for (const m of s.samples)
+          if (cur.samples.length < 3 && !cur.samples.includes(m)) cur.samples.push(m);
+      } else if (dst.sensitiveCount < MAX_SENSITIVE_FIELDS) {
+        if (!dl) {
+          dl = [];
+          dst.sensitive.set(field, dl);
+        }
+        dl.push({ ...s, samples: [...s.samples] });
+        dst.sensitiveCount++;
+      }
+    }
   }
   if (src.reqSchema) {
     dst.reqSchema ??= new SchemaNode(src.reqSchema.field);
@@ -461,7 +483,7 @@ export function aggToEndpoint(
   const statuses: Record<string, number> = {};
   for (const [s, n] of [...agg.statuses].sort((a, b) => a[0] - b[0])) statuses[String(s)] = n;
   const auth: AuthObservation[] = agg.auth.map(({ obs, count }) => ({ ...obs, count }));
-  const sensitive = [...agg.sensitive.values()].map((s) => {
+  const sensitive = [...agg.sensitive.values()].flat().map((s) => {
     const m = /^path\.(\d+)$/.exec(s.field);
     const named = m ? pathFieldNames(Number(m[1])) : undefined;
     return { ...s, field: named ? `path.${named}` : s.field, samples: [...s.samples] };

@@ -88,7 +88,7 @@ describe('learnt templating', () => {
       ...['01', '02', '05', '11'].map((m) => `${H}/files/report-2026-${m}.csv`),
       `${H}/files/openapi.json`,
     ]);
-    expect(paths(b)).toEqual(['GET /files/openapi.json', 'GET /files/{fileId}']);
+    expect(paths(b)).toEqual(['GET /files/openapi.json', 'GET /files/{fileName}']);
     expect(paths(build([`${H}/files/report-2026-01.csv`, `${H}/files/report-2026-02.csv`]))).toEqual([
       'GET /files/report-2026-01.csv',
       'GET /files/report-2026-02.csv',

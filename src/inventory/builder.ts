@@ -25,6 +25,7 @@ import {
   shapeAfter,
   splitPath,
   staticKind,
+  stripExtension,
 } from './segments.js';
 
 export interface InventoryOptions {
@@ -408,6 +409,8 @@ export class InventoryBuilder {
       if (g.members.length === 0 && kinds.size === 1 && kinds.has('date')) g.kindHint = 'date';
       else if (g.members.length > 0 && kinds.size === 0 && g.members.every(([l]) => isLocale(l)))
         g.kindHint = 'locale';
+      else if (g.members.length > 0 && g.members.every(([l]) => stripExtension(l).ext !== ''))
+        g.kindHint = 'file';
       g.kindHint ??= kinds.size === 1 ? [...kinds][0] : undefined;
     }
     return decision;

@@ -235,7 +235,7 @@ export function isCollectionName(segment: string): boolean {
 /**
  * Parameter name for a value that follows `previous` (a literal segment, or undefined after a
  * parameter / at the start): `users` → `userId`, `api-keys` → `apiKeyId`; dates → `date`,
- * locales → `locale`. `taken` de-duplicates within one template (`id`, `id2`).
+ * locales → `locale`, file names → `fileName`. `taken` de-duplicates within one template (`id`, `id2`).
  */
 export function paramName(
   previous: string | undefined,
@@ -245,6 +245,7 @@ export function paramName(
   let base: string;
   if (kind === 'date') base = 'date';
   else if (kind === 'locale') base = 'locale';
+  else if (kind === 'file') base = 'fileName';
   else if (previous && !VERSION.test(previous) && /[A-Za-z]/.test(previous) && previous.length <= 40) {
     const words = previous.split(/[^A-Za-z0-9]+/).filter(Boolean);
     const last = words.pop() ?? '';
