@@ -28,6 +28,7 @@ const { values } = parseArgs({
     gotestwaf: { type: 'string' },
     modsec: { type: 'string' },
     benign: { type: 'string', default: '20000' },
+    'benign-modsec': { type: 'string', default: '2000' },
     json: { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
@@ -285,6 +286,27 @@ for (const ex of benignEx) {
   for (const x of a) benignTypes.set(x.type, (benignTypes.get(x.type) ?? 0) + 1);
 }
 const benignAlerts = benignDetector.flush().alerts;
+// The same benign exchanges through ModSecurity (first --benign-modsec of them; HTTP round trips are slow).
+let modsecBenign;
+if (values.modsec) {
+  const sample = benignEx.slice(0, Number(values['benign-modsec']));
+  let blocked = 0;
+  for (const ex of sample) {
+    const qs = ex.request.query
+      .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+      .join('&');
+    const headers = { ...ex.request.headers };
+    for (const h of ['host', 'content-length', 'connection', 'transfer-encoding']) delete headers[h];
+    const v = await modsecVerdict({
+      method: ex.request.method,
+      uri: `${ex.request.path}${qs ? `?${qs}` : ''}`,
+      headers,
+      body: ex.request.body?.text,
+    });
+    if (v === 'detected' || v === 'rejected') blocked++;
+  }
+  modsecBenign = { exchanges: sample.length, blocked };
+}
 
 const mamori = tally(rows, 'mamori');
 const modsec = values.modsec ? tally(rows, 'modsec') : undefined;
@@ -304,6 +326,10 @@ console.log(
   `benign generator traffic: ${benignEx.length} exchanges, ${benignFlagged} raised an alert (${((100 * benignFlagged) / Math.max(1, benignEx.length)).toFixed(3)}%), ${benignAlerts.length} alerts`,
   Object.fromEntries(benignTypes),
 );
+if (modsecBenign)
+  console.log(
+    `benign generator traffic through ModSecurity + CRS: ${modsecBenign.exchanges} exchanges, ${modsecBenign.blocked} blocked (${((100 * modsecBenign.blocked) / Math.max(1, modsecBenign.exchanges)).toFixed(2)}%)`,
+  );
 if (values.verbose) {
   for (const r of rows)
     if ((r.label === 'attack') !== r.mamori)
