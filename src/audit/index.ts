@@ -40,6 +40,7 @@ export type { Fixture, Given, Rule, RuleMeta, Target, Then } from './types.js';
 
 import { DIFF_RULES } from './diff.js';
 import type { ActiveRule } from './engine.js';
+import { JA_TITLES } from './rules/ja.js';
 import type { RuleMeta } from './types.js';
 
 /** Report metadata of the rules that ran (plus the diff rules), without checkers or fixtures. */
@@ -55,8 +56,14 @@ export function ruleMetas(rules: readonly ActiveRule[], withDiff = false): RuleM
       compliance: r.compliance,
     };
     if (r.cwe !== undefined) m.cwe = r.cwe;
+    const jaTitle = JA_TITLES[r.id];
     if (r.ja) m.ja = r.ja;
+    else if (jaTitle) m.ja = { title: jaTitle };
     return m;
   });
-  return withDiff ? [...metas, ...DIFF_RULES] : metas;
+  const diff = DIFF_RULES.map((r): RuleMeta => {
+    const jaTitle = JA_TITLES[r.id];
+    return jaTitle ? { ...r, ja: { title: jaTitle } } : r;
+  });
+  return withDiff ? [...metas, ...diff] : metas;
 }

@@ -83,6 +83,7 @@ describe('mamori audit', () => {
     const ja = await runCli('audit', spec, '--format', 'html', '--lang', 'ja');
     expect(ja.stdout).toMatch(/^<!doctype html>/i);
     expect(ja.stdout).toContain('lang="ja"');
+    expect(ja.stdout).toContain('クエリ文字列で送られる API キー');
   });
 
   it('exits 2 with one line naming the place on bad input, and never crashes', async () => {

@@ -10,6 +10,7 @@ import { auditEndpoints, auditSpec } from '../engine.js';
 import type { Fixture, Rule } from '../types.js';
 import { fullEndpoint } from './fixture-kit.js';
 import { RULES } from './index.js';
+import { JA_TITLES } from './ja.js';
 
 async function specOf(doc: Record<string, unknown>): Promise<ApiSpec> {
   const { spec, issues } = await loadSpecText(JSON.stringify(doc, null, 2), 'fixture.json');
@@ -44,6 +45,7 @@ describe('rule catalogue', () => {
         expect(SEVERITIES).toContain(rule.severity);
         expect(Object.keys(OWASP_API_2023)).toContain(rule.owasp);
         expect(rule.compliance.length).toBeGreaterThan(0);
+        expect(JA_TITLES[rule.id], 'Japanese title (rules/ja.ts)').toBeTruthy();
         expect(CHECKS[rule.then.check], `unknown check ${rule.then.check}`).toBeDefined();
         expect(CHECKS[rule.then.check]!.targets).toContain(rule.given.target);
         expect(rule.fixtures?.fail, 'failing fixture').toBeDefined();
