@@ -199,6 +199,23 @@ describe('learnt templating', () => {
     expect(list[0]!.params.find((p) => p.location === 'path')).toMatchObject({ name: 'sku', count: 2 });
   });
 
+  it('stays bounded on hostile paths (very deep, overlong segments)', () => {
+    const deep = `/${Array.from({ length: 5000 }, (_, i) => `s${i % 7}x`).join('/')}`;
+    const b = build([`${H}${deep}`, `${H}/blob/${'a'.repeat(5000)}`, `${H}/odd//double/`]);
+    const list = paths(b);
+    expect(list).toContain('GET /blob/{blobId}');
+    expect(list).toContain('GET /odd//double/');
+    const deepOne = list.find((p) => p.startsWith('GET /s0x'))!;
+    expect(deepOne.split('/').length).toBeLessThanOrEqual(50);
+  });
+
+  it('files HEAD calls answered by a GET operation under HEAD', () => {
+    const s = spec({ file: 'shop.yaml', ops: [{ method: 'GET', path: '/users/{id}' }] });
+    const b = build([{ url: `${H}/users/1`, method: 'HEAD' }, `${H}/users/2`], { specs: [s] });
+    expect(paths(b)).toEqual(['GET /users/{id}', 'HEAD /users/{id}']);
+    expect(b.endpoints().find((e) => e.method === 'HEAD')!.spec!.path).toBe('/users/{id}');
+  });
+
   it('keeps hosts apart', () => {
     const b = build([`${H}/users/1`, 'https://admin.shop.example/users/1']);
     expect(

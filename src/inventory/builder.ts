@@ -41,6 +41,9 @@ export interface InventoryOptions {
   minDistinct?: number;
 }
 
+/** Path depth kept in the trie (deeper paths keep their tail as one last segment). */
+export const MAX_SEGMENTS = 48;
+
 class TNode {
   /** The literal segment this node stands for (undefined for parameter and root nodes). */
   constructor(readonly label?: string) {}
@@ -67,6 +70,7 @@ interface SpecAgg {
   agg: Agg;
   hit: SpecHit;
   host: string;
+  method: string;
   template: string;
   /** Per template segment index: ParamAcc for `{…}` segments. */
   pathAccs: Map<number, { name: string; acc: ParamAcc }>;
@@ -158,9 +162,10 @@ export class InventoryBuilder {
     const path = req.path;
     let start = path.charCodeAt(0) === 47 ? 1 : 0;
     if (start < path.length || (start === 0 && path.length > 0)) {
-      for (;;) {
+      for (let depth = 1; ; depth++) {
         const end = path.indexOf('/', start);
-        if (end === -1) {
+        // bounded depth: past MAX_SEGMENTS the rest of the path is one segment
+        if (end === -1 || depth >= MAX_SEGMENTS) {
           node = this.child(node, path.slice(start));
           break;
         }
@@ -220,7 +225,8 @@ export class InventoryBuilder {
 
   private addSpec(ex: Exchange, hit: SpecHit, facts: ExchangeFacts): void {
     const host = ex.request.host;
-    const key = `${hit.spec.file}\u0000${hit.op.pointer}\u0000${host}\u0000${hit.basePath}`;
+    // the request's method, not the operation's: a HEAD answered by the GET operation stays HEAD
+    const key = `${hit.spec.file}\u0000${hit.op.pointer}\u0000${host}\u0000${hit.basePath}\u0000${ex.request.method}`;
     let sa = this.specAggs.get(key);
     if (!sa) {
       const template = joinTemplate(hit.basePath, hit.op.path);
@@ -229,7 +235,7 @@ export class InventoryBuilder {
         const m = /\{([^}]+)\}/.exec(seg);
         if (m) pathAccs.set(i, { name: m[1]!, acc: new ParamAcc() });
       });
-      sa = { agg: new Agg(), hit, host, template, pathAccs };
+      sa = { agg: new Agg(), hit, host, method: ex.request.method, template, pathAccs };
       this.specAggs.set(key, sa);
     }
     if (sa.pathAccs.size) {
@@ -492,7 +498,7 @@ export class InventoryBuilder {
       hosts.set(sa.host, (hosts.get(sa.host) ?? 0) + sa.agg.calls);
       const params = [...sa.pathAccs.values()].map((p) => p.acc.toObservation(p.name, 'path'));
       const names = (i: number) => sa.pathAccs.get(i - 1)?.name;
-      const e = aggToEndpoint(sa.agg, sa.host, sa.hit.op.method, sa.template, params, names);
+      const e = aggToEndpoint(sa.agg, sa.host, sa.method, sa.template, params, names);
       e.spec = specRefOf(sa.hit.spec, sa.hit.op);
       const key = endpointKey(e);
       const cur = out.get(key);

@@ -75,6 +75,7 @@ export const SHAPE_RULES: readonly ShapeRule[] = [
   { kind: 'email', description: 'email address', test: (s) => s.includes('@') && EMAIL.test(s) },
   { kind: 'token', description: 'ULID', test: (s) => s.length === 26 && ULID.test(s) && hasDigit(s) },
   { kind: 'token', description: 'opaque token (base64/high entropy)', test: isToken },
+  { kind: 'token', description: 'overlong segment (more than 128 characters)', test: (s) => s.length > 128 },
   {
     kind: 'prefixed-id',
     description: 'prefixed id (`ord_123`, `cus-9f8a`)',
