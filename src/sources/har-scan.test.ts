@@ -81,6 +81,21 @@ describe('HarScanner', () => {
     }
   });
 
+  it('reads exactly the complete entries before a cut anywhere (every 5th byte)', () => {
+    const doc = JSON.parse(readFileSync(fixture('simple.har'), 'utf8'));
+    const all = doc.log.entries as unknown[];
+    for (const text of [JSON.stringify(doc, null, 2), JSON.stringify(doc)]) {
+      const bytes = Buffer.from(text);
+      const arrayAt = bytes.indexOf('[', bytes.indexOf('"entries"'));
+      for (let cut = 1; cut < bytes.length; cut += 5) {
+        const { entries, end } = scan(bytes.subarray(0, cut), 97);
+        expect(all.slice(0, entries.length), `cut ${cut}`).toEqual(entries);
+        if (cut <= arrayAt) expect(end.kind, `cut ${cut}`).toBe('not-har');
+        else expect(end, `cut ${cut}`).toMatchObject({ kind: 'truncated', index: entries.length });
+      }
+    }
+  });
+
   it('tells a cut inside an entry from a cut between entries', () => {
     const text = JSON.stringify(TRICKY);
     const second = text.indexOf('{"d"');
