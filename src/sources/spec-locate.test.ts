@@ -104,6 +104,20 @@ describe('parse errors', () => {
     expect(dup).toMatchObject({ code: 'spec.syntax', line: 2 });
   });
 
+  it('reads JSON text in YAML-named files with JSON.parse, reporting the error of the named format', () => {
+    const j = parseSpecFile('{"a": [1, 2]}', 'x.yaml');
+    expect('format' in j && j.format).toBe('json');
+    const flow = parseSpecFile('{a: [1, 2]}', 'x.yaml');
+    expect('value' in flow && flow.value).toEqual({ a: [1, 2] });
+    expect(parseSpecFile('{"a": [1, 2}', 'upload')).toMatchObject({ code: 'spec.syntax', column: 12 });
+    expect(parseSpecFile('{"a": [1, 2}', 'upload')).toMatchObject({
+      message: expect.stringMatching(/^invalid JSON/),
+    });
+    expect(parseSpecFile('{"a": [1, 2}', 'x.yml')).toMatchObject({
+      message: expect.stringMatching(/^invalid YAML/),
+    });
+  });
+
   it('detects JSON by content when the extension says nothing', () => {
     const f = parseSpecFile('  {"a": 1}', 'spec');
     expect('format' in f && f.format).toBe('json');
@@ -125,7 +139,7 @@ describe('YAML details', () => {
   });
 
   it('limits nesting depth and alias expansion with positioned issues', () => {
-    expect(parseSpecFile(`${'['.repeat(2000)}${']'.repeat(2000)}`, 'd.yaml')).toMatchObject({
+    expect(parseSpecFile(`a: ${'['.repeat(2000)}${']'.repeat(2000)}`, 'd.yaml')).toMatchObject({
       code: 'spec.limit',
       line: 1,
     });

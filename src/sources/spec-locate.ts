@@ -543,29 +543,44 @@ export function firstJsonError(t: string): number {
   }
 }
 
-function looksLikeJson(text: string, path: string): boolean {
-  if (/\.json$/i.test(path)) return true;
-  if (/\.ya?ml$/i.test(path)) return false;
+/** `json`: parse as JSON only; `yaml`: YAML only; `either`: JSON-looking text in a YAML or unnamed file. */
+function formatOf(text: string, path: string): 'json' | 'yaml' | 'either' {
+  if (/\.json$/i.test(path)) return 'json';
   const c = /\S/.exec(text)?.[0];
-  return c === '{' || c === '[';
+  // JSON is YAML, but JSON.parse reads it many times faster; fall back to YAML when it is not JSON
+  return c === '{' || c === '[' ? 'either' : 'yaml';
 }
 
 /** Parse one spec file; never throws. */
 export function parseSpecFile(text: string, path: string): ParsedFile | InputIssue {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (looksLikeJson(src, path)) {
+  const format = formatOf(src, path);
+  // for JSON-looking text in a file not named .yaml, the JSON error is the helpful one
+  let jsonIssue: InputIssue | undefined;
+  if (format !== 'yaml') {
     try {
       const value: unknown = JSON.parse(src);
       return { path, value, locator: new JsonLocator(src), format: 'json', shared: false };
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
-      if (e instanceof SyntaxError) {
-        const pos = new LineIndex(src).position(jsonErrorOffset(msg, src));
-        return syntaxIssue(path, msg.replace(/ in JSON at position \d+.*$/, ''), pos, 'JSON');
-      }
-      return syntaxIssue(path, msg, undefined, 'JSON');
+      jsonIssue =
+        e instanceof SyntaxError
+          ? syntaxIssue(
+              path,
+              msg.replace(/ in JSON at position \d+.*$/, ''),
+              new LineIndex(src).position(jsonErrorOffset(msg, src)),
+              'JSON',
+            )
+          : syntaxIssue(path, msg, undefined, 'JSON');
+      if (format === 'json') return jsonIssue;
+      if (/\.ya?ml$/i.test(path)) jsonIssue = undefined;
     }
   }
+  const yaml = parseYaml(src, path);
+  return 'code' in yaml && yaml.code === 'spec.syntax' && jsonIssue ? jsonIssue : yaml;
+}
+
+function parseYaml(src: string, path: string): ParsedFile | InputIssue {
   let ev: YamlEvent[];
   try {
     ev = parseEvents(src, { maxDepth: MAX_YAML_DEPTH });
