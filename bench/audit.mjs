@@ -6,7 +6,7 @@
 //   bash bench/setup-peers-audit.sh        # peers + corpus into bench/.tools/audit (gitignored)
 //   npm run build
 //   node bench/audit.mjs [--sample 200] [--largest 5] [--seed 20261123] [--chunk 25] [--timeout 1800] [--timeout-largest S]
-//                        [--skip-spectral] [--skip-mamori] [--robustness] [--out bench/out/audit]
+//                        [--skip-spectral] [--skip-mamori] [--robustness [--robustness-max-seconds S]] [--out bench/out/audit]
 //   node bench/audit.mjs --report bench/out/audit/result.json   # redraw the tables with the current spectral map
 //
 // Corpus: a fixed-seed sample stratified by file size (4 strata by size quartile, the same count from each)
@@ -268,8 +268,13 @@ if (args.robustness && haveMamori) {
         const rec = JSON.parse(line);
         done.set(rec.start, rec);
       }
+  // --robustness-max-seconds S: start no new chunk after S seconds (0: only summarise the journal).
+  const budget =
+    args['robustness-max-seconds'] !== undefined ? Number(args['robustness-max-seconds']) * 1000 : Infinity;
+  const started = Date.now();
   for (let i = 0; i < all.length; i += 50) {
     if (done.has(i)) continue;
+    if (Date.now() - started >= budget) break;
     const chunk = all.slice(i, i + 50);
     const r = await runMamori(chunk);
     const rec = {
