@@ -486,7 +486,7 @@ export function aggToEndpoint(
   const sensitive = [...agg.sensitive.values()].flat().map((s) => {
     const m = /^path\.(\d+)$/.exec(s.field);
     const named = m ? pathFieldNames(Number(m[1])) : undefined;
-    return { ...s, field: named ? `path.${named}` : s.field, samples: [...s.samples] };
+    return { ...s, field: named ? `path.{${named}}` : s.field, samples: [...s.samples] };
   });
   const p50 = agg.latency.quantile(0.5);
   const p95 = agg.latency.quantile(0.95);

@@ -363,6 +363,26 @@ describe('aggregation per endpoint', () => {
     expect(e.observed!.errorLeaks[0]!.excerpt).not.toContain('alice@example.com');
   });
 
+  it('finds sensitive data with the real classifier, names path fields after the template, never keeps raw values', () => {
+    const b = new InventoryBuilder({});
+    b.add(
+      exchange({
+        url: `${H}/users/alice@example.com/cards`,
+        responseBody: { text: '{"card":"4111111111111111","owner":{"email":"bob@example.org"}}' },
+      }),
+    );
+    const e = b.endpoints()[0]!;
+    expect(e.path).toBe('/users/{userId}/cards');
+    const fields = e.sensitive.map((s) => `${s.type} ${s.direction} ${s.field}`).sort();
+    expect(fields).toContain('EMAIL request path.{userId}');
+    expect(fields).toContain('CREDIT_CARD response $.card');
+    expect(fields).toContain('EMAIL response $.owner.email');
+    const text = JSON.stringify(e);
+    expect(text).not.toContain('4111111111111111');
+    expect(text).not.toContain('bob@example.org');
+    expect(text).not.toContain('alice@example.com');
+  });
+
   it('keeps calls without a response out of the error rate', () => {
     const e = build([
       { url: `${H}/ping-me`, noResponse: true },
