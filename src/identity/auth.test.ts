@@ -94,3 +94,23 @@ describe('isSessionCookieName', () => {
       expect(isSessionCookieName(name), name).toBe(false);
   });
 });
+
+describe('vendor-specific key headers', () => {
+  it('treats x-…-token / x-…-api-key headers with credential-like values as api keys', () => {
+    expect(authOf(makeExchange({ headers: { 'x-acme-token': 'a1b2c3d4e5f6' } }))).toEqual([
+      { type: 'api-key', in: 'header', name: 'x-acme-token' },
+    ]);
+    expect(authOf(makeExchange({ headers: { 'x-shop-api-key': 'k_123456789' } }))).toEqual([
+      { type: 'api-key', in: 'header', name: 'x-shop-api-key' },
+    ]);
+  });
+  it('leaves CSRF tokens, request ids and short values alone', () => {
+    for (const headers of [
+      { 'x-csrf-token': 'a1b2c3d4e5f6g7h8' },
+      { 'x-xsrf-token': 'a1b2c3d4e5f6g7h8' },
+      { 'x-idempotency-key': 'a1b2c3d4e5f6g7h8' },
+      { 'x-acme-token': 'short' },
+    ])
+      expect(authOf(makeExchange({ headers }))).toEqual([{ type: 'none' }]);
+  });
+});

@@ -43,6 +43,10 @@ const API_KEY_HEADERS = new Set([
   'x-authorization',
 ]);
 
+/** Vendor-specific key/token headers (`x-acme-token`, `x-shop-api-key`); CSRF tokens are not credentials. */
+const API_KEY_HEADER_SHAPE =
+  /^x-(?!.*(?:csrf|xsrf|request|trace|correlation|idempotency))[a-z0-9-]*-(?:token|api-?key|access-?key|auth-?key|auth|secret|key)$/;
+
 /** Query parameters that carry a key by their name alone. */
 const API_KEY_QUERY = new Set([
   'api_key',
@@ -64,6 +68,7 @@ const API_KEY_QUERY = new Set([
 /** Generic names (`key`, `token`) count only when the value looks like a credential. */
 const GENERIC_QUERY = new Set(['key', 'token', 'auth', 'sig_key', 'code_key']);
 const CREDENTIAL_LIKE = /^[A-Za-z0-9._~+/=-]{16,}$/;
+const CREDENTIAL_LIKE_HEADER = /^(?:(?:bearer|token|apikey) )?[A-Za-z0-9._~+/=:-]{8,}$/i;
 
 /** Cookie names that hold a server-side session id (lower case, `__Host-`/`__Secure-` stripped). */
 const SESSION_COOKIES = new Set([
@@ -194,7 +199,10 @@ export function credentialsOf(ex: Exchange, cookies?: Array<[string, string]>): 
     if (name === 'authorization' || name === 'proxy-authorization') {
       const c = fromAuthorization(name, value);
       if (c) out.push(c);
-    } else if (API_KEY_HEADERS.has(name)) {
+    } else if (
+      API_KEY_HEADERS.has(name) ||
+      (API_KEY_HEADER_SHAPE.test(name) && CREDENTIAL_LIKE_HEADER.test(value))
+    ) {
       // `X-Authorization: Bearer …` is an Authorization header under another name.
       if (/^(?:bearer|basic|digest|token|apikey) /i.test(value)) {
         const c = fromAuthorization(name, value);

@@ -265,3 +265,20 @@ describe('path segments', () => {
     expect(classifier.classifyValue('123456789018', 'path.3')).toBeUndefined();
   });
 });
+
+describe('JSON inside string values', () => {
+  it('walks a serialised object as if it were nested', () => {
+    const ex = makeExchange({
+      method: 'POST',
+      body: JSON.stringify({
+        event: 'signup',
+        payload: JSON.stringify({ user: { email: 'x@example.com' } }),
+      }),
+    });
+    expect(fields(classifier.scanExchange(ex))).toEqual(['request EMAIL $.payload.user.email']);
+  });
+  it('ignores braces that are not JSON', () => {
+    const ex = makeExchange({ body: JSON.stringify({ template: '{name} <{email}>', list: '[a, b]' }) });
+    expect(classifier.scanExchange(ex)).toEqual([]);
+  });
+});

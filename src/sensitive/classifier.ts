@@ -561,6 +561,12 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
       if (typeof v === 'string') {
         if (v.length === 0) continue;
         const info = keyInfo(k);
+        const inner = depth < MAX_DEPTH ? embeddedJson(v) : undefined;
+        if (inner !== undefined) {
+          if (Array.isArray(inner)) walkArray(inner, `${path}${info.seg}[]`, k, depth + 1);
+          else walkObject(inner, path + info.seg, k, depth + 1);
+          continue;
+        }
         const t = scalar(v, info, parent, path, info.seg);
         if (t === 'AWS_ACCESS_KEY') accessKeyHere = true;
         else if (t === undefined && v.length === 40 && AWS_SECRET_SHAPE.test(v)) {
@@ -693,6 +699,29 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
   }
 
   return { classifyValue, scanExchange };
+}
+
+/**
+ * A JSON object or array serialised into a string value (`"payload": "{\"ssn\": …}"`, event
+ * envelopes, GraphQL variables sent as text), parsed so its fields are walked like any other.
+ */
+function embeddedJson(v: string): Record<string, unknown> | unknown[] | undefined {
+  const first = v.charCodeAt(0);
+  const last = v.charCodeAt(v.length - 1);
+  if (
+    !((first === 0x7b && last === 0x7d) || (first === 0x5b && last === 0x5d)) ||
+    v.length < 7 ||
+    v.length > 65536
+  )
+    return undefined;
+  try {
+    const value: unknown = JSON.parse(v);
+    return value !== null && typeof value === 'object'
+      ? (value as Record<string, unknown> | unknown[])
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
