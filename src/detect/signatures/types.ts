@@ -30,6 +30,8 @@ export type SignatureFamily =
   | 'log4shell'
   | 'prototype-pollution'
   | 'crlf-injection'
+  | 'ssi-injection'
+  | 'scanner'
   | 'graphql'
   | 'prompt-injection'
   | 'system-prompt-extraction';
