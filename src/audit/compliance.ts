@@ -2,7 +2,11 @@
 // PCI-DSS-4.0.1, GDPR, HIPAA, DORA, NIS2, APPI and the My Number Act; plus the compliance view
 // (per framework: clauses touched and the findings that evidence them).
 //
-// Clause titles as the official texts give them (checked against the published texts):
+// Clause titles as the official texts give them. Checked against: PCI DSS v4.0.1 requirement text (6.2.4 bullet
+// list of attack classes), 45 CFR 164.312 (govinfo.gov: "Standard: Access control", "Audit controls", "Integrity",
+// "Person or entity authentication", "Transmission security"), Regulation (EU) 2022/2554 table of articles
+// (Art. 8 Identification, 9 Protection and prevention, 24/25 testing), Directive (EU) 2022/2555 Art. 21(2)(a)–(j),
+// 個人情報保護法 第二十三条 (令和六年四月一日施行) and 番号利用法 第十二条 as published.
 // PCI DSS v4.0.1 (PCI SSC, June 2024)
 //   2.2.1  Configuration standards are developed, implemented, and maintained
 //   3.3.1  SAD is not retained after authorization
