@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authOf, credentialsOf, isSessionCookieName } from './auth.js';
+import { authOf, credentialsOf, isCredentialCookieName, isSessionCookieName } from './auth.js';
 import { makeExchange, makeJwt } from './test-support/make-exchange.js';
 
 const jwt = makeJwt({ alg: 'ES256', typ: 'JWT' }, { sub: 'alice' });
@@ -92,6 +92,14 @@ describe('isSessionCookieName', () => {
   it('leaves other cookies alone', () => {
     for (const name of ['theme', '_ga', 'consent', 'lang', 'possession'])
       expect(isSessionCookieName(name), name).toBe(false);
+  });
+  it('does not take anti-forgery cookies for credentials', () => {
+    expect(isCredentialCookieName('XSRF-TOKEN')).toBe(false);
+    expect(isCredentialCookieName('_csrf_token')).toBe(false);
+    expect(isCredentialCookieName('remember_user_token')).toBe(true);
+    expect(authOf(makeExchange({ headers: { cookie: 'XSRF-TOKEN=abcdef0123456789' } }))).toEqual([
+      { type: 'none' },
+    ]);
   });
 });
 

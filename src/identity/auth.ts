@@ -66,7 +66,7 @@ const API_KEY_QUERY = new Set([
 ]);
 
 /** Generic names (`key`, `token`) count only when the value looks like a credential. */
-const GENERIC_QUERY = new Set(['key', 'token', 'auth', 'sig_key', 'code_key']);
+const GENERIC_QUERY = new Set(['key', 'token', 'auth']);
 const CREDENTIAL_LIKE = /^[A-Za-z0-9._~+/=-]{16,}$/;
 const CREDENTIAL_LIKE_HEADER = /^(?:(?:bearer|token|apikey) )?[A-Za-z0-9._~+/=:-]{8,}$/i;
 
@@ -125,7 +125,9 @@ export function isSessionCookieName(name: string): boolean {
 }
 
 function isTokenCookieName(name: string): boolean {
-  return TOKEN_COOKIES.test(cookieBaseName(name));
+  const base = cookieBaseName(name);
+  // Angular's XSRF-TOKEN, Rails' csrf_token …: anti-forgery values, not who the caller is.
+  return TOKEN_COOKIES.test(base) && !/csrf|xsrf/.test(base);
 }
 
 /** True for a cookie that carries a session id or an auth token: the auth scheme, not data. */
