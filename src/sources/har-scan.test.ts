@@ -3,8 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { HarScanner, NOT_OBJECT, type ScanEnd, TOO_LARGE } from './har-scan.js';
 import { fixture } from './test-support/collect.js';
 
-function scan(bytes: Buffer, chunkSize: number, max?: number): { entries: Array<unknown>; end: ScanEnd } {
-  const s = new HarScanner(max);
+function scan(
+  bytes: Buffer,
+  chunkSize: number,
+  max?: number,
+  keep?: number,
+): { entries: Array<unknown>; end: ScanEnd } {
+  const s = new HarScanner(max, keep);
   const entries: unknown[] = [];
   for (let i = 0; i < bytes.length; i += chunkSize) {
     s.push(bytes.subarray(i, i + chunkSize));
@@ -148,6 +153,35 @@ describe('HarScanner', () => {
         { c: [{}] },
       ]);
       expect(end).toEqual({ kind: 'complete' });
+    }
+  });
+
+  it('keeps the structure and the start of each string of an entry over the limit', () => {
+    const big = {
+      request: {
+        method: 'POST',
+        url: 'https://h/upload',
+        postData: { text: `"\\${'é'.repeat(3000)}\u0001` },
+      },
+      response: { status: 200, content: { size: 9000, text: 'ab\\"cd'.repeat(900) } },
+      tail: ['x', 'y'],
+    };
+    const doc = { log: { entries: [{ a: 1 }, big, { b: 2 }] } };
+    for (const size of [7, 100, 5000]) {
+      const { entries, end } = scan(Buffer.from(JSON.stringify(doc)), size, 2000, 50);
+      expect(end).toEqual({ kind: 'complete' });
+      expect(entries).toHaveLength(3);
+      expect(entries[0]).toEqual({ a: 1 });
+      expect(entries[2]).toEqual({ b: 2 });
+      const got = entries[1] as typeof big;
+      expect(got.request.url).toBe('https://h/upload');
+      expect(got.tail).toEqual(['x', 'y']);
+      expect(got.response.status).toBe(200);
+      // Cut at a character boundary, never inside an escape: prefixes of the original strings.
+      expect(big.request.postData.text.startsWith(got.request.postData.text)).toBe(true);
+      expect(got.request.postData.text.length).toBeGreaterThan(20);
+      expect(got.request.postData.text.length).toBeLessThan(60);
+      expect(big.response.content.text.startsWith(got.response.content.text)).toBe(true);
     }
   });
 

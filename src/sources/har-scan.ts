@@ -6,8 +6,14 @@
 // with a short inline loop and then Buffer#indexOf, since most of a HAR's bytes are inside strings
 // (header values, bodies). Syntax errors inside an entry are left to JSON.parse of that entry.
 
-/** Entries larger than this are skipped with an issue: holding one would break the memory bound. */
+import { StringElider } from './har-elide.js';
+
+/**
+ * Entries larger than this are not held whole: their strings are cut to ELIDED_STRING_BYTES (see
+ * StringElider), and if even that is larger, the entry is skipped with an issue.
+ */
 export const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
+const ELIDED_STRING_BYTES = 1024 * 1024;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -69,8 +75,12 @@ export class HarScanner {
   private pieces: Buffer[] = [];
   private entryBytes = 0;
   private oversized = false;
+  private elider: StringElider | undefined;
 
-  constructor(private readonly maxEntryBytes = MAX_ENTRY_BYTES) {}
+  constructor(
+    private readonly maxEntryBytes = MAX_ENTRY_BYTES,
+    private readonly elidedStringBytes = ELIDED_STRING_BYTES,
+  ) {}
 
   /** Set once the input is known not to be a HAR; stop feeding it. */
   get failure(): string | undefined {
@@ -158,8 +168,17 @@ export class HarScanner {
       const piece = this.entryStart === 0 ? buf : buf.subarray(this.entryStart);
       this.entryBytes += piece.length;
       if (this.oversized) return;
-      if (this.entryBytes > this.maxEntryBytes) {
-        this.oversized = true;
+      if (this.elider !== undefined) {
+        this.elider.feed(piece);
+        if (this.elider.overflowed) {
+          this.oversized = true;
+          this.elider = undefined;
+        }
+      } else if (this.entryBytes > this.maxEntryBytes) {
+        // Too large to hold: from here on keep its structure and the start of each string only.
+        this.elider = new StringElider(this.elidedStringBytes, this.maxEntryBytes);
+        for (const p of this.pieces) this.elider.feed(p);
+        this.elider.feed(piece);
         this.pieces = [];
       } else this.pieces.push(piece);
     }
@@ -238,6 +257,7 @@ export class HarScanner {
           this.pieces = [];
           this.entryBytes = 0;
           this.oversized = false;
+          this.elider = undefined;
         }
         depth++;
       } else if (c === RBRACE || c === RBRACKET) {
@@ -246,7 +266,11 @@ export class HarScanner {
           this.inEntry = false;
           this.completed++;
           if (this.oversized) this.out.push(TOO_LARGE);
-          else if (this.pieces.length === 0) this.out.push(buf.toString('utf8', this.entryStart, i + 1));
+          else if (this.elider !== undefined) {
+            this.elider.feed(buf.subarray(0, i + 1));
+            this.out.push(this.elider.overflowed ? TOO_LARGE : this.elider.text());
+            this.elider = undefined;
+          } else if (this.pieces.length === 0) this.out.push(buf.toString('utf8', this.entryStart, i + 1));
           else {
             this.pieces.push(buf.subarray(0, i + 1));
             this.out.push(Buffer.concat(this.pieces).toString('utf8'));
