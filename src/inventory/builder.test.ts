@@ -89,6 +89,12 @@ describe('learnt templating', () => {
       `${H}/files/openapi.json`,
     ]);
     expect(paths(b)).toEqual(['GET /files/openapi.json', 'GET /files/{fileName}']);
+    // an encoded traversal attempt is not a value with digits: it stays visible on its own
+    const t = build([
+      ...['01', '02', '05', '11'].map((m) => `${H}/files/report-2026-${m}.csv`),
+      `${H}/files/..%2f..%2fetc%2fpasswd`,
+    ]);
+    expect(paths(t)).toEqual(['GET /files/..%2f..%2fetc%2fpasswd', 'GET /files/{fileName}']);
     expect(paths(build([`${H}/files/report-2026-01.csv`, `${H}/files/report-2026-02.csv`]))).toEqual([
       'GET /files/report-2026-01.csv',
       'GET /files/report-2026-02.csv',
@@ -237,6 +243,11 @@ describe('explain', () => {
     expect(lines[2]).toMatch(/^red-shirt → \{productId\}: parameter \(learnt\)/);
     expect(b.explain('/v2/products/42/reviews')[2]).toMatch(/42 → \{productId\}: parameter: numeric id/);
     expect(b.explain('/v2/unknown/3f2504e0-4f89-11d3-9a0c-0305e82c3301')[2]).toMatch(/UUID/);
+    // a value never seen, at a position learnt as a parameter
+    expect(b.explain('/v2/products/orange-gloves')[2]).toMatch(
+      /^orange-gloves → \{productId\}: parameter: value not seen before/,
+    );
+    expect(b.explain('/v2/products/search')[2]).toMatch(/^search → search: literal: well-known static word/);
   });
 
   it('names the spec when the spec decides', () => {

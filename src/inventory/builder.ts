@@ -108,8 +108,9 @@ function callsOf(nodes: TNode[]): number {
   return n;
 }
 
+/** Digits in the segment itself, not in its percent-escapes (`..%2f..%2fetc` has none). */
 function hasDigit(s: string): boolean {
-  return /\d/.test(s);
+  return /\d/.test(s.includes('%') ? s.replace(/%[0-9A-Fa-f]{2}/g, '') : s);
 }
 
 /** A literal that reads like a value rather than a name: digits, a multi-part slug, or long. */
@@ -618,6 +619,17 @@ export class InventoryBuilder {
         continue;
       }
       const sk = staticKind(seg);
+      const variable = d?.params.find((g) => g.ext === '' && (g.members.length > 0 || g.nodes.length > 0));
+      if (!sk && variable && (variable.members.length > 0 || hasDigit(seg))) {
+        const name = paramName(parent, variable.kindHint, taken);
+        const why = variable.members.length
+          ? `${variable.members.length} other values at this position were learnt as a parameter`
+          : 'values at this position are ids';
+        lines.push(`${seg} → {${name}}: parameter: value not seen before, and ${why}`);
+        nodes = variable.nodes;
+        parent = undefined;
+        continue;
+      }
       lines.push(
         `${seg} → ${seg}: literal: ${sk ? `${sk === 'word' ? 'well-known static word' : sk === 'file' ? 'file name' : sk === 'locale' ? 'locale segment' : 'version segment'}, ` : ''}no traffic seen at this position`,
       );
