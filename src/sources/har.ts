@@ -226,7 +226,7 @@ export async function* readHar(src: ByteSource, opts: ReadOptions): AsyncGenerat
               item === TOO_LARGE
                 ? {
                     code: 'har.entry.too-large',
-                    message: `entry is larger than ${MAX_ENTRY_BYTES / 1048576} MiB; skipped to keep memory bounded`,
+                    message: `entry is larger than ${MAX_ENTRY_BYTES / 1048576} MiB even with its strings cut; skipped to keep memory bounded`,
                     file,
                     index: i,
                   }
