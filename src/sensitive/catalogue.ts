@@ -835,15 +835,18 @@ export const CATALOGUE: readonly SensitiveTypeDef[] = [
       'Health information: diagnosis, condition, medication fields, ICD-10 codes under diagnosis names.',
     minLength: 2,
     maxLength: 2000,
-    patterns: [{ re: /^[\s\S]+$/, needsHint: true, validate: (v) => freeText(v) && /[\p{L}\d]/u.test(v) }],
+    patterns: [
+      // ICD-10 codes (E11.9, J45.909, I10) under code-only names: the value must be a code.
+      {
+        re: /^[A-TV-Z]\d{2}(?:\.\d{1,4}[A-Z]?)?$/i,
+        needsHint: true,
+        hints: ['icd', 'icd10', 'icd10code', 'icdcode', 'diagnosiscode', 'icd10cm'],
+      },
+      { re: /^[\s\S]+$/, needsHint: true, validate: (v) => freeText(v) && /[\p{L}\d]/u.test(v) },
+    ],
     hints: [
       'diagnosis',
       'diagnoses',
-      'diagnosiscode',
-      'icd10',
-      'icd10code',
-      'icdcode',
-      'icd',
       'medicalcondition',
       'medicalconditions',
       'medicalhistory',
@@ -888,6 +891,7 @@ export const CATALOGUE: readonly SensitiveTypeDef[] = [
     ],
     lookalikes: [
       { value: 'E11.9', field: 'sku' },
+      { value: 'pending', field: 'icd10', note: 'not a code under a code-only name' },
       { value: 'J45.909', field: '$.product.code' },
       { value: 'none', field: 'allergies' },
       { value: 'Type 2 diabetes mellitus', field: 'title' },
