@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Endpoint } from '../model/index.js';
 import { InventoryBuilder } from './builder.js';
-import { exchange, fakeClassifier, spec } from './test-support.js';
+import { exchange, fakeClassifier, spec } from './test-support/exchanges.js';
 
 const H = 'https://api.shop.example';
 

@@ -4,7 +4,7 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { InventoryBuilder } from './builder.js';
 import { exportOpenApi } from './export-openapi.js';
-import { exchange, fakeClassifier, spec } from './test-support.js';
+import { exchange, fakeClassifier, spec } from './test-support/exchanges.js';
 
 const H = 'https://api.shop.example';
 const JWT =

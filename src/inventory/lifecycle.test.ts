@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Endpoint, LifecycleTagName } from '../model/index.js';
 import { InventoryBuilder, type InventoryOptions } from './builder.js';
 import { compareVersions } from './lifecycle.js';
-import { exchange, fakeClassifier, spec } from './test-support.js';
+import { exchange, fakeClassifier, spec } from './test-support/exchanges.js';
 
 const H = 'https://api.shop.example';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Endpoint } from '../model/index.js';
 import { InventoryBuilder, type InventoryOptions } from './builder.js';
 import { mergeEndpoints } from './merge.js';
-import { type ExchangeInit, exchange, fakeClassifier, spec } from './test-support.js';
+import { type ExchangeInit, exchange, fakeClassifier, spec } from './test-support/exchanges.js';
 
 const H = 'https://api.shop.example';
 

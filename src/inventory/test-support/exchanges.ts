@@ -1,7 +1,7 @@
 // Builders of Exchange values and small specs for the inventory tests (analysis does no I/O: tests
 // make their input in memory).
 
-import type { ApiSpec, Exchange, SpecOperation } from '../model/index.js';
+import type { ApiSpec, Exchange, SpecOperation } from '../../model/index.js';
 
 export interface ExchangeInit {
   method?: string;
