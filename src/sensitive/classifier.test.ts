@@ -282,3 +282,41 @@ describe('JSON inside string values', () => {
     expect(classifier.scanExchange(ex)).toEqual([]);
   });
 });
+
+describe('robustness', () => {
+  it('never throws on odd input and never returns a raw value as its mask', () => {
+    let seed = 3;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const alphabet = 'aZ09 -_.:@/+%{}[]"\\\u0000\u00e9\u65e5\uff10\ud83d\ude00\n';
+    const str = (n: number) => Array.from({ length: n }, () => alphabet[rnd(alphabet.length)]).join('');
+    const seeds = [
+      '4111111111111111',
+      'jane@example.com',
+      '123-45-6789',
+      'AKIAIOSFODNN7EXAMPLE',
+      '{"a":',
+      '%E0%A4%A',
+    ];
+    for (let i = 0; i < 300; i++) {
+      const value = rnd(3) === 0 ? (seeds[rnd(seeds.length)] as string) : str(rnd(60));
+      const key = rnd(2) === 0 ? str(rnd(12)) : 'email';
+      const ex = makeExchange({
+        path: `/${str(8)}/${value}/%${value}`,
+        query: [[key, value]],
+        headers: { [`x-${rnd(100)}`]: value, cookie: `${key}=${value}` },
+        body: rnd(2) === 0 ? JSON.stringify({ [key]: value, nested: [{ [key]: value }] }) : str(80),
+        responseBody: {
+          text: `{"${key}": "${value}`,
+          size: 999,
+          truncated: true,
+          mimeType: 'application/json',
+        },
+      });
+      const hits = classifier.scanExchange(ex);
+      for (const h of hits) if (value.length > 3) expect(h.masked).not.toBe(value);
+    }
+  });
+});
