@@ -248,6 +248,9 @@ describe('explain', () => {
       /^orange-gloves → \{productId\}: parameter: value not seen before/,
     );
     expect(b.explain('/v2/products/search')[2]).toMatch(/^search → search: literal: well-known static word/);
+    // a full URL or a query string is fine too
+    expect(b.explain('https://api.shop.example/v2/products/red-shirt?color=red')).toEqual(lines);
+    expect(b.explain('https://elsewhere.example/v2/products/red-shirt')[0]).toMatch(/no traffic seen/);
   });
 
   it('names the spec when the spec decides', () => {

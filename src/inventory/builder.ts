@@ -569,7 +569,17 @@ export class InventoryBuilder {
    * One line per segment of `path`: whether it is a parameter or a literal, and the rule or evidence
    * that decided it. With `host`, that host's learnt positions; without, all hosts together.
    */
-  explain(path: string, host?: string): string[] {
+  explain(input: string, hostArg?: string): string[] {
+    // accepts a path, a path with a query, or a full URL (whose host is used when none is given)
+    let path = input.trim();
+    let host = hostArg;
+    const abs = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)(.*)$/i.exec(path);
+    if (abs) {
+      host ??= abs[1]!.replace(/^.*@/, '').replace(/:\d+$/, '').toLowerCase();
+      path = abs[2] || '/';
+    }
+    const cut = path.search(/[?#]/);
+    if (cut !== -1) path = path.slice(0, cut);
     const segs = splitPath(path);
     const lines: string[] = [];
     if (this.specSet.size) {
