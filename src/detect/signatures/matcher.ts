@@ -44,6 +44,8 @@ const MAX_INPUTS = 2000;
  * is memoised by value. */
 const MEMO_LOCATIONS = new Set<InputLocation>(['header', 'cookie']);
 const MEMO_MAX_VALUE = 512;
+const MEMO_SLOTS = 256;
+const MEMO_PER_SLOT = 1024;
 
 export function compileCatalogue(signatures: readonly Signature[]): CompiledCatalogue {
   const byLocation = new Map<InputLocation, CompiledSignature[]>();
@@ -60,15 +62,22 @@ export function compileCatalogue(signatures: readonly Signature[]): CompiledCata
     }
   }
 
-  const memo = new LruMap<string, Array<{ signature: Signature; detail: string }>>(4096);
+  // Memo per (location, name), then by the raw value: no key concatenation on the hot path.
+  const memo = new Map<string, LruMap<string, Array<{ signature: Signature; detail: string }>>>();
 
   function matchOne(input: Input): SignatureHit[] {
     if (!MEMO_LOCATIONS.has(input.location) || input.raw.length > MEMO_MAX_VALUE) return evaluate(input);
-    const key = `${input.location}\u0000${input.name}\u0000${input.raw}`;
-    let verdict = memo.get(key);
+    const slot = input.location === 'header' ? input.name : `cookie:${input.name}`;
+    let byValue = memo.get(slot);
+    if (byValue === undefined) {
+      if (memo.size >= MEMO_SLOTS) return evaluate(input);
+      byValue = new LruMap(MEMO_PER_SLOT);
+      memo.set(slot, byValue);
+    }
+    let verdict = byValue.get(input.raw);
     if (verdict === undefined) {
       verdict = evaluate(input).map((h) => ({ signature: h.signature, detail: h.detail }));
-      memo.set(key, verdict);
+      byValue.set(input.raw, verdict);
     }
     return verdict.length === 0 ? [] : verdict.map((v) => ({ ...v, input }));
   }
