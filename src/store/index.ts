@@ -5,9 +5,24 @@ import { join } from 'node:path';
 import { openPostgres } from './postgres.js';
 import { migrate, SqlStore } from './sql-store.js';
 import { openSqlite } from './sqlite.js';
-import type { Store } from './store.js';
+import type { PlatformStore } from './store.js';
 
-export type { AlertFilter, EndpointFilter, FindingFilter, Store } from './store.js';
+export type {
+  AlertFilter,
+  AuditEntry,
+  AuditQuery,
+  EndpointFilter,
+  ExchangeQuery,
+  FindingFilter,
+  IngestCommit,
+  PlatformStore,
+  RetainedExchange,
+  Role,
+  Store,
+  TokenRecord,
+  WorkflowComment,
+  WorkflowState,
+} from './store.js';
 
 /** `$MAMORI_DATA_DIR/mamori.db`, else `~/.mamori/mamori.db`. */
 export function defaultDbPath(): string {
@@ -15,7 +30,7 @@ export function defaultDbPath(): string {
   return join(dir, 'mamori.db');
 }
 
-export async function openStore(location: string = defaultDbPath()): Promise<Store> {
+export async function openStore(location: string = defaultDbPath()): Promise<PlatformStore> {
   const driver = /^postgres(ql)?:\/\//.test(location) ? await openPostgres(location) : openSqlite(location);
   try {
     await migrate(driver);

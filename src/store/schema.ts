@@ -66,4 +66,56 @@ export const MIGRATIONS: Migration[] = [
       'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)',
     ],
   },
+  {
+    version: 2,
+    name: 'processed ids, retained exchanges, tokens, audit log, alert/incident workflow',
+    statements: [
+      'CREATE TABLE IF NOT EXISTS processed (id TEXT PRIMARY KEY, at BIGINT NOT NULL)',
+      'CREATE INDEX IF NOT EXISTS processed_at ON processed (at)',
+      // Retained exchanges, masked (data = JSON of the masked Exchange); columns for hunting.
+      `CREATE TABLE IF NOT EXISTS exchanges (
+        id TEXT PRIMARY KEY,
+        time BIGINT NOT NULL,
+        actor TEXT NOT NULL,
+        host TEXT NOT NULL,
+        method TEXT NOT NULL,
+        path TEXT NOT NULL,
+        status BIGINT NOT NULL,
+        hits TEXT NOT NULL DEFAULT '',
+        size BIGINT NOT NULL,
+        data TEXT NOT NULL
+      )`,
+      'CREATE INDEX IF NOT EXISTS exchanges_time ON exchanges (time)',
+      'CREATE INDEX IF NOT EXISTS exchanges_actor_time ON exchanges (actor, time)',
+      'CREATE INDEX IF NOT EXISTS exchanges_endpoint_time ON exchanges (host, method, path, time)',
+      'CREATE INDEX IF NOT EXISTS exchanges_status_time ON exchanges (status, time)',
+      `CREATE TABLE IF NOT EXISTS tokens (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE,
+        created TEXT NOT NULL,
+        last_used TEXT,
+        revoked TEXT
+      )`,
+      `CREATE TABLE IF NOT EXISTS audit_log (
+        id TEXT PRIMARY KEY,
+        at TEXT NOT NULL,
+        who TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        details TEXT NOT NULL
+      )`,
+      'CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at)',
+      `CREATE TABLE IF NOT EXISTS workflow (
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        assignee TEXT,
+        updated TEXT NOT NULL,
+        comments TEXT NOT NULL,
+        PRIMARY KEY (kind, id)
+      )`,
+    ],
+  },
 ];

@@ -4,7 +4,19 @@ import type { Alert, Endpoint, Finding, Incident, Severity } from '../model/inde
 import { SEVERITY_RANK } from '../model/index.js';
 import { MIGRATIONS } from './schema.js';
 import type { SqlDriver, SqlExecutor, SqlValue } from './sql.js';
-import type { AlertFilter, EndpointFilter, FindingFilter, Store } from './store.js';
+import type {
+  AlertFilter,
+  AuditEntry,
+  AuditQuery,
+  EndpointFilter,
+  ExchangeQuery,
+  FindingFilter,
+  IngestCommit,
+  PlatformStore,
+  RetainedExchange,
+  TokenRecord,
+  WorkflowState,
+} from './store.js';
 
 /** Applies pending migrations in order; concurrent openers on PostgreSQL wait on an advisory lock. */
 export async function migrate(db: SqlDriver): Promise<void> {
@@ -35,7 +47,7 @@ const asList = (values: Iterable<string>): string => {
 const page = (limit?: number, offset?: number): string =>
   ` LIMIT ${Math.max(0, Math.min(limit ?? 100_000, 100_000)) | 0} OFFSET ${Math.max(0, offset ?? 0) | 0}`;
 
-export class SqlStore implements Store {
+export class SqlStore implements PlatformStore {
   constructor(private readonly db: SqlDriver) {}
 
   async putEndpoints(endpoints: Endpoint[]): Promise<void> {
@@ -84,28 +96,7 @@ export class SqlStore implements Store {
   }
 
   async replaceFindings(producer: string, findings: Finding[]): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.run('DELETE FROM findings WHERE producer = ?', [producer]);
-      for (const f of findings) {
-        await tx.run(
-          `INSERT INTO findings (producer, id, rule, severity, severity_rank, owasp, host, method, path, data)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (producer, id) DO UPDATE SET data = excluded.data`,
-          [
-            producer,
-            f.id,
-            f.rule ?? f.test ?? null,
-            f.severity,
-            rank(f.severity),
-            f.owasp,
-            f.host ?? null,
-            f.method ?? null,
-            f.path ?? null,
-            JSON.stringify(f),
-          ],
-        );
-      }
-    });
+    await this.db.transaction((tx) => replaceFindingsIn(tx, producer, findings));
   }
 
   async listFindings(filter: FindingFilter = {}): Promise<Finding[]> {
@@ -133,27 +124,7 @@ export class SqlStore implements Store {
 
   async putAlerts(alerts: Alert[]): Promise<void> {
     await this.db.transaction(async (tx) => {
-      for (const a of alerts) {
-        await tx.run(
-          `INSERT INTO alerts (id, type, severity, severity_rank, actor, host, method, path, first_seen, last_seen, data)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, severity_rank = excluded.severity_rank,
-             last_seen = excluded.last_seen, data = excluded.data`,
-          [
-            a.id,
-            a.type,
-            a.severity,
-            rank(a.severity),
-            a.actor,
-            a.host ?? null,
-            a.method ?? null,
-            a.path ?? null,
-            a.firstSeen,
-            a.lastSeen,
-            JSON.stringify(a),
-          ],
-        );
-      }
+      for (const a of alerts) await upsertAlert(tx, a);
     });
   }
 
@@ -182,13 +153,7 @@ export class SqlStore implements Store {
 
   async putIncidents(incidents: Incident[]): Promise<void> {
     await this.db.transaction(async (tx) => {
-      for (const i of incidents) {
-        await tx.run(
-          `INSERT INTO incidents (id, actor, severity, last_seen, data) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, last_seen = excluded.last_seen, data = excluded.data`,
-          [i.id, i.actor, i.severity, i.lastSeen, JSON.stringify(i)],
-        );
-      }
+      for (const i of incidents) await upsertIncident(tx, i);
     });
   }
 
@@ -211,9 +176,308 @@ export class SqlStore implements Store {
     );
   }
 
+  async unprocessed(ids: string[]): Promise<string[]> {
+    const seen = new Set<string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const rows = await this.db.all<{ id: string }>(
+        `SELECT id FROM processed WHERE id IN (${chunk.map(() => '?').join(', ')})`,
+        chunk,
+      );
+      for (const r of rows) seen.add(r.id);
+    }
+    return ids.filter((id) => !seen.has(id));
+  }
+
+  async commitIngest(c: IngestCommit): Promise<void> {
+    const now = Date.now();
+    await this.db.transaction(async (tx) => {
+      for (const id of c.processed)
+        await tx.run('INSERT INTO processed (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING', [id, now]);
+      for (const x of c.exchanges)
+        await tx.run(
+          `INSERT INTO exchanges (id, time, actor, host, method, path, status, hits, size, data)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+          [x.id, x.time, x.actor, x.host, x.method, x.path, x.status, asList(x.hits), x.data.length, x.data],
+        );
+      for (const r of c.removedEndpoints ?? [])
+        await tx.run('DELETE FROM endpoints WHERE host = ? AND method = ? AND path = ?', [
+          r.host,
+          r.method,
+          r.path,
+        ]);
+      for (const e of c.endpoints) await upsertEndpoint(tx, e);
+      for (const f of c.findings) await replaceFindingsIn(tx, f.producer, f.findings);
+      for (const a of c.alerts) await upsertAlert(tx, a);
+      for (const i of c.incidents) await upsertIncident(tx, i);
+    });
+  }
+
+  async queryExchanges(q: ExchangeQuery): Promise<RetainedExchange[]> {
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    const eq = (col: string, v: string | number | undefined) => {
+      if (v === undefined) return;
+      where.push(`${col} = ?`);
+      params.push(v);
+    };
+    eq('actor', q.actor);
+    eq('host', q.host?.toLowerCase());
+    eq('method', q.method?.toUpperCase());
+    eq('path', q.path);
+    eq('status', q.status);
+    if (q.from !== undefined) {
+      where.push('time >= ?');
+      params.push(q.from);
+    }
+    if (q.to !== undefined) {
+      where.push('time < ?');
+      params.push(q.to);
+    }
+    if (q.hit) {
+      where.push('hits LIKE ?');
+      params.push(`%,${q.hit},%`);
+    }
+    if (q.contains) {
+      where.push('data LIKE ?');
+      params.push(`%${q.contains}%`);
+    }
+    const rows = await this.db.all<{
+      id: string;
+      time: number | string;
+      actor: string;
+      host: string;
+      method: string;
+      path: string;
+      status: number | string;
+      hits: string;
+      data: string;
+    }>(
+      `SELECT id, time, actor, host, method, path, status, hits, data FROM exchanges` +
+        `${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY time DESC, id` +
+        page(q.limit ?? 100, q.offset),
+      params,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      time: Number(r.time),
+      actor: r.actor,
+      host: r.host,
+      method: r.method,
+      path: r.path,
+      status: Number(r.status),
+      hits: r.hits.split(',').filter(Boolean),
+      data: r.data,
+    }));
+  }
+
+  async countExchanges(): Promise<number> {
+    const rows = await this.db.all<{ n: number | string }>('SELECT COUNT(*) AS n FROM exchanges');
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async pruneExchanges(opts: { before?: number; maxRows?: number }): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const count = async () =>
+        Number((await tx.all<{ n: number | string }>('SELECT COUNT(*) AS n FROM exchanges'))[0]?.n ?? 0);
+      const start = await count();
+      if (opts.before !== undefined) await tx.run('DELETE FROM exchanges WHERE time < ?', [opts.before]);
+      if (opts.maxRows !== undefined) {
+        const excess = (await count()) - Math.max(0, Math.floor(opts.maxRows));
+        if (excess > 0)
+          await tx.run(
+            `DELETE FROM exchanges WHERE id IN (SELECT id FROM exchanges ORDER BY time, id LIMIT ${excess | 0})`,
+          );
+      }
+      return start - (await count());
+    });
+  }
+
+  async createToken(t: TokenRecord & { hash: string }): Promise<void> {
+    await this.db.run('INSERT INTO tokens (id, name, role, hash, created) VALUES (?, ?, ?, ?, ?)', [
+      t.id,
+      t.name,
+      t.role,
+      t.hash,
+      t.created,
+    ]);
+  }
+
+  async useToken(hash: string, at: string): Promise<TokenRecord | undefined> {
+    const rows = await this.db.all<TokenRow>(
+      'SELECT id, name, role, created, last_used, revoked FROM tokens WHERE hash = ? AND revoked IS NULL',
+      [hash],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    await this.db.run('UPDATE tokens SET last_used = ? WHERE id = ?', [at, row.id]);
+    return tokenOf({ ...row, last_used: at });
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    const rows = await this.db.all<TokenRow>(
+      'SELECT id, name, role, created, last_used, revoked FROM tokens ORDER BY created, id',
+    );
+    return rows.map(tokenOf);
+  }
+
+  async revokeToken(idOrName: string, at: string): Promise<boolean> {
+    const rows = await this.db.all<{ id: string }>(
+      'SELECT id FROM tokens WHERE (id = ? OR name = ?) AND revoked IS NULL',
+      [idOrName, idOrName],
+    );
+    for (const r of rows) await this.db.run('UPDATE tokens SET revoked = ? WHERE id = ?', [at, r.id]);
+    return rows.length > 0;
+  }
+
+  async appendAudit(e: AuditEntry): Promise<void> {
+    await this.db.run(
+      'INSERT INTO audit_log (id, at, who, action, target, details) VALUES (?, ?, ?, ?, ?, ?)',
+      [e.id, e.at, e.who, e.action, e.target, JSON.stringify(e.details)],
+    );
+  }
+
+  async listAudit(q: AuditQuery = {}): Promise<AuditEntry[]> {
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    if (q.who) {
+      where.push('who = ?');
+      params.push(q.who);
+    }
+    if (q.action) {
+      where.push('action = ?');
+      params.push(q.action);
+    }
+    if (q.since) {
+      where.push('at >= ?');
+      params.push(q.since);
+    }
+    const rows = await this.db.all<Omit<AuditEntry, 'details'> & { details: string }>(
+      `SELECT id, at, who, action, target, details FROM audit_log${where.length ? ` WHERE ${where.join(' AND ')}` : ''}` +
+        ` ORDER BY at DESC, id${page(q.limit ?? 100, q.offset)}`,
+      params,
+    );
+    return rows.map((r) => ({ ...r, details: JSON.parse(r.details) as Record<string, unknown> }));
+  }
+
+  async getWorkflow(kind: WorkflowState['kind'], id: string): Promise<WorkflowState | undefined> {
+    const rows = await this.db.all<WorkflowRow>(
+      'SELECT kind, id, status, assignee, updated, comments FROM workflow WHERE kind = ? AND id = ?',
+      [kind, id],
+    );
+    return rows[0] ? workflowOf(rows[0]) : undefined;
+  }
+
+  async putWorkflow(w: WorkflowState): Promise<void> {
+    await this.db.run(
+      `INSERT INTO workflow (kind, id, status, assignee, updated, comments) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (kind, id) DO UPDATE SET status = excluded.status, assignee = excluded.assignee,
+         updated = excluded.updated, comments = excluded.comments`,
+      [w.kind, w.id, w.status, w.assignee ?? null, w.updated, JSON.stringify(w.comments)],
+    );
+  }
+
+  async listWorkflow(kind: WorkflowState['kind']): Promise<WorkflowState[]> {
+    const rows = await this.db.all<WorkflowRow>(
+      'SELECT kind, id, status, assignee, updated, comments FROM workflow WHERE kind = ? ORDER BY id',
+      [kind],
+    );
+    return rows.map(workflowOf);
+  }
+
   async close(): Promise<void> {
     await this.db.close();
   }
+}
+
+interface TokenRow {
+  id: string;
+  name: string;
+  role: string;
+  created: string;
+  last_used: string | null;
+  revoked: string | null;
+}
+
+function tokenOf(r: TokenRow): TokenRecord {
+  const t: TokenRecord = { id: r.id, name: r.name, role: r.role as TokenRecord['role'], created: r.created };
+  if (r.last_used) t.lastUsed = r.last_used;
+  if (r.revoked) t.revoked = r.revoked;
+  return t;
+}
+
+interface WorkflowRow {
+  kind: string;
+  id: string;
+  status: string;
+  assignee: string | null;
+  updated: string;
+  comments: string;
+}
+
+function workflowOf(r: WorkflowRow): WorkflowState {
+  const w: WorkflowState = {
+    kind: r.kind as WorkflowState['kind'],
+    id: r.id,
+    status: r.status as WorkflowState['status'],
+    updated: r.updated,
+    comments: JSON.parse(r.comments) as WorkflowState['comments'],
+  };
+  if (r.assignee) w.assignee = r.assignee;
+  return w;
+}
+
+async function replaceFindingsIn(tx: SqlExecutor, producer: string, findings: Finding[]): Promise<void> {
+  await tx.run('DELETE FROM findings WHERE producer = ?', [producer]);
+  for (const f of findings) {
+    await tx.run(
+      `INSERT INTO findings (producer, id, rule, severity, severity_rank, owasp, host, method, path, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (producer, id) DO UPDATE SET data = excluded.data`,
+      [
+        producer,
+        f.id,
+        f.rule ?? f.test ?? null,
+        f.severity,
+        rank(f.severity),
+        f.owasp,
+        f.host ?? null,
+        f.method ?? null,
+        f.path ?? null,
+        JSON.stringify(f),
+      ],
+    );
+  }
+}
+
+async function upsertAlert(tx: SqlExecutor, a: Alert): Promise<void> {
+  await tx.run(
+    `INSERT INTO alerts (id, type, severity, severity_rank, actor, host, method, path, first_seen, last_seen, data)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, severity_rank = excluded.severity_rank,
+       last_seen = excluded.last_seen, data = excluded.data`,
+    [
+      a.id,
+      a.type,
+      a.severity,
+      rank(a.severity),
+      a.actor,
+      a.host ?? null,
+      a.method ?? null,
+      a.path ?? null,
+      a.firstSeen,
+      a.lastSeen,
+      JSON.stringify(a),
+    ],
+  );
+}
+
+async function upsertIncident(tx: SqlExecutor, i: Incident): Promise<void> {
+  await tx.run(
+    `INSERT INTO incidents (id, actor, severity, last_seen, data) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, last_seen = excluded.last_seen, data = excluded.data`,
+    [i.id, i.actor, i.severity, i.lastSeen, JSON.stringify(i)],
+  );
 }
 
 async function upsertEndpoint(tx: SqlExecutor, e: Endpoint): Promise<void> {

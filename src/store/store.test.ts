@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Alert, Endpoint, Finding } from '../model/index.js';
-import { openStore, type Store } from './index.js';
+import { openStore, type PlatformStore as Store } from './index.js';
 
 const PG_URL = process.env['MAMORI_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -130,6 +130,102 @@ function storeSuite(name: string, open: () => Promise<Store>) {
         },
       ]);
       expect((await s.listIncidents()).map((i) => i.id)).toEqual(['i1']);
+    });
+
+    it('commits ingest batches, remembers processed ids, hunts and prunes retained exchanges', async () => {
+      const s = await fresh();
+      const x = (id: string, time: number, actor: string, status: number, hits: string[] = []) => ({
+        id,
+        time,
+        actor,
+        host: 'api.shop.example',
+        method: 'GET',
+        path: '/users/{userId}',
+        status,
+        hits,
+        data: JSON.stringify({ id, note: `masked-${id}` }),
+      });
+      await s.commitIngest({
+        processed: ['a', 'b', 'c'],
+        exchanges: [
+          x('a', 1000, 'ip:1', 200),
+          x('b', 2000, 'ip:2', 500, ['signature.sqli']),
+          x('c', 3000, 'ip:1', 200),
+        ],
+        endpoints: [endpoint('/users/{userId}', { calls: 3 })],
+        findings: [{ producer: 'traffic:x', findings: [finding('f', 'high')] }],
+        alerts: [alert('al', 'ip:2', '2026-01-01T00:00:00Z')],
+        incidents: [],
+      });
+      expect(await s.unprocessed(['a', 'z', 'c', 'y'])).toEqual(['z', 'y']);
+      expect((await s.queryExchanges({ actor: 'ip:1' })).map((r) => r.id)).toEqual(['c', 'a']);
+      expect((await s.queryExchanges({ hit: 'signature.sqli' })).map((r) => [r.id, r.hits])).toEqual([
+        ['b', ['signature.sqli']],
+      ]);
+      expect((await s.queryExchanges({ from: 1500, to: 3000 })).map((r) => r.id)).toEqual(['b']);
+      expect((await s.queryExchanges({ status: 200, limit: 1, offset: 1 })).map((r) => r.id)).toEqual(['a']);
+      expect((await s.queryExchanges({ contains: 'masked-c' })).map((r) => r.id)).toEqual(['c']);
+      expect((await s.listAlerts()).map((a) => a.id)).toEqual(['al']);
+      expect(await s.pruneExchanges({ before: 1500 })).toBe(1);
+      expect(await s.pruneExchanges({ maxRows: 1 })).toBe(1);
+      expect((await s.queryExchanges({})).map((r) => r.id)).toEqual(['c']);
+      expect(await s.unprocessed(['a'])).toEqual([]);
+    });
+
+    it('keeps tokens hashed with role, use and revocation; audit log; workflow state', async () => {
+      const s = await fresh();
+      await s.createToken({
+        id: 't1',
+        name: 'ci',
+        role: 'ingest',
+        hash: 'h1',
+        created: '2026-01-01T00:00:00Z',
+      });
+      expect(await s.useToken('h1', '2026-01-02T00:00:00Z')).toMatchObject({
+        id: 't1',
+        role: 'ingest',
+        lastUsed: '2026-01-02T00:00:00Z',
+      });
+      expect(await s.useToken('nope', 'x')).toBeUndefined();
+      expect(await s.revokeToken('ci', '2026-01-03T00:00:00Z')).toBe(true);
+      expect(await s.useToken('h1', 'x')).toBeUndefined();
+      expect((await s.listTokens())[0]).toMatchObject({ name: 'ci', revoked: '2026-01-03T00:00:00Z' });
+      await s.appendAudit({
+        id: 'e1',
+        at: '2026-01-01T00:00:00Z',
+        who: 'ci',
+        action: 'token.create',
+        target: 't2',
+        details: { role: 'viewer' },
+      });
+      await s.appendAudit({
+        id: 'e2',
+        at: '2026-01-02T00:00:00Z',
+        who: 'admin',
+        action: 'alert.resolve',
+        target: 'a1',
+        details: {},
+      });
+      expect((await s.listAudit()).map((e) => e.id)).toEqual(['e2', 'e1']);
+      expect((await s.listAudit({ who: 'ci' }))[0]?.details).toEqual({ role: 'viewer' });
+      await s.putWorkflow({
+        kind: 'alert',
+        id: 'a1',
+        status: 'acknowledged',
+        updated: 't',
+        comments: [{ who: 'x', at: 't', text: 'hi' }],
+      });
+      await s.putWorkflow({
+        kind: 'alert',
+        id: 'a1',
+        status: 'resolved',
+        assignee: 'bob',
+        updated: 't2',
+        comments: [],
+      });
+      expect(await s.getWorkflow('alert', 'a1')).toMatchObject({ status: 'resolved', assignee: 'bob' });
+      expect(await s.getWorkflow('incident', 'a1')).toBeUndefined();
+      expect((await s.listWorkflow('alert')).length).toBe(1);
     });
   });
 }

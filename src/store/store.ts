@@ -49,3 +49,115 @@ export interface Store {
   setMeta(key: string, value: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/** A retained exchange as stored: the masked exchange plus the columns hunting filters on. */
+export interface RetainedExchange {
+  id: string;
+  time: number;
+  actor: string;
+  host: string;
+  method: string;
+  /** Endpoint path template. */
+  path: string;
+  /** 0 when no response was seen. */
+  status: number;
+  /** Alert types / signature ids this exchange triggered. */
+  hits: string[];
+  /** JSON of the masked exchange. */
+  data: string;
+}
+
+export interface ExchangeQuery {
+  actor?: string;
+  host?: string;
+  method?: string;
+  path?: string;
+  /** Epoch ms, inclusive. */
+  from?: number;
+  /** Epoch ms, exclusive. */
+  to?: number;
+  status?: number;
+  /** Alert type or signature id. */
+  hit?: string;
+  /** Substring of the stored (masked) exchange JSON, e.g. a field name or masked value. */
+  contains?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** Everything one ingest batch changes, committed in one transaction (idempotency by exchange id). */
+export interface IngestCommit {
+  processed: string[];
+  exchanges: RetainedExchange[];
+  endpoints: Endpoint[];
+  /** Stored endpoints folded into a learnt template (host, method, path), removed. */
+  removedEndpoints?: Array<{ host: string; method: string; path: string }>;
+  /** Replaces each producer's findings. */
+  findings: Array<{ producer: string; findings: Finding[] }>;
+  alerts: Alert[];
+  incidents: Incident[];
+}
+
+export type Role = 'admin' | 'analyst' | 'viewer' | 'ingest';
+
+export interface TokenRecord {
+  id: string;
+  name: string;
+  role: Role;
+  created: string;
+  lastUsed?: string;
+  revoked?: string;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  who: string;
+  action: string;
+  target: string;
+  details: Record<string, unknown>;
+}
+
+export interface AuditQuery {
+  who?: string;
+  action?: string;
+  since?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface WorkflowComment {
+  who: string;
+  at: string;
+  text: string;
+}
+
+export interface WorkflowState {
+  kind: 'alert' | 'incident';
+  id: string;
+  status: 'open' | 'acknowledged' | 'resolved';
+  assignee?: string;
+  updated: string;
+  comments: WorkflowComment[];
+}
+
+/** The platform's store: the analysis store plus what the server and pipeline keep. */
+export interface PlatformStore extends Store {
+  /** The ids among `ids` not processed yet. */
+  unprocessed(ids: string[]): Promise<string[]>;
+  commitIngest(commit: IngestCommit): Promise<void>;
+  queryExchanges(q: ExchangeQuery): Promise<RetainedExchange[]>;
+  countExchanges(): Promise<number>;
+  /** Deletes retained exchanges older than `before` (epoch ms) and the oldest beyond `maxRows`. */
+  pruneExchanges(opts: { before?: number; maxRows?: number }): Promise<number>;
+  createToken(t: TokenRecord & { hash: string }): Promise<void>;
+  /** A live (not revoked) token by its hash; marks it used. */
+  useToken(hash: string, at: string): Promise<TokenRecord | undefined>;
+  listTokens(): Promise<TokenRecord[]>;
+  revokeToken(idOrName: string, at: string): Promise<boolean>;
+  appendAudit(e: AuditEntry): Promise<void>;
+  listAudit(q?: AuditQuery): Promise<AuditEntry[]>;
+  getWorkflow(kind: WorkflowState['kind'], id: string): Promise<WorkflowState | undefined>;
+  putWorkflow(w: WorkflowState): Promise<void>;
+  listWorkflow(kind: WorkflowState['kind']): Promise<WorkflowState[]>;
+}
