@@ -320,3 +320,22 @@ describe('robustness', () => {
     }
   });
 });
+
+describe('URLs carrying parameters', () => {
+  it('classifies query and fragment parameters of Referer, Location and URL values', () => {
+    const jwt = makeJwt({ alg: 'HS256' }, { sub: 'u' });
+    const ex = makeExchange({
+      headers: { referer: 'https://shop.example/reset?email=jane%40example.com&step=2' },
+      responseHeaders: { location: `https://app.example/cb#access_token=${jwt}&state=x` },
+      responseBody: JSON.stringify({
+        next: 'https://api.example/v1/users?ssn=123-45-6789',
+        home: 'https://example.com/',
+      }),
+    });
+    expect(fields(classifier.scanExchange(ex))).toEqual([
+      'request EMAIL header.referer',
+      'response JWT header.location',
+      'response US_SSN $.next',
+    ]);
+  });
+});

@@ -289,6 +289,7 @@ function parentVariants(p: string): string[] {
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
+const URL_WITH_PARAMS = /^https?:\/\/[^\s]*[?#][^\s]*=/;
 
 export function compileClassifier(custom: CustomSensitiveType[] = []): Classifier {
   const customs = compileCustoms(custom);
@@ -568,7 +569,9 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
           continue;
         }
         const t = scalar(v, info, parent, path, info.seg);
-        if (t === 'AWS_ACCESS_KEY') accessKeyHere = true;
+        if (t === undefined && v.length < 4096 && v.charCodeAt(0) === 0x68 /* h */ && URL_WITH_PARAMS.test(v))
+          urlParams(v, path, info.seg);
+        else if (t === 'AWS_ACCESS_KEY') accessKeyHere = true;
         else if (t === undefined && v.length === 40 && AWS_SECRET_SHAPE.test(v)) {
           pending ??= [];
           pending.push([v, info]);
@@ -624,6 +627,30 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
     else if (typeof body === 'string' && body.length > 0) scalar(body, NO_KEY, undefined, '$', '');
   }
 
+  /** Classify the query and fragment parameters of a URL, recording hits at `base + seg`. */
+  function urlParams(url: string, base: string, seg: string): boolean {
+    const q = url.indexOf('?');
+    const h = url.indexOf('#');
+    if (q < 0 && h < 0) return false;
+    let found = false;
+    const parts = [
+      q >= 0 ? url.slice(q + 1, h > q ? h : undefined) : '',
+      h >= 0 && url.indexOf('=', h) > h ? url.slice(h + 1) : '',
+    ];
+    for (const part of parts) {
+      if (part.length === 0) continue;
+      for (const [k, v] of new URLSearchParams(part)) {
+        if (!v) continue;
+        const t = classify(v, keyInfo(k), undefined);
+        if (t !== undefined) {
+          add(t, base + seg, v);
+          found = true;
+        }
+      }
+    }
+    return found;
+  }
+
   /** Is `name` in `where` one of the call's own credentials (a handful at most: a linear look)? */
   function isCredential(creds: Credential[], where: Credential['in'], name: string): boolean {
     for (const c of creds) if (c.name === name && c.in === where) return true;
@@ -646,6 +673,11 @@ export function compileClassifier(custom: CustomSensitiveType[] = []): Classifie
             continue;
           scalar(cvalue, keyInfo(cname), undefined, 'cookie.', cname);
         }
+        continue;
+      }
+      if (name === 'referer' || name === 'location') {
+        // Query strings of these URLs leak to logs and third parties: `?email=…`, `#access_token=…`.
+        urlParams(value, 'header.', name);
         continue;
       }
       if (skipHeader(name) || isCredential(creds, 'header', name)) continue;
