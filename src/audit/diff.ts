@@ -286,5 +286,5 @@ function placeKey(f: Finding, spec: ApiSpec): string {
 export function diffSpecs(base: ApiSpec, head: ApiSpec, rules: readonly ActiveRule[]): Finding[] {
   const before = new Set(auditSpec(base, rules).map((f) => placeKey(f, base)));
   const fresh = auditSpec(head, rules).filter((f) => !before.has(placeKey(f, head)));
-  return sortFindings([...regressions(base, head), ...fresh]);
+  return sortFindings(regressions(base, head).concat(fresh));
 }

@@ -110,7 +110,9 @@ export function apiRisk(findings: readonly Finding[], scored: readonly Endpoint[
   let keep = 1;
   for (const f of findings) keep *= 1 - API_WEIGHTS[f.severity];
   const fromFindings = Math.round(100 * (1 - keep));
-  return Math.max(fromFindings, ...scored.map((e) => e.risk), 0);
+  let worst = fromFindings;
+  for (const e of scored) if (e.risk > worst) worst = e.risk;
+  return worst;
 }
 
 export interface OperationRisk {
