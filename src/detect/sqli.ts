@@ -269,13 +269,13 @@ export function tokenizeSql(text: string): SqlToken[] {
         out.push({ type: 'B', value: `${word} by` });
       } else if (VERBS.has(word)) out.push({ type: 'E', value: word });
       else if (SQL_ONLY_NAME.test(word)) out.push({ type: 'X', value: word });
+      else if (WORD_OPERATORS.has(word)) out.push({ type: 'o', value: word });
       else if (call)
         out.push({
           type: DANGEROUS_FUNCTIONS.has(word) ? 'F' : INFO_FUNCTIONS.has(word) ? 'I' : 'f',
           value: word,
         });
       else if (VALUES.has(word)) out.push({ type: '1', value: word });
-      else if (WORD_OPERATORS.has(word)) out.push({ type: 'o', value: word });
       else if (KEYWORDS.has(word)) out.push({ type: 'k', value: word });
       else out.push({ type: 'n', value: word });
       continue;
@@ -344,7 +344,7 @@ export function fingerprint(tokens: readonly SqlToken[]): string {
 /** Attack shapes, each a regex over a fingerprint. Named so an alert can say which one matched. */
 export const SQLI_SHAPES: ReadonlyArray<{ name: string; context: 'any' | 'quote' | 'plain'; re: RegExp }> = [
   // x' OR 'a'='a / x' AND 1=1 / ') OR ('1'='1
-  { name: 'quote-break-tautology', context: 'quote', re: /^s\)*[&o](?:[s1vfF(]|no)/ },
+  { name: 'quote-break-tautology', context: 'quote', re: /^s\)*[&o](?:[s1vfFI(]|no)/ },
   // admin'-- / admin'#
   { name: 'quote-break-comment', context: 'quote', re: /^s\)*c$/ },
   // x'; DROP TABLE … / x'; EXEC …
@@ -352,9 +352,9 @@ export const SQLI_SHAPES: ReadonlyArray<{ name: string; context: 'any' | 'quote'
   // ' ORDER BY 3-- / ' HAVING 1=1 / ' WAITFOR DELAY …
   { name: 'quote-break-clause', context: 'quote', re: /^s\)*(?:B[1n]|k[1svn(]|E[s1(k])/ },
   // 1 OR 1=1 / 1) AND (1=1 / 1 AND SLEEP(5)
-  { name: 'numeric-tautology', context: 'plain', re: /^[1v]\)*&(?:[1sv][oc]|[fF]\(|\()/ },
+  { name: 'numeric-tautology', context: 'plain', re: /^[1v]\)*&(?:[1sv][oc]|[fFI]\(|\()/ },
   // OR 1=1 on its own (appended to a closed string elsewhere)
-  { name: 'bare-tautology', context: 'plain', re: /^&[1s]o[1s]/ },
+  { name: 'bare-tautology', context: 'plain', re: /^&(?:[1s]o[1s]|[fFI]\()/ },
   { name: 'numeric-clause', context: 'plain', re: /^1\)*(?:B1|E[s1(])/ },
   // … UNION [ALL] SELECT … (a pair no prose produces)
   { name: 'union-select', context: 'any', re: /U\(*E/ },
@@ -370,7 +370,7 @@ export const SQLI_SHAPES: ReadonlyArray<{ name: string; context: 'any' | 'quote'
   // SELECT CHAR(…, DECLARE @x, EXEC (@…
   { name: 'statement-start', context: 'plain', re: /^E(?:[fFI]\(|v|\(v|X)/ },
   // ) OR 1=1 / ) AS x FROM / ); DROP …: a closing parenthesis breaking out of the application's SQL
-  { name: 'paren-break', context: 'plain', re: /^\)+(?:[&;UB]|k[ns1(]|o[1sv])/ },
+  { name: 'paren-break', context: 'plain', re: /^\)+(?:[&;UB]|k[ns1(]|o[1sv(])/ },
 ];
 
 export interface SqliMatch {

@@ -51,6 +51,8 @@ export const SIGNATURES: Signature[] = [
       'FROM/**/INFORMATION_SCHEMA.tables',
       "x' into outfile '/tmp/x'",
       'declare @q varchar(99)',
+      ') like (',
+      '1 AND ASCII(SUBSTRING(user(),1,1))>64',
       { in: 'query-name', name: "id' or '1'='1", value: "id' or '1'='1" },
     ],
     benign: [
@@ -323,6 +325,7 @@ export const SIGNATURES: Signature[] = [
       { in: 'query-name', name: 'user[$regex]', value: 'user[$regex]' },
       { in: 'query', name: 'filter', value: '{"$where": "sleep(5000)"}' },
       { in: 'query', name: 'q', value: '{"username": {"$ne": null}}' },
+      { in: 'query', name: 'mongoQ', value: '[$lte]asdfsd' },
     ],
     benign: [
       { in: 'json-key', name: '$.$schema', value: '$schema' },

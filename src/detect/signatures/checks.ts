@@ -118,6 +118,8 @@ export function compileCheck(check: SignatureCheck): Checker {
           return m && NOSQL_OPERATORS.has(m[1]!) ? `operator in parameter name ${m[0]}` : undefined;
         }
         if (!norm.includes('$')) return undefined;
+        const bracket = NOSQL_IN_NAME.exec(norm);
+        if (bracket && NOSQL_OPERATORS.has(bracket[1]!)) return `operator ${bracket[0]} in a value`;
         NOSQL_IN_VALUE.lastIndex = 0;
         for (let m = NOSQL_IN_VALUE.exec(norm); m; m = NOSQL_IN_VALUE.exec(norm)) {
           if (NOSQL_OPERATORS.has(m[1]!)) return `operator ${m[1]} in a JSON-looking value`;
