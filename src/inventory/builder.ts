@@ -53,6 +53,8 @@ class TNode {
   /** Values that arrived after the cap of distinct literals was reached. */
   overflow: TNode | undefined;
   aggs: Map<string, Agg> | undefined;
+  /** Stored endpoints filed here when templates are learnt again over a merged inventory. */
+  eps: Endpoint[] | undefined;
   calls = 0;
   /** For parameter nodes: which shape rules the values matched, and their text types/formats. */
   kinds: Map<string, number> | undefined;
@@ -425,11 +427,7 @@ export class InventoryBuilder {
 
   /** Final templates of the trie of one host: (method, template) → provisional endpoints. */
   private walkHost(host: string, root: TNode, out: Map<string, Endpoint>): void {
-    const emit = (
-      nodes: TNode[],
-      segs: string[],
-      pathParams: Array<{ index: number; name: string; acc: ParamAcc }>,
-    ) => {
+    this.walkTrie(root, (nodes, segs, pathParams) => {
       const template = `/${segs.join('/')}`;
       const params: ParamObservation[] = pathParams.map((p) => p.acc.toObservation(p.name, 'path'));
       // sensitive's `path.<i>` indexes `path.split('/')`: template segment i - 1
@@ -455,7 +453,18 @@ export class InventoryBuilder {
         const cur = out.get(key);
         out.set(key, cur ? mergeEndpointStats(cur, e) : e);
       }
-    };
+    });
+  }
+
+  /** Walks the learnt templates of one trie, calling `emit` at every node group with its template. */
+  private walkTrie(
+    root: TNode,
+    emit: (
+      nodes: TNode[],
+      segs: string[],
+      pathParams: Array<{ index: number; name: string; acc: ParamAcc }>,
+    ) => void,
+  ): void {
     const walk = (
       nodes: TNode[],
       segs: string[],
@@ -482,6 +491,63 @@ export class InventoryBuilder {
       }
     };
     walk([root], [], new Set(), undefined, []);
+  }
+
+  /**
+   * Learns templates again over whole endpoints (a merged inventory): literal paths that several runs
+   * saw a few values of each (`/products/red-shirt` in one, `/products/blue-hat` in the next) fold
+   * into one template once their siblings together give the evidence. Spec-documented endpoints and
+   * orphans keep their path. Uses a fresh builder: its own traffic state is not touched.
+   */
+  relearn(list: Endpoint[]): Endpoint[] {
+    const roots = new Map<string, TNode>();
+    const keep: Endpoint[] = [];
+    for (const e of list) {
+      if (e.spec || e.calls === 0) {
+        keep.push(e);
+        continue;
+      }
+      let node = roots.get(e.host);
+      if (!node) {
+        node = new TNode();
+        roots.set(e.host, node);
+      }
+      node.calls += e.calls;
+      for (const seg of splitPath(e.path)) {
+        const m = /^\{[^}]+\}(.*)$/.exec(seg);
+        if (m) {
+          node.params ??= new Map();
+          let child = node.params.get(m[1]!);
+          if (!child) {
+            child = new TNode();
+            node.params.set(m[1]!, child);
+          }
+          child.calls += e.calls;
+          node = child;
+        } else {
+          node = this.child(node, seg);
+          node.calls += e.calls - 1;
+        }
+      }
+      node.eps ??= [];
+      node.eps.push(e);
+    }
+    const out = new Map<string, Endpoint>();
+    for (const e of keep) out.set(endpointKey(e), e);
+    for (const [host, root] of roots) {
+      this.walkTrie(root, (nodes, segs, pathParams) => {
+        const template = `/${segs.join('/')}`;
+        for (const n of nodes) {
+          for (const e of n.eps ?? []) {
+            const renamed = renameToTemplate(e, template, pathParams);
+            const key = endpointKey({ host, method: e.method, path: template });
+            const cur = out.get(key);
+            out.set(key, cur ? mergeEndpointStats(cur, renamed) : renamed);
+          }
+        }
+      });
+    }
+    return [...out.values()];
   }
 
   endpoints(): Endpoint[] {
@@ -647,6 +713,53 @@ export class InventoryBuilder {
       parent = seg;
     }
     return lines;
+  }
+}
+
+/**
+ * The endpoint under a (possibly more general) template: its path parameters renamed by position,
+ * literal positions that became parameters added as path parameters, `path.{old}` sensitive fields
+ * renamed.
+ */
+function renameToTemplate(
+  e: Endpoint,
+  template: string,
+  pathParams: Array<{ index: number; name: string; acc: ParamAcc }>,
+): Endpoint {
+  if (template === e.path) return e;
+  const oldSegs = splitPath(e.path);
+  const rename = new Map<string, string>();
+  const params: ParamObservation[] = e.params.filter((p) => p.location !== 'path');
+  for (const pp of pathParams) {
+    const old = oldSegs[pp.index];
+    if (old === undefined) continue;
+    const m = /^\{([^}]+)\}/.exec(old);
+    if (m) {
+      rename.set(m[1]!, pp.name);
+      const prev = e.params.find((p) => p.location === 'path' && p.name === m[1]);
+      if (prev) params.push({ ...prev, name: pp.name });
+    } else {
+      params.push({ ...new ParamAccOf(old, e.calls).toObservation(pp.name, 'path') });
+    }
+  }
+  return {
+    ...e,
+    path: template,
+    params,
+    sensitive: e.sensitive.map((s) => {
+      const m = /^path\.\{([^}]+)\}$/.exec(s.field);
+      const to = m ? rename.get(m[1]!) : undefined;
+      return to ? { ...s, field: `path.{${to}}` } : s;
+    }),
+  };
+}
+
+/** A ParamAcc holding one literal value seen `calls` times. */
+class ParamAccOf extends ParamAcc {
+  constructor(value: string, calls: number) {
+    super();
+    this.add(value);
+    this.count = Math.max(1, calls);
   }
 }
 

@@ -85,6 +85,33 @@ describe('mergeEndpoints', () => {
     expect(merged[0]!.calls).toBe(9);
   });
 
+  it('learns templates across runs: a few slugs in each run add up to a parameter', () => {
+    const slugs = [
+      'red-shirt',
+      'blue-hat',
+      'green-scarf',
+      'yellow-socks',
+      'black-jeans',
+      'white-tee',
+      'pink-dress',
+      'grey-coat',
+    ];
+    const first = run(
+      slugs.slice(0, 4).map((s, i) => ({ url: `${H}/products/${s}?ref=${i}`, client: `198.51.100.${i}` })),
+    );
+    const second = run(slugs.slice(4).map((s) => ({ url: `${H}/products/${s}` })));
+    expect(first.map((e) => e.path)).toHaveLength(4);
+    const merged = mergeEndpoints(first, second, {});
+    expect(merged.map((e) => `${e.method} ${e.path}`)).toEqual(['GET /products/{productId}']);
+    const e = merged[0]!;
+    expect(e.calls).toBe(8);
+    expect(e.params.find((p) => p.location === 'path')).toMatchObject({ name: 'productId', count: 8 });
+    expect(e.params.find((p) => p.location === 'query')).toMatchObject({ name: 'ref', count: 4 });
+    // merging the result again changes nothing
+    const again = mergeEndpoints(merged, [], {});
+    expect(again.map((x) => `${x.path} ${x.calls}`)).toEqual(['/products/{productId} 8']);
+  });
+
   it('recomputes tags: an orphan that is now called is no longer orphan; a new spec drops an old operation', () => {
     const v1 = spec({
       file: 'shop-v1.yaml',

@@ -16,11 +16,15 @@ import type {
 } from '../model/index.js';
 import { endpointKey } from '../model/index.js';
 import { round4 } from './aggregate.js';
-import type { InventoryOptions } from './builder.js';
+import { InventoryBuilder, type InventoryOptions } from './builder.js';
+import type { Classifier } from './deps.js';
 import { computeTags, SpecSet } from './lifecycle.js';
 import { mergeSchemas } from './schema-infer.js';
 import { splitPath } from './segments.js';
 import { Hll, LatencyHistogram } from './sketch.js';
+
+/** Relearning templates needs no classification: nothing is scanned. */
+const NO_CLASSIFIER: Classifier = { classifyValue: () => undefined, scanExchange: () => [] };
 
 function minIso(a: string | undefined, b: string | undefined): string | undefined {
   if (!a) return b;
@@ -256,7 +260,8 @@ export function mergeEndpoints(stored: Endpoint[], fresh: Endpoint[], opts: Inve
     merged.path = target.path;
     out.set(k, merged);
   }
-  const list = [...out.values()];
+  // templates learnt again over the merged whole: evidence that no single run had alone
+  const list = new InventoryBuilder({ classifier: NO_CLASSIFIER }).relearn([...out.values()]);
   computeTags(list, {
     specs: new SpecSet(opts.specs ?? []),
     ...(opts.approvedHosts ? { approvedHosts: opts.approvedHosts } : {}),
