@@ -5,8 +5,9 @@ import type { Command } from 'commander';
 import { register as audit } from './audit.js';
 import { register as detect } from './detect.js';
 import { register as discover } from './discover.js';
+import { register as proxy } from './proxy.js';
 import { register as scan } from './scan.js';
 
 export type Register = (program: Command, done: (exitCode: number) => void) => void;
 
-export const COMMANDS: Register[] = [audit, discover, scan, detect];
+export const COMMANDS: Register[] = [audit, discover, scan, detect, proxy];

@@ -1,0 +1,229 @@
+// `mamori proxy`: the inline sensor. Parses flags, loads the spec and detection config, starts the
+// reverse proxy (src/proxy) and, with --server, the platform shipper with its disk spool. Runs until
+// SIGINT/SIGTERM, then flushes. Configuration errors are one line and exit 2.
+
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { type Command, Option } from 'commander';
+import { createDetector, parseDetectConfig } from '../detect/index.js';
+import { parseTrustedProxies } from '../identity/index.js';
+import { InputError, type InputIssue } from '../model/index.js';
+import { Guard, type Mode } from '../proxy/guard.js';
+import { type RunningProxy, startProxy } from '../proxy/proxy.js';
+import { Shipper } from '../proxy/shipper.js';
+import { SpecGuard } from '../proxy/spec-guard.js';
+import { loadSpec } from '../sources/spec.js';
+import type { Register } from './commands.js';
+import { printIssue } from './output.js';
+
+export interface ProxyFlags {
+  listen: string;
+  upstream: string;
+  mode: Mode;
+  spec?: string;
+  server?: string;
+  token?: string;
+  config?: string;
+  trustedProxy: string[];
+  spoolDir?: string;
+  spoolCap: string;
+  bodyCap: string;
+  tlsKey?: string;
+  tlsCert?: string;
+}
+
+export interface ProxyHandle {
+  proxy: RunningProxy;
+  guard: Guard;
+  shipper?: Shipper;
+  specGuard?: SpecGuard;
+  stop(): Promise<void>;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export const register: Register = (program: Command, done) => {
+  program
+    .command('proxy')
+    .description('reverse proxy that records, enforces and blocks in front of one upstream')
+    .requiredOption('--listen <host:port>', 'address to listen on', '127.0.0.1:8080')
+    .requiredOption('--upstream <url>', 'upstream base URL (http:// or https://)')
+    .addOption(
+      new Option('--mode <mode>', 'monitor records only; block answers 403')
+        .choices(['monitor', 'block'])
+        .default('monitor'),
+    )
+    .option(
+      '--spec <file>',
+      'OpenAPI/Postman spec: unknown operations, parameters and bad values are rejected (block) or logged (monitor)',
+    )
+    .option('--server <url>', 'mamori platform to send masked exchanges to (POST /api/v1/traffic)')
+    .option('--token <token>', 'bearer token for --server (or MAMORI_TOKEN)')
+    .option('--config <file>', 'YAML detection config (as for mamori detect)')
+    .option('--trusted-proxy <cidr>', 'honour X-Forwarded-For from these proxies (repeatable)', collect, [])
+    .option('--spool-dir <dir>', 'spool directory while the platform is down (default ~/.mamori/spool)')
+    .option('--spool-cap <bytes>', 'largest spool size in bytes', String(256 * 1024 * 1024))
+    .option('--body-cap <bytes>', 'body bytes kept for analysis per message', '65536')
+    .option('--tls-key <file>', 'TLS key for clients (HTTP/2 and HTTP/1.1)')
+    .option('--tls-cert <file>', 'TLS certificate for clients')
+    .action(async (flags: ProxyFlags) => {
+      const handle = await startFromFlags(flags);
+      process.stderr.write(
+        `mamori: proxy on ${flags.listen.replace(/:\d+$/, '')}:${handle.proxy.port} → ${flags.upstream} (${flags.mode})\n`,
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await handle.stop();
+      done(0);
+    });
+};
+
+function fail(issue: InputIssue): never {
+  throw new InputError(issue);
+}
+
+function parseListen(text: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
+  const port = m ? Number(m[3]) : Number.NaN;
+  if (!m || port > 65535)
+    fail({
+      code: 'proxy.listen.invalid',
+      message: `--listen must be host:port, got ${JSON.stringify(text)}`,
+    });
+  return { host: m[1] ?? m[2] ?? '127.0.0.1', port };
+}
+
+function parseUpstream(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return fail({
+      code: 'proxy.upstream.invalid',
+      message: `--upstream is not a URL: ${JSON.stringify(text)}`,
+    });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    fail({
+      code: 'proxy.upstream.invalid',
+      message: `--upstream must be http:// or https://, got ${url.protocol}`,
+    });
+  return url;
+}
+
+function positive(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0)
+    fail({
+      code: 'flag.invalid',
+      message: `${flag} must be a positive integer, got ${JSON.stringify(text)}`,
+    });
+  return n;
+}
+
+async function readOrFail(file: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (err) {
+    return fail({
+      code: `${what}.unreadable`,
+      message: `cannot read ${what}: ${(err as Error).message}`,
+      file,
+    });
+  }
+}
+
+/** Starts the proxy (and shipper) from flags; throws InputError for configuration errors. */
+export async function startFromFlags(flags: ProxyFlags): Promise<ProxyHandle> {
+  const { host, port } = parseListen(flags.listen);
+  const upstream = parseUpstream(flags.upstream);
+  const bodyCap = positive('--body-cap', flags.bodyCap);
+  const spoolCap = positive('--spool-cap', flags.spoolCap);
+  const trusted = parseTrustedProxies(flags.trustedProxy);
+  let config = {};
+  if (flags.config) {
+    const text = (await readOrFail(flags.config, 'config')).toString('utf8');
+    const parsed = parseDetectConfig(text, flags.config);
+    if (!parsed.config) {
+      for (const issue of parsed.issues.slice(1)) printIssue(issue);
+      fail(parsed.issues[0]!);
+    }
+    config = parsed.config;
+  }
+  let specGuard: SpecGuard | undefined;
+  if (flags.spec) {
+    const { spec, issues } = await loadSpec(flags.spec);
+    if (!spec)
+      fail(
+        issues.find((i) => i.fatal) ??
+          issues[0] ?? { code: 'spec.unreadable', message: 'cannot load spec', file: flags.spec },
+      );
+    specGuard = new SpecGuard(spec);
+  }
+  let tls: { key: Buffer; cert: Buffer } | undefined;
+  if (flags.tlsKey || flags.tlsCert) {
+    if (!flags.tlsKey || !flags.tlsCert)
+      fail({ code: 'flag.invalid', message: '--tls-key and --tls-cert go together' });
+    tls = {
+      key: await readOrFail(flags.tlsKey, 'tls-key'),
+      cert: await readOrFail(flags.tlsCert, 'tls-cert'),
+    };
+  }
+  let shipper: Shipper | undefined;
+  if (flags.server) {
+    try {
+      new URL(flags.server);
+    } catch {
+      fail({
+        code: 'proxy.server.invalid',
+        message: `--server is not a URL: ${JSON.stringify(flags.server)}`,
+      });
+    }
+    const token = flags.token ?? process.env['MAMORI_TOKEN'];
+    shipper = new Shipper({
+      server: flags.server,
+      ...(token ? { token } : {}),
+      spoolDir: flags.spoolDir ?? join(process.env['MAMORI_DATA_DIR'] ?? join(homedir(), '.mamori'), 'spool'),
+      spoolCap,
+    });
+  }
+  const guard = new Guard({
+    mode: flags.mode,
+    trustedProxies: trusted,
+    detector: createDetector(config, { trustedProxies: trusted }),
+    bodyCap,
+    ...(shipper ? { sink: (ex) => shipper.push(ex) } : {}),
+  });
+  let proxy: RunningProxy;
+  try {
+    proxy = await startProxy(
+      { upstream, guard, ...(specGuard ? { spec: specGuard } : {}), ...(tls ? { tls } : {}) },
+      host,
+      port,
+    );
+  } catch (err) {
+    await shipper?.close();
+    const e = err as NodeJS.ErrnoException;
+    return fail({
+      code: 'proxy.listen.failed',
+      message:
+        e.code === 'EADDRINUSE'
+          ? `cannot listen on ${flags.listen}: port in use`
+          : `cannot listen on ${flags.listen}: ${e.code ?? e.message}`,
+    });
+  }
+  return {
+    proxy,
+    guard,
+    ...(shipper ? { shipper } : {}),
+    ...(specGuard ? { specGuard } : {}),
+    stop: async () => {
+      await proxy.close();
+      await shipper?.close();
+    },
+  };
+}
