@@ -41,7 +41,7 @@ const NAMED_ENTITIES: Record<string, string> = {
 
 const PERCENT_RE = /%(?:[0-9a-fA-F]{2}|u[0-9a-fA-F]{4})/;
 const PERCENT_ALL_RE = /%u([0-9a-fA-F]{4})|((?:%[0-9a-fA-F]{2})+)/g;
-const ENTITY_RE = /&(?:#x([0-9a-fA-F]{1,6})|#([0-9]{1,7})|([a-zA-Z]{2,8}));?/g;
+const ENTITY_RE = /&(?:#[xX]([0-9a-fA-F]{1,6})|#([0-9]{1,7})|([a-zA-Z]{2,8}));?/g;
 const ESCAPE_RE = /\\(?:u\{([0-9a-fA-F]{1,6})\}|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|([0-7]{3}))/g;
 const SQL_COMMENT_RE = /\/\*!?\d*|\*\//g;
 /** Horizontal whitespace and controls fold to one space; line breaks are kept (as `\n`) because
@@ -131,7 +131,7 @@ export function decodeValue(raw: string): string {
   // Long values keep their head and their tail: padding attacks put the payload after kilobytes of
   // filler, and the cost stays bounded whatever the size.
   let v = raw.length > MAX_INPUT ? `${raw.slice(0, MAX_INPUT / 2)} ${raw.slice(-MAX_INPUT / 2)}` : raw;
-  if (!NEEDS_DECODE_RE.test(v)) return v;
+  if (!NEEDS_DECODE_RE.test(v)) return v.includes('\u0000') ? v.replace(/\u0000/g, '') : v;
   for (let round = 0; round < MAX_URL_ROUNDS; round++) {
     const before = v;
     if (PERCENT_RE.test(v)) v = percentDecode(v);
