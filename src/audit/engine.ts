@@ -77,8 +77,7 @@ function passesGiven(rule: ActiveRule, node: AnyNode): boolean {
     if (g.roles.every((r) => r === 'response') && node.writeOnly) return false;
   }
   if (g.in && node.kind === 'parameter' && !g.in.includes(node.param.in)) return false;
-  if (g.status && node.kind === 'response' && !new RegExp(g.status, 'i').test(node.response.status))
-    return false;
+  if (g.status && node.kind === 'response' && !statusRegex(g.status).test(node.response.status)) return false;
   if (rule.scope) {
     const path = op?.path ?? (node.kind === 'endpoint' ? node.endpoint.path : undefined);
     if (path !== undefined && !rule.scope(path)) return false;
