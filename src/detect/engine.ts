@@ -5,6 +5,7 @@
 //   process(ex)  → alerts this exchange created (duplicates fold into existing alerts)
 //   flush()      → every alert so far, incidents, and what bounded state had to forget
 
+import ipaddr from 'ipaddr.js';
 import picomatch from 'picomatch';
 import { actorOf, clientAddressOf, type TrustedProxies } from '../identity/index.js';
 import { templatePath } from '../inventory/index.js';
@@ -84,6 +85,21 @@ interface SensitiveProfile {
 
 const SECRET_FIELD = /pass(?:word|wd)?|secret|token|api[-_]?key|pin$|cvv|cvc|otp|credential|auth/i;
 const MAX_EXCERPT = 80;
+
+/** The client a forwarding header names (X-Forwarded-For's first hop, X-Real-IP, Forwarded for=). */
+function claimedAddress(ex: Exchange): string | undefined {
+  const h = ex.request.headers;
+  const candidates = [
+    h['x-forwarded-for']?.split(',')[0],
+    h['x-real-ip'],
+    /for="?\[?([^\]";,]+)/i.exec(h['forwarded'] ?? '')?.[1],
+  ];
+  for (const c of candidates) {
+    const v = c?.trim();
+    if (v && ipaddr.isValid(v)) return ipaddr.process(v).toString();
+  }
+  return undefined;
+}
 
 function fieldOf(input: Input): string {
   switch (input.location) {
@@ -166,14 +182,25 @@ export function createDetector(
     config,
     process(ex) {
       exchanges++;
-      const actor = actorOf(ex, opts.trustedProxies);
+      const resolved = actorOf(ex, opts.trustedProxies);
+      let actor = resolved;
+      let address = resolved.address ?? clientAddressOf(ex, opts.trustedProxies);
+      if (address === undefined) {
+        // No peer address at all (a HAR saved by a browser or proxy): the forwarding header is the
+        // only hint of who called. Used for attribution only, and only when nothing better exists.
+        const claimed = claimedAddress(ex);
+        if (claimed !== undefined) {
+          address = claimed;
+          if (resolved.kind === 'address') actor = { id: `ip:${claimed}`, kind: 'address', address: claimed };
+        }
+      }
       const template = templateOf(ex.request.path);
       const endpoint = `${ex.request.method} ${ex.request.host}${template}`;
       const facts: ExchangeFacts = {
         ex,
         actor: actor.id,
         actorKind: actor.kind,
-        address: actor.address ?? clientAddressOf(ex, opts.trustedProxies),
+        address,
         host: ex.request.host,
         method: ex.request.method,
         template,

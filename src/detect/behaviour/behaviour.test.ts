@@ -101,6 +101,19 @@ describe('credential stuffing and brute force', () => {
     expect(distributed).toBeDefined();
     expect(distributed!.explanation).toMatch(/from 20 addresses/);
   });
+  it('attributes by X-Forwarded-For when the capture has no client addresses (HAR)', () => {
+    const xs = seq(30, (i) =>
+      login(`user${i}@example.com`, 401, {
+        address: null,
+        headers: { 'x-forwarded-for': '198.51.100.99, 10.0.0.1' },
+      }),
+    );
+    expect(run(xs).alerts.find((x) => x.type === 'behaviour.credential-stuffing')?.actor).toBe(
+      'ip:198.51.100.99',
+    );
+    // Without any hint of the caller, behaviour cannot be attributed and stays silent.
+    expect(types(seq(30, (i) => login(`user${i}@example.com`, 401, { address: null })))).toEqual([]);
+  });
   it('benign twin: a shared office address where most people log in fine', () => {
     const xs = seq(
       60,

@@ -89,7 +89,22 @@ export const SIGNATURES: Signature[] = [
     where: ['query', 'json-value', 'path', 'cookie', 'header', 'body', 'query-name', 'json-key'],
     check: {
       kind: 'regex',
-      prefilter: ['<', 'script', '"', "'", 'expression', '{{', 'document.', 'window.', 'innerhtml', 'on', 'alert', 'prompt', 'confirm', 'eval'],
+      prefilter: [
+        '<',
+        'script',
+        '"',
+        "'",
+        'expression',
+        '{{',
+        'document.',
+        'window.',
+        'innerhtml',
+        'on',
+        'alert',
+        'prompt',
+        'confirm',
+        'eval',
+      ],
       pattern: r`<(?:[a-z]+:)?script[\s>/]|(?=j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t\s*:)(?!javascript\s*:)j[a-z\s]{10,40}?:|v\s*b\s*s\s*c\s*r\s*i\s*p\s*t\s*:|\bdocument\s*\.\s*(?:cookie|write|domain)\b|\bwindow\s*\.\s*location\b|\.innerhtml\s*=|-moz-binding|\bbehavior\s*:\s*url\s*\(|<style[^>]*>[^<]*(?:@import|expression|javascript:|url\s*\()|<[a-z]+:[a-z]+[^>]*\bsrc\s*=|<\?import\b|['"]\s*(?:on[a-z]{3,}|formaction)\s*=|^\s*on[a-z]{4,}\s*=|<[a-z][a-z0-9-]*[\s/][^>]*?\bon[a-z]{3,}\s*=|(?:java|vb|live)script\s*:\s*(?:[\w$.\[\]'"]+\s*\(|[/\[('"$]|eval|alert|document|window|top|self|this|location)|<(?:iframe|frame|object|embed|applet|base|meta\b[^>]*http-equiv)\b|<[a-z]+[^>]*?(?:src|href|data|action|formaction|srcdoc)\s*=\s*["']?\s*data:text/html|['"]\s*[-;)+,*|&^]\s*(?:alert|prompt|confirm|eval)\s*\(|\(\s*(?:alert|prompt|confirm|eval)\s*\)\s*\(|\b(?:alert|prompt|confirm|eval)\.(?:call|apply|bind)\s*\(|\b(?:alert|prompt|confirm)\((?:\d|['"\x60]|document|window)|\bon[a-z]{4,}\s*=\s*[\w$.]+\s*\(|<[a-z]+[^>]*style\s*=[^>]*expression\s*\(|\{\{\s*constructor\.constructor\s*\(`,
     },
     attacks: [

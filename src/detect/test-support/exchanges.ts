@@ -14,7 +14,8 @@ export interface FakeExchange {
   responseSize?: number;
   time?: number;
   index?: number;
-  address?: string;
+  /** Client (peer) address; `null` for none (a HAR without client addresses). */
+  address?: string | null;
   file?: string;
 }
 
@@ -39,7 +40,7 @@ export function fakeExchange(f: FakeExchange = {}): Exchange {
     id: `ex-${index}`,
     time: f.time ?? T0 + index * 100,
     source: { kind: 'har', index, ...(f.file ? { file: f.file } : {}) },
-    client: { address: f.address ?? '203.0.113.7' },
+    client: f.address === null ? {} : { address: f.address ?? '203.0.113.7' },
     request: {
       method: f.method ?? 'GET',
       scheme: 'https',
