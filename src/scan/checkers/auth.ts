@@ -63,7 +63,7 @@ async function guardedOps(
     const req = ctx.sampleRequest(op, identity);
     if (!req) continue;
     const owner = await ctx.send({ ...req, note: 'as the identity' });
-    if (!ok(owner)) continue;
+    if (!ok(owner) || !hasData(owner.response.body)) continue;
     const garbage = await ctx.send({
       ...req,
       headers: { ...req.headers, [identity.header]: `Bearer ${ctx.rng.marker('invalid')}` },
@@ -94,7 +94,7 @@ export async function authRequired(ctx: ScanContext, test: ScanTest): Promise<vo
     const probe = await ctx.send({ ...req, headers, as: '', note: label });
     if (!ok(probe)) continue;
     const legit = await ctx.send({ ...req, note: 'control: as the identity' });
-    if (!ok(legit)) continue;
+    if (!ok(legit) || !hasData(legit.response.body)) continue; // an empty answer proves nothing
     // A different answer for the anonymous call (a public teaser) is not the protected resource.
     if (!similarBodies(probe.response.body, legit.response.body)) continue;
     ctx.report(test, {
@@ -313,17 +313,55 @@ function normalise(body: string, values: string[]): string {
   return out.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z?/g, '<t>').replace(/[0-9a-f]{16,}/gi, '<h>');
 }
 
-/** Same resource: equal bodies, or JSON with the same keys and id. */
+/** Same resource: equal bodies, or JSON of the same shape (keys to depth 3, non-empty arrays and
+ *  objects) with the same ids. `{"user":{}}` and `{"user":{"id":1,…}}` are NOT the same resource. */
 export function similarBodies(a: string, b: string): boolean {
   if (a === b) return true;
   const ja = parseJson(a);
   const jb = parseJson(b);
-  if (ja && jb && typeof ja === 'object' && typeof jb === 'object') {
-    const ka = Object.keys(ja).sort().join();
-    const kb = Object.keys(jb).sort().join();
-    if (ka !== kb) return false;
-    const ia = (ja as Record<string, unknown>)['id'];
-    return ia === (jb as Record<string, unknown>)['id'];
-  }
+  if (ja !== undefined && jb !== undefined)
+    return shapeOf(ja, 0) === shapeOf(jb, 0) && idsOf(ja) === idsOf(jb);
+  if (ja !== undefined || jb !== undefined) return false;
   return Math.abs(a.length - b.length) <= Math.max(16, b.length * 0.1);
+}
+
+function shapeOf(v: unknown, depth: number): string {
+  if (Array.isArray(v)) return v.length === 0 ? '[]' : `[${depth < 3 ? shapeOf(v[0], depth + 1) : '…'}]`;
+  if (v && typeof v === 'object') {
+    const keys = Object.keys(v).sort();
+    if (keys.length === 0) return '{}';
+    return `{${keys.map((k) => `${k}:${depth < 3 ? shapeOf((v as Record<string, unknown>)[k], depth + 1) : '…'}`).join(',')}}`;
+  }
+  return v === null ? 'null' : typeof v;
+}
+
+function idsOf(v: unknown): string {
+  const out: string[] = [];
+  const walk = (x: unknown, depth: number) => {
+    if (depth > 3 || !x || typeof x !== 'object') return;
+    if (Array.isArray(x)) {
+      for (const el of x.slice(0, 5)) walk(el, depth + 1);
+      return;
+    }
+    for (const [k, val] of Object.entries(x)) {
+      if (/^(id|_id|uuid)$/i.test(k) && (typeof val === 'string' || typeof val === 'number'))
+        out.push(String(val));
+      else walk(val, depth + 1);
+    }
+  };
+  walk(v, 0);
+  return out.join(',');
+}
+
+/** The answer carries some data: a non-empty text, or JSON with at least one non-empty value. */
+export function hasData(body: string): boolean {
+  const j = parseJson(body);
+  if (j === undefined) return body.trim().length > 0;
+  const walk = (v: unknown, depth: number): boolean => {
+    if (depth > 6) return true;
+    if (Array.isArray(v)) return v.some((x) => walk(x, depth + 1));
+    if (v && typeof v === 'object') return Object.values(v).some((x) => walk(x, depth + 1));
+    return v !== null && v !== '' && v !== undefined;
+  };
+  return walk(j, 0);
 }
