@@ -1,0 +1,160 @@
+// What the middleware adapters (node:http, Fastify) share: the proxy's Guard in-process. The request
+// body is held back from the application until it is complete (or the cap is reached) so payload
+// signatures and the spec can stop it first; the response is copied (capped) as the app writes it.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createDetector, type DetectConfigInput } from '../detect/index.js';
+import { parseTrustedProxies } from '../identity/index.js';
+import type { ExchangeResponse } from '../model/index.js';
+import { bodyOf, Guard, type GuardOptions, headersOf, type Mode, type Pending } from '../proxy/guard.js';
+import { Shipper } from '../proxy/shipper.js';
+import type { SpecGuard } from '../proxy/spec-guard.js';
+
+export interface MamoriOptions {
+  mode?: Mode;
+  /** CIDRs of proxies whose X-Forwarded-For is believed. */
+  trustedProxies?: string[];
+  /** Detection config (as `mamori detect --config`), parsed. */
+  detect?: DetectConfigInput;
+  spec?: SpecGuard;
+  /** Platform to send masked exchanges to, with its token and spool directory. */
+  server?: { url: string; token?: string; spoolDir: string };
+  bodyCap?: number;
+  /** Masked exchanges (besides or instead of a server). */
+  sink?: GuardOptions['sink'];
+  onAlert?: GuardOptions['onAlert'];
+}
+
+export interface Sensor {
+  guard: Guard;
+  shipper?: Shipper;
+  spec?: SpecGuard;
+  close(): Promise<void>;
+}
+
+export function createSensor(opts: MamoriOptions = {}): Sensor {
+  const trusted = parseTrustedProxies(opts.trustedProxies ?? []);
+  const shipper = opts.server
+    ? new Shipper({
+        server: opts.server.url,
+        spoolDir: opts.server.spoolDir,
+        ...(opts.server.token ? { token: opts.server.token } : {}),
+      })
+    : undefined;
+  const sink = opts.sink;
+  const guard = new Guard({
+    mode: opts.mode ?? 'monitor',
+    trustedProxies: trusted,
+    detector: createDetector(opts.detect ?? {}, { trustedProxies: trusted }),
+    ...(opts.bodyCap ? { bodyCap: opts.bodyCap } : {}),
+    ...(opts.onAlert ? { onAlert: opts.onAlert } : {}),
+    sink: (ex) => {
+      shipper?.push(ex);
+      sink?.(ex);
+    },
+  });
+  return {
+    guard,
+    ...(shipper ? { shipper } : {}),
+    ...(opts.spec ? { spec: opts.spec } : {}),
+    close: async () => {
+      await shipper?.close();
+    },
+  };
+}
+
+/**
+ * Holds the request body back (the parser's `push`) until it ends or reaches the cap, then calls
+ * `ready(chunks, size, release)`; `release()` hands the held chunks to the application.
+ * Must be called in the same tick as the request event (before any body chunk is parsed).
+ */
+export function holdBody(
+  req: IncomingMessage,
+  cap: number,
+  ready: (chunks: Buffer[], size: number, release: () => void) => void,
+): void {
+  const push = req.push.bind(req);
+  const held: Array<Buffer | null> = [];
+  let size = 0;
+  let holding = true;
+  req.push = ((chunk: Buffer | null) => {
+    if (!holding) return push(chunk);
+    held.push(chunk);
+    if (chunk !== null) size += chunk.length;
+    if (chunk === null || size >= cap) {
+      holding = false;
+      ready(
+        held.filter((c): c is Buffer => c !== null),
+        size,
+        () => {
+          holding = false;
+          req.push = push;
+          for (const c of held) push(c);
+          held.length = 0;
+        },
+      );
+    }
+    return true;
+  }) as typeof req.push;
+}
+
+/** Copies what the application writes (capped) and calls `done` when the response is finished. */
+export function tapResponse(
+  res: ServerResponse,
+  cap: number,
+  done: (response: ExchangeResponse) => void,
+): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let kept = 0;
+  const copy = (chunk: unknown, encoding?: unknown) => {
+    if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
+    const buf = Buffer.isBuffer(chunk)
+      ? chunk
+      : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+    size += buf.length;
+    if (kept < cap) {
+      chunks.push(buf);
+      kept += buf.length;
+    }
+  };
+  const write = res.write.bind(res);
+  const end = res.end.bind(res);
+  res.write = ((chunk: unknown, encoding?: unknown, cb?: unknown) => {
+    copy(chunk, encoding);
+    return (write as (...a: unknown[]) => boolean)(chunk, encoding, cb);
+  }) as typeof res.write;
+  res.end = ((chunk?: unknown, encoding?: unknown, cb?: unknown) => {
+    copy(chunk, encoding);
+    return (end as (...a: unknown[]) => ServerResponse)(chunk, encoding, cb);
+  }) as typeof res.end;
+  res.once('finish', () => {
+    const headers = headersOf(res.getHeaders() as Record<string, string | string[] | undefined>);
+    const response: ExchangeResponse = { status: res.statusCode, headers };
+    if (size > 0) response.body = bodyOf(chunks, size, cap, headers);
+    done(response);
+  });
+}
+
+/** Sends the guard's rejection. */
+export function reject(res: ServerResponse, pending: Pending): void {
+  const r = pending.rejection!;
+  res.writeHead(r.status, {
+    'content-type': 'application/json',
+    'x-request-id': pending.exchange.id,
+    ...r.headers,
+  });
+  res.end(JSON.stringify(r.body));
+}
+
+export function viewOf(req: IncomingMessage, url = req.url ?? '/') {
+  const headers = headersOf(req.headers);
+  return {
+    method: req.method ?? 'GET',
+    url,
+    scheme: ('encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http') as 'http' | 'https',
+    headers,
+    peer: req.socket.remoteAddress,
+    httpVersion: `HTTP/${req.httpVersion}`,
+  };
+}

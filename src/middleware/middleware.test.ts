@@ -1,0 +1,133 @@
+import { once } from 'node:events';
+import { createServer, request } from 'node:http';
+import Fastify from 'fastify';
+import { describe, expect, it } from 'vitest';
+import type { Exchange } from '../model/index.js';
+import { mamoriFastify } from './fastify.js';
+import { withMamori } from './http.js';
+
+function call(
+  port: number,
+  path: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+) {
+  return new Promise<{ status: number; body: string; headers: Record<string, unknown> }>(
+    (resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port, path, method: opts.method ?? 'GET', headers: opts.headers ?? {} },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString(),
+              headers: res.headers,
+            }),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(opts.body);
+    },
+  );
+}
+
+const JSON_HDR = { 'content-type': 'application/json' };
+const ATTACK = JSON.stringify({ q: "' OR 1=1 --", email: 'jane.doe@example.com' });
+
+describe('node:http middleware', () => {
+  for (const mode of ['monitor', 'block'] as const) {
+    it(`${mode}: app gets the whole body; attacks are ${mode === 'block' ? 'blocked before the app' : 'recorded'}; exchanges masked`, async () => {
+      const recorded: Exchange[] = [];
+      const hits: string[] = [];
+      const listener = withMamori(
+        (req, res) => {
+          const chunks: Buffer[] = [];
+          req.on('data', (c: Buffer) => chunks.push(c));
+          req.on('end', () => {
+            const body = Buffer.concat(chunks).toString();
+            hits.push(body);
+            res.setHeader('content-type', 'application/json');
+            res.end(JSON.stringify({ got: body.length, email: 'jane.doe@example.com' }));
+          });
+        },
+        { mode, sink: (ex) => recorded.push(ex) },
+      );
+      const server = createServer(listener).listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      const port = (server.address() as { port: number }).port;
+      try {
+        const big = JSON.stringify({ name: 'n'.repeat(100_000) });
+        const ok = await call(port, '/orders', { method: 'POST', headers: JSON_HDR, body: big });
+        expect(ok.status).toBe(200);
+        expect(JSON.parse(ok.body).got).toBe(big.length);
+        const bad = await call(port, '/search', { method: 'POST', headers: JSON_HDR, body: ATTACK });
+        if (mode === 'block') {
+          expect(bad.status).toBe(403);
+          expect(JSON.parse(bad.body).reason).toBe('signature.sqli');
+          expect(hits).toHaveLength(1);
+        } else {
+          expect(bad.status).toBe(200);
+          expect(hits).toHaveLength(2);
+        }
+        await new Promise((r) => setImmediate(r));
+        expect(recorded).toHaveLength(2);
+        expect(recorded[1]!.source.kind).toBe('middleware');
+        expect(JSON.stringify(recorded)).not.toContain('jane.doe@example.com');
+        // Decisions apply in-process too.
+        listener.sensor.guard.decisions.set(
+          { actor: 'ip:127.0.0.1', action: 'block', until: Date.now() + 60_000, reason: 'behaviour.test' },
+          Date.now(),
+        );
+        expect((await call(port, '/orders')).status).toBe(403);
+      } finally {
+        server.close();
+        await listener.sensor.close();
+      }
+    });
+  }
+});
+
+describe('fastify plugin', () => {
+  it('block mode stops attacks in query and JSON body before the handler; monitor records; responses copied masked', async () => {
+    for (const mode of ['block', 'monitor'] as const) {
+      const recorded: Exchange[] = [];
+      let handled = 0;
+      const app = Fastify();
+      await app.register(mamoriFastify, { mode, sink: (ex) => recorded.push(ex) });
+      app.post('/search', async () => {
+        handled++;
+        return { email: 'jane.doe@example.com' };
+      });
+      app.get('/items', async () => {
+        handled++;
+        return { ok: true };
+      });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const port = (app.server.address() as { port: number }).port;
+      try {
+        expect((await call(port, '/items?id=5')).status).toBe(200);
+        const q = await call(port, `/items?path=${encodeURIComponent('../../../../etc/passwd')}`);
+        const b = await call(port, '/search', { method: 'POST', headers: JSON_HDR, body: ATTACK });
+        if (mode === 'block') {
+          expect(q.status).toBe(403);
+          expect(b.status).toBe(403);
+          expect(JSON.parse(b.body).requestId).toBe(b.headers['x-request-id']);
+          expect(handled).toBe(1);
+        } else {
+          expect(q.status).toBe(200);
+          expect(b.status).toBe(200);
+          expect(handled).toBe(3);
+        }
+        await new Promise((r) => setImmediate(r));
+        expect(recorded).toHaveLength(3);
+        const text = JSON.stringify(recorded);
+        expect(text).not.toContain('jane.doe@example.com');
+        if (mode === 'monitor') expect(recorded[2]!.response?.body?.text).toContain('example.com');
+      } finally {
+        await app.close();
+      }
+    }
+  });
+});
