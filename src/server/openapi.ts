@@ -1,0 +1,163 @@
+// The API's own OpenAPI 3.1 document, generated from the route schemas fastify validates with, so the
+// description cannot drift from what the server enforces.
+
+export interface RouteDoc {
+  method: string;
+  url: string;
+  schema?: unknown;
+  access?: string | undefined;
+}
+
+interface RouteSchema {
+  querystring?: { properties?: Record<string, unknown>; required?: string[] };
+  params?: { properties?: Record<string, unknown>; required?: string[] };
+  body?: unknown;
+  response?: Record<string, unknown>;
+}
+
+const STATUS_TEXT: Record<string, string> = {
+  '200': 'OK',
+  '201': 'Created',
+  '202': 'Accepted for analysis',
+  '400': 'Invalid input (the field is named)',
+  '401': 'Missing or invalid bearer token',
+  '403': 'The token’s role may not call this route',
+  '404': 'Not found',
+  '413': 'Request body too large',
+  '415': 'Unsupported media type',
+  '429': 'Rate limit reached',
+  '503': 'Ingest queue full; retry later',
+};
+
+const SUMMARY: Record<string, string> = {
+  'GET /healthz': 'Health check (no authentication)',
+  'GET /api/v1/openapi.json': 'This OpenAPI document',
+  'POST /api/v1/traffic': 'Ingest traffic: a HAR document or JSONL exchanges',
+  'GET /api/v1/inventory': 'List inventory endpoints',
+  'GET /api/v1/inventory/endpoint': 'One endpoint with its findings and recent exchanges',
+  'GET /api/v1/findings': 'List findings',
+  'GET /api/v1/alerts': 'List alerts with their workflow state',
+  'GET /api/v1/incidents': 'List incidents with their workflow state',
+  'POST /api/v1/alerts/{id}/actions': 'Acknowledge, resolve, reopen, assign or comment on an alert',
+  'POST /api/v1/incidents/{id}/actions': 'Acknowledge, resolve, reopen, assign or comment on an incident',
+  'GET /api/v1/compliance': 'Compliance view of the findings',
+  'GET /api/v1/reports/{format}': 'Download a report (JSON, SARIF, HTML)',
+  'GET /api/v1/hunt': 'Query retained (masked) exchanges',
+  'POST /api/v1/hunt/retro': 'Run a signature over the retained window',
+  'GET /api/v1/audit-log': 'Query the audit log',
+  'GET /api/v1/tokens': 'List API tokens (never their values)',
+  'POST /api/v1/tokens/{role}': 'Create an API token of a role (its value is shown once)',
+  'DELETE /api/v1/tokens/{id}': 'Revoke an API token',
+};
+
+const ERROR_REF = { $ref: '#/components/schemas/Error' };
+
+export function openApiDocument(routes: readonly RouteDoc[], version: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    const url = r.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    const method = r.method.toLowerCase();
+    const s = (r.schema ?? {}) as RouteSchema;
+    const parameters: unknown[] = [];
+    for (const [where, part] of [
+      ['query', s.querystring],
+      ['path', s.params],
+    ] as const) {
+      for (const [name, schema] of Object.entries(part?.properties ?? {}))
+        parameters.push({
+          name,
+          in: where,
+          required: where === 'path' || (part?.required ?? []).includes(name),
+          schema,
+        });
+    }
+    const responses: Record<string, unknown> = {};
+    for (const [code, schema] of Object.entries(s.response ?? {})) {
+      const isError = Number(code) >= 400;
+      responses[code] = {
+        description: STATUS_TEXT[code] ?? 'Response',
+        content: { 'application/json': { schema: isError ? ERROR_REF : schema } },
+      };
+    }
+    if (url === '/api/v1/reports/{format}')
+      responses['200'] = {
+        description: 'The report file',
+        content: {
+          'application/json': { schema: { type: 'object' } },
+          'application/sarif+json': { schema: { type: 'object' } },
+          'text/html': { schema: { type: 'string', maxLength: 50_000_000 } },
+        },
+      };
+    const op: Record<string, unknown> = {
+      operationId: operationId(method, url),
+      summary: SUMMARY[`${r.method} ${url}`] ?? `${r.method} ${url}`,
+      tags: [url.split('/')[3] ?? 'health'],
+      ...(parameters.length ? { parameters } : {}),
+      responses,
+      security: r.access ? [{ bearer: [] }] : [],
+    };
+    if (s.body) op['requestBody'] = { required: true, content: { 'application/json': { schema: s.body } } };
+    if (url === '/api/v1/traffic')
+      op['requestBody'] = {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              description: 'HAR 1.2 document',
+              required: ['log'],
+              additionalProperties: false,
+              properties: { log: { type: 'object', description: 'HAR log; entries are checked one by one' } },
+            },
+          },
+          'application/x-ndjson': {
+            schema: {
+              type: 'string',
+              maxLength: 10 * 1024 * 1024,
+              description: 'JSONL exchanges (docs/jsonl.md)',
+            },
+          },
+        },
+      };
+    paths[url] ??= {};
+    (paths[url] as Record<string, unknown>)[method] = op;
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'mamori API',
+      version,
+      description:
+        'The REST API of `mamori serve`: ingest traffic, read the inventory, findings and alerts, act on them, hunt.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }],
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'API token (`mamori token create`)' },
+      },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error', 'message'],
+          properties: {
+            error: { type: 'string', maxLength: 64 },
+            message: { type: 'string', maxLength: 2000 },
+            field: { type: 'string', maxLength: 256 },
+          },
+        },
+      },
+    },
+  };
+}
+
+function operationId(method: string, url: string): string {
+  const words = url
+    .replace(/^\/api\/v1\//, '')
+    .split(/[/.{}-]+/)
+    .filter(Boolean)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1));
+  return method + words.join('');
+}

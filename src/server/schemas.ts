@@ -1,0 +1,269 @@
+// JSON Schemas of the API: they validate input (400 naming the field), serialise output and are the
+// source of the OpenAPI document (openapi.ts).
+
+const str = (maxLength = 256) => ({ type: 'string', maxLength }) as const;
+const int = (minimum = 0, maximum = 1_000_000_000_000_000) =>
+  ({ type: 'integer', minimum, maximum }) as const;
+const SEVERITY = { type: 'string', enum: ['critical', 'high', 'medium', 'low', 'info'] } as const;
+const looseObject = { type: 'object', additionalProperties: true } as const;
+const listOf = (key: string) =>
+  ({
+    type: 'object',
+    required: [key],
+    properties: { [key]: { type: 'array', maxItems: 100_000, items: looseObject } },
+  }) as const;
+
+export const paging = { limit: int(1, 1000), offset: int(0, 1_000_000) } as const;
+
+export const ErrorBody = {
+  type: 'object',
+  required: ['error', 'message'],
+  properties: { error: str(64), message: str(2000), field: str(256) },
+} as const;
+
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorBody]));
+/** Every authenticated route can answer these. */
+const authErrors = errors(400, 401, 403, 429);
+
+export const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:-]+$' } },
+} as const;
+
+export const schemas = {
+  health: {
+    response: { 200: { type: 'object', required: ['status'], properties: { status: str(16) } } },
+  },
+  openapi: { response: { 200: looseObject, ...authErrors } },
+  traffic: {
+    querystring: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { wait: { type: 'boolean' } },
+    },
+    response: {
+      202: {
+        type: 'object',
+        required: ['accepted', 'rejected', 'issues'],
+        properties: {
+          accepted: int(),
+          rejected: int(),
+          duplicates: int(),
+          processed: int(),
+          issues: {
+            type: 'array',
+            maxItems: 1000,
+            items: {
+              type: 'object',
+              properties: {
+                code: str(128),
+                message: str(2000),
+                index: int(),
+                line: int(),
+                field: str(256),
+              },
+            },
+          },
+        },
+      },
+      ...errors(400, 401, 403, 413, 415, 429, 503),
+    },
+  },
+  inventory: {
+    querystring: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        host: str(253),
+        tag: { type: 'string', enum: ['shadow', 'zombie', 'deprecated', 'orphan', 'rogue'] },
+        sensitive: { type: 'string', maxLength: 64, pattern: '^[A-Z0-9_]+$' },
+        minRisk: { type: 'number', minimum: 0, maximum: 100 },
+        search: str(256),
+        ...paging,
+      },
+    },
+    response: { 200: listOf('endpoints'), ...authErrors },
+  },
+  endpoint: {
+    querystring: {
+      type: 'object',
+      required: ['host', 'method', 'endpoint'],
+      additionalProperties: false,
+      properties: {
+        host: str(253),
+        method: { type: 'string', maxLength: 16, pattern: '^[A-Za-z]+$' },
+        endpoint: str(2048),
+      },
+    },
+    response: {
+      200: {
+        type: 'object',
+        required: ['endpoint', 'findings', 'exchanges'],
+        properties: {
+          endpoint: looseObject,
+          findings: { type: 'array', maxItems: 10_000, items: looseObject },
+          exchanges: { type: 'array', maxItems: 100, items: looseObject },
+        },
+      },
+      ...errors(400, 401, 403, 404, 429),
+    },
+  },
+  findings: {
+    querystring: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { minSeverity: SEVERITY, rule: str(128), host: str(253), ...paging },
+    },
+    response: { 200: listOf('findings'), ...authErrors },
+  },
+  alerts: {
+    querystring: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        actor: str(256),
+        type: str(128),
+        minSeverity: SEVERITY,
+        status: { type: 'string', enum: ['open', 'acknowledged', 'resolved'] },
+        ...paging,
+      },
+    },
+    response: { 200: listOf('alerts'), ...authErrors },
+  },
+  incidents: {
+    querystring: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { status: { type: 'string', enum: ['open', 'acknowledged', 'resolved'] } },
+    },
+    response: { 200: listOf('incidents'), ...authErrors },
+  },
+  action: {
+    params: idParams,
+    body: {
+      type: 'object',
+      required: ['action'],
+      additionalProperties: false,
+      properties: {
+        action: { type: 'string', enum: ['acknowledge', 'resolve', 'reopen', 'assign', 'comment'] },
+        assignee: { type: 'string', minLength: 1, maxLength: 128 },
+        text: { type: 'string', minLength: 1, maxLength: 4000 },
+      },
+    },
+    response: { 200: looseObject, ...errors(400, 401, 403, 404, 429) },
+  },
+  compliance: { response: { 200: listOf('frameworks'), ...authErrors } },
+  report: {
+    params: {
+      type: 'object',
+      required: ['format'],
+      properties: { format: { type: 'string', enum: ['json', 'sarif', 'html'] } },
+    },
+    querystring: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { lang: { type: 'string', enum: ['en', 'ja'] } },
+    },
+    response: { ...authErrors },
+  },
+  hunt: {
+    querystring: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        actor: str(256),
+        host: str(253),
+        method: { type: 'string', maxLength: 16, pattern: '^[A-Za-z]+$' },
+        endpoint: str(2048),
+        from: { type: 'string', format: 'date-time' },
+        to: { type: 'string', format: 'date-time' },
+        status: int(0, 999),
+        hit: str(128),
+        contains: str(256),
+        ...paging,
+      },
+    },
+    response: { 200: listOf('exchanges'), ...authErrors },
+  },
+  retroHunt: {
+    body: {
+      type: 'object',
+      required: ['pattern', 'where'],
+      additionalProperties: false,
+      properties: {
+        id: { type: 'string', maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' },
+        title: str(256),
+        severity: SEVERITY,
+        pattern: { type: 'string', minLength: 1, maxLength: 1000 },
+        flags: { type: 'string', maxLength: 4, pattern: '^[imsu]*$' },
+        where: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 9,
+          uniqueItems: true,
+          items: {
+            type: 'string',
+            enum: ['path', 'query', 'query-name', 'header', 'cookie', 'json-value', 'json-key', 'body'],
+          },
+        },
+        fieldPattern: str(256),
+        from: { type: 'string', format: 'date-time' },
+        to: { type: 'string', format: 'date-time' },
+        limit: int(1, 1000),
+      },
+    },
+    response: {
+      200: {
+        type: 'object',
+        required: ['matches', 'scanned'],
+        properties: {
+          scanned: int(),
+          truncated: { type: 'boolean' },
+          matches: { type: 'array', maxItems: 1000, items: looseObject },
+        },
+      },
+      ...authErrors,
+    },
+  },
+  auditLog: {
+    querystring: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        who: str(128),
+        action: str(64),
+        since: { type: 'string', format: 'date-time' },
+        ...paging,
+      },
+    },
+    response: { 200: listOf('entries'), ...authErrors },
+  },
+  tokensList: { response: { 200: listOf('tokens'), ...authErrors } },
+  tokenCreate: {
+    // The role is chosen by the (admin-only) route, never by a writable body property.
+    params: {
+      type: 'object',
+      required: ['role'],
+      properties: { role: { type: 'string', enum: ['admin', 'analyst', 'viewer', 'ingest'] } },
+    },
+    body: {
+      type: 'object',
+      required: ['name'],
+      additionalProperties: false,
+      properties: { name: { type: 'string', minLength: 1, maxLength: 128 } },
+    },
+    response: {
+      201: {
+        type: 'object',
+        required: ['token', 'value'],
+        properties: { token: looseObject, value: str(128) },
+      },
+      ...authErrors,
+    },
+  },
+  tokenRevoke: {
+    params: idParams,
+    response: { 200: looseObject, ...errors(400, 401, 403, 404, 429) },
+  },
+} as const;
