@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApiDocument } from '../scan/test-support/spec.js';
@@ -93,7 +94,13 @@ describe('mamori scan: output and gates', () => {
     ];
     const r = await runCli(...args, '--format', 'json', '--fail-on', 'medium');
     expect(r.code).toBe(1);
-    const { findings } = JSON.parse(r.stdout) as { findings: Array<Record<string, unknown>> };
+    const doc = JSON.parse(r.stdout) as { findings: Array<Record<string, unknown>> };
+    const findingsSchema = JSON.parse(
+      readFileSync(new URL('../../docs/schemas/findings.schema.json', import.meta.url), 'utf8'),
+    );
+    const validateFindings = new Ajv2020({ strict: false, allErrors: true }).compile(findingsSchema);
+    expect(validateFindings(doc), JSON.stringify(validateFindings.errors?.slice(0, 3))).toBe(true);
+    const { findings } = doc;
     expect(findings.length).toBeGreaterThan(3);
     for (const f of findings) {
       expect(Object.keys(f)).toEqual(

@@ -9,7 +9,7 @@ import type { ScanExchange } from './types.js';
 const BODY_EXCERPT = 240;
 
 export function fingerprint(parts: string[]): string {
-  return `scan-${createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16)}`;
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16);
 }
 
 function cut(text: string, max = BODY_EXCERPT): string {
