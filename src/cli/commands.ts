@@ -10,7 +10,8 @@ import { register as proxy } from './proxy.js';
 import { register as scan } from './scan.js';
 import { register as serve } from './serve.js';
 import { register as token } from './token.js';
+import { register as worker } from './worker.js';
 
 export type Register = (program: Command, done: (exitCode: number) => void) => void;
 
-export const COMMANDS: Register[] = [audit, discover, scan, detect, proxy, serve, ingest, token];
+export const COMMANDS: Register[] = [audit, discover, scan, detect, proxy, worker, serve, ingest, token];

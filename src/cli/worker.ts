@@ -1,0 +1,113 @@
+// `mamori worker`: a scale-out analysis process. Consumes its partitions of the JetStream stream that
+// `mamori serve --queue nats://…` publishes to, runs the pipeline and commits to the shared store
+// (PostgreSQL), acknowledging each message only after the commit. Runs until SIGINT/SIGTERM.
+// Test-only knob: MAMORI_WORKER_TEST_DELAY_MS (see src/queue/worker.ts).
+
+import type { Command } from 'commander';
+import { InputError } from '../model/index.js';
+import { createPipeline } from '../pipeline/index.js';
+import { advisoryLock, openQueue, parseQueueUrl, runWorker } from '../queue/index.js';
+import { openStore } from '../store/index.js';
+import type { Register } from './commands.js';
+
+interface WorkerFlags {
+  store: string;
+  queue: string;
+  partitions?: string;
+  partition: string[];
+  batch: string;
+  quiet?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+const usage = (message: string) => new InputError({ code: 'cli.usage', message });
+
+export const register: Register = (program: Command, done) => {
+  program
+    .command('worker')
+    .description(
+      'scale-out worker: consume exchanges from NATS JetStream, analyse, commit to the shared store',
+    )
+    .requiredOption('--store <url>', 'shared store, postgres://user@host:port/db[?schema=NAME]')
+    .requiredOption(
+      '--queue <url>',
+      'nats://host:port[?prefix=NAME&partitions=N&ackWaitMs=MS] (same as the server)',
+    )
+    .option('--partitions <n>', 'partition count (overrides the queue URL; must match the server)')
+    .option(
+      '--partition <i>',
+      'a partition this worker owns (repeatable or comma list; default all)',
+      collect,
+      [],
+    )
+    .option('--batch <n>', 'messages per batch', '500')
+    .option('--quiet', 'no per-batch progress on stderr')
+    .action(async (flags: WorkerFlags) => {
+      done(await runWorkerCommand(flags));
+    });
+};
+
+export async function runWorkerCommand(flags: WorkerFlags): Promise<number> {
+  const config = parseQueueUrl(flags.queue);
+  if (flags.partitions !== undefined) {
+    const n = Number(flags.partitions);
+    if (!Number.isInteger(n) || n < 1 || n > 1024)
+      throw usage(`--partitions must be 1-1024 (got ${flags.partitions})`);
+    config.partitions = n;
+  }
+  const owned = flags.partition
+    .flatMap((v) => v.split(','))
+    .map((v) => {
+      const p = Number(v.trim());
+      if (!Number.isInteger(p) || p < 0 || p >= config.partitions)
+        throw usage(`--partition must be 0-${config.partitions - 1} (got ${v})`);
+      return p;
+    });
+  const partitions = owned.length > 0 ? [...new Set(owned)] : [...Array(config.partitions).keys()];
+  const batch = Number(flags.batch);
+  if (!Number.isInteger(batch) || batch < 1 || batch > 10_000)
+    throw usage(`--batch must be 1-10000 (got ${flags.batch})`);
+  const isPostgres = /^postgres(ql)?:\/\//.test(flags.store);
+
+  const store = await openStore(flags.store);
+  const queue = await openQueue(config);
+  const lock = isPostgres ? await advisoryLock(flags.store) : undefined;
+  const pipeline = createPipeline({ store });
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const delay = Number(process.env['MAMORI_WORKER_TEST_DELAY_MS'] ?? 0);
+  process.stderr.write(
+    `mamori worker: partitions ${partitions.join(',')} of ${config.partitions}, stream ${config.prefix}\n`,
+  );
+  try {
+    await runWorker({
+      queue,
+      pipeline,
+      partitions,
+      batch,
+      signal: abort.signal,
+      ...(lock ? { serialise: (fn) => lock.run(fn) } : {}),
+      ...(delay > 0 ? { testDelayMs: delay } : {}),
+      onBatch: (b) => {
+        if (!flags.quiet)
+          process.stderr.write(
+            `mamori worker: partition ${b.partition}: committed ${b.processed} analysed, ${b.duplicates} already done\n`,
+          );
+      },
+      onBadMessage: (b) =>
+        process.stderr.write(
+          `mamori worker: partition ${b.partition}: message ${b.seq} dropped: ${b.error}\n`,
+        ),
+    });
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await queue.close();
+    await lock?.close();
+    await store.close();
+  }
+  return 0;
+}
