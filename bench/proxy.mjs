@@ -11,9 +11,11 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
-);
+const args = {};
+for (let i = 2; i < process.argv.length; i++) {
+  const a = process.argv[i];
+  if (a.startsWith('--')) args[a.slice(2)] = process.argv[++i];
+}
 const RATE = Number(args.rate ?? 1000);
 const SECONDS = Number(args.seconds ?? 5);
 const CONC = Number(args.conc ?? 32);
@@ -37,9 +39,19 @@ const listen = (server) => new Promise((r) => server.listen(0, '127.0.0.1', () =
 
 const upstreamPort = await listen(createServer({ keepAliveTimeout: 30_000 }, handler));
 const upstream = new URL(`http://127.0.0.1:${upstreamPort}`);
-const monitor = await startProxy({ upstream, guard: new Guard({ mode: 'monitor', detector: createDetector() }) }, '127.0.0.1', 0);
-const block = await startProxy({ upstream, guard: new Guard({ mode: 'block', detector: createDetector() }) }, '127.0.0.1', 0);
-const mwPort = await listen(createServer({ keepAliveTimeout: 30_000 }, withMamori(handler, { mode: 'block' })));
+const monitor = await startProxy(
+  { upstream, guard: new Guard({ mode: 'monitor', detector: createDetector() }) },
+  '127.0.0.1',
+  0,
+);
+const block = await startProxy(
+  { upstream, guard: new Guard({ mode: 'block', detector: createDetector() }) },
+  '127.0.0.1',
+  0,
+);
+const mwPort = await listen(
+  createServer({ keepAliveTimeout: 30_000 }, withMamori(handler, { mode: 'block' })),
+);
 
 const targets = [
   ['direct', upstreamPort],
@@ -57,7 +69,11 @@ function req(i) {
       headers: { 'content-type': 'application/json', 'x-api-key': `key-${i % 50}` },
       body: JSON.stringify({ item: i % 100, qty: 1, note: 'deliver to the back door' }),
     };
-  return { path: `/api/items/${i % 1000}?fields=name,price&page=${i % 7}`, method: 'GET', headers: { 'x-api-key': `key-${i % 50}` } };
+  return {
+    path: `/api/items/${i % 1000}?fields=name,price&page=${i % 7}`,
+    method: 'GET',
+    headers: { 'x-api-key': `key-${i % 50}` },
+  };
 }
 
 async function fixedRate(port) {
@@ -105,8 +121,12 @@ async function throughput(port) {
   return { rps: next / secs, cpuSec: (cpu.user + cpu.system) / 1e6, secs };
 }
 
-console.log(`rate ${RATE}/s for ≤${SECONDS}s; throughput: ${CONC} connections, ≤${COUNT} requests or ${SECONDS}s`);
-console.log('(load generator, upstream and mamori share one process and the machine: CPU is per whole process)');
+console.log(
+  `rate ${RATE}/s for ≤${SECONDS}s; throughput: ${CONC} connections, ≤${COUNT} requests or ${SECONDS}s`,
+);
+console.log(
+  '(load generator, upstream and mamori share one process and the machine: CPU is per whole process)',
+);
 const rows = [];
 for (const [name, port] of targets) {
   await fixedRate(port); // warm-up
