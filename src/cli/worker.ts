@@ -3,7 +3,9 @@
 // (PostgreSQL), acknowledging each message only after the commit. Runs until SIGINT/SIGTERM.
 // Test-only knob: MAMORI_WORKER_TEST_DELAY_MS (see src/queue/worker.ts).
 
+import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
+import { parseTrustedProxies } from '../identity/index.js';
 import { InputError } from '../model/index.js';
 import { createPipeline } from '../pipeline/index.js';
 import { advisoryLock, openQueue, parseQueueUrl, runWorker } from '../queue/index.js';
@@ -16,6 +18,8 @@ interface WorkerFlags {
   partitions?: string;
   partition: string[];
   batch: string;
+  approvedHosts: string[];
+  trustedProxy: string[];
   quiet?: boolean;
 }
 
@@ -42,6 +46,13 @@ export const register: Register = (program: Command, done) => {
       [],
     )
     .option('--batch <n>', 'messages per batch', '500')
+    .option('--approved-hosts <glob>', 'approved host patterns (repeatable; as given to serve)', collect, [])
+    .option(
+      '--trusted-proxy <cidr>',
+      'honour X-Forwarded-For from these proxies (repeatable; as given to serve)',
+      collect,
+      [],
+    )
     .option('--quiet', 'no per-batch progress on stderr')
     .action(async (flags: WorkerFlags) => {
       done(await runWorkerCommand(flags));
@@ -73,7 +84,21 @@ export async function runWorkerCommand(flags: WorkerFlags): Promise<number> {
   const store = await openStore(flags.store);
   const queue = await openQueue(config);
   const lock = isPostgres ? await advisoryLock(flags.store) : undefined;
-  const pipeline = createPipeline({ store });
+  const trustedProxies = parseTrustedProxies(flags.trustedProxy);
+  // The same masking key as the server (credential references must agree across processes).
+  let hashKey = await store.getMeta('mask.hash-key');
+  if (!hashKey) {
+    hashKey = randomBytes(32).toString('hex');
+    await store.setMeta('mask.hash-key', hashKey);
+  }
+  const pipeline = createPipeline({
+    store,
+    options: {
+      trustedProxies,
+      mask: { hashKey },
+      ...(flags.approvedHosts.length ? { approvedHosts: flags.approvedHosts } : {}),
+    },
+  });
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.once('SIGINT', stop);
