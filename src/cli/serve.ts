@@ -10,6 +10,7 @@ import { parseTrustedProxies } from '../identity/index.js';
 import type { ApiSpec } from '../model/index.js';
 import { InputError } from '../model/index.js';
 import { createIngestQueue, createPipeline } from '../pipeline/index.js';
+import { createJetStreamQueue, openQueue, parseQueueUrl } from '../queue/index.js';
 import { buildServer, ensureAdminToken } from '../server/index.js';
 import { exchangesFromHar } from '../sources/index.js';
 import { loadSpec, loadSpecText } from '../sources/spec.js';
@@ -22,6 +23,8 @@ export interface ServeFlags {
   port: string;
   dataDir?: string;
   store?: string;
+  /** nats://… : ingest publishes to JetStream for `mamori worker` processes (src/queue). */
+  queue?: string;
   demo?: boolean;
   tlsCert?: string;
   tlsKey?: string;
@@ -71,6 +74,10 @@ export const register: Register = (program, done) => {
       .option('--host <address>', 'address to bind', '127.0.0.1')
       .option('--port <n>', 'port to listen on', '7443'),
   )
+    .option(
+      '--queue <url>',
+      'nats://host:port[?prefix=&partitions=]: publish ingest to JetStream for mamori worker',
+    )
     .option('--demo', 'load generated demo traffic even when the store is not empty')
     .option('--tls-cert <file>', 'TLS certificate (PEM); with --tls-key serves HTTPS')
     .option('--tls-key <file>', 'TLS private key (PEM)')
@@ -148,7 +155,10 @@ export async function startServe(flags: ServeFlags): Promise<RunningServer> {
       mask: { hashKey: await installationKey(store) },
     },
   });
-  const queue = createIngestQueue(pipeline);
+  const nats = flags.queue ? await openQueue(parseQueueUrl(flags.queue)) : undefined;
+  const queue = nats
+    ? createJetStreamQueue(nats, parseTrustedProxies(flags.trustedProxy))
+    : createIngestQueue(pipeline);
   const version = await packageVersion();
   const app = await buildServer({
     store,
@@ -208,6 +218,7 @@ export async function startServe(flags: ServeFlags): Promise<RunningServer> {
       clearInterval(timer);
       await app.close();
       await queue.drain();
+      await nats?.close();
       await store.close();
     },
   };
