@@ -47,6 +47,12 @@ describe('mamori discover', () => {
     expect(tags.get('GET api.shop-legacy.example/v1/customers/{customerId}')).toContain('rogue');
     expect(tags.get('GET api.shop.example/v2/users/{userId}')).toEqual([]);
     expect(run.stderr).toMatch(/300 exchanges from 1 file → \d+ endpoints on 4 hosts/);
+    // Risk is scored: an anonymous rogue endpoint returning card numbers outranks the health check.
+    const risk = new Map(doc.endpoints.map((e) => [key(e), e.risk]));
+    expect(risk.get('GET api.shop-legacy.example/v1/customers/{customerId}')).toBeGreaterThan(
+      risk.get('GET api.shop.example/health') ?? 100,
+    );
+    expect(doc.endpoints[0]?.risk).toBeGreaterThan(0);
   });
 
   it('never prints or stores a raw sensitive value', async () => {

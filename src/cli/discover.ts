@@ -5,6 +5,7 @@ import { basename } from 'node:path';
 import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
+import { applyConfig, auditEndpoints, RULES, scoreEndpoints } from '../audit/index.js';
 import { parseTrustedProxies } from '../identity/index.js';
 import { diffInventory, exportOpenApi, InventoryBuilder, mergeEndpoints } from '../inventory/index.js';
 import type { ApiSpec, Endpoint, InputIssue } from '../model/index.js';
@@ -168,11 +169,13 @@ async function discover(inputs: string[], flags: DiscoverFlags): Promise<number>
     const store = await openStore(flags.db ?? defaultDbPath());
     try {
       const stored = await store.listEndpoints();
-      endpoints = mergeEndpoints(stored, endpoints, options);
+      endpoints = score(mergeEndpoints(stored, endpoints, options), specs);
       await store.putEndpoints(endpoints);
     } finally {
       await store.close();
     }
+  } else {
+    endpoints = score(endpoints, specs);
   }
   endpoints.sort(byRiskThenPath);
 
@@ -191,6 +194,10 @@ async function discover(inputs: string[], flags: DiscoverFlags): Promise<number>
   process.stderr.write(`mamori: ${summary.line}\n`);
   return 0;
 }
+
+/** Risk from the traffic posture rules: the same scoring `mamori audit --inventory` and the server use. */
+const score = (endpoints: Endpoint[], specs: ApiSpec[]): Endpoint[] =>
+  scoreEndpoints(endpoints, auditEndpoints(endpoints, specs, applyConfig(RULES)));
 
 const byRiskThenPath = (a: Endpoint, b: Endpoint) =>
   b.risk - a.risk ||
