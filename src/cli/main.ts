@@ -4,7 +4,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../model/index.js';
-import { COMMANDS } from './commands.js';
+import { commandsFor } from './commands.js';
 
 export type CommandResult = number;
 
@@ -15,7 +15,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError()
     .exitOverride();
   let code = 0;
-  for (const register of COMMANDS) {
+  for (const register of await commandsFor(argv)) {
     register(program, (result) => {
       code = result;
     });
