@@ -1,8 +1,9 @@
 // Checkers over schema nodes of the spec index (inputs and responses).
 
+import { luhn } from '../../sensitive/validators.js';
 import type { CheckDef, Hit, SchemaNode } from '../types.js';
 import { hintRegex, nameMatches } from './names.js';
-import { isObject, isUnsecured, luhnValid, maskSecret, schemaTypes, str } from './util.js';
+import { isObject, isUnsecured, maskSecret, schemaTypes, str } from './util.js';
 
 function asSchema(node: { kind: string }): SchemaNode | undefined {
   return node.kind === 'schema' ? (node as SchemaNode) : undefined;
@@ -209,7 +210,7 @@ export function secretInValue(value: unknown, depth = 0): { kind: string; masked
       if (m) return { kind, masked: maskSecret(m[0]) };
     }
     const digits = value.replace(/[ -]/g, '');
-    if (/^\d{13,19}$/.test(digits) && luhnValid(digits) && !/^(\d)\1+$/.test(digits))
+    if (/^\d{13,19}$/.test(digits) && luhn(digits) && !/^(\d)\1+$/.test(digits))
       return /^(4111111111111111|5555555555554444|378282246310005|4242424242424242)$/.test(digits)
         ? undefined
         : { kind: 'card number', masked: maskSecret(digits) };

@@ -63,22 +63,6 @@ export function isInternalHost(host: string): boolean {
   return INTERNAL_HOSTS.test(host) || (!host.includes('.') && !host.includes(':') && host !== '');
 }
 
-/** Luhn check for 13–19 digit card numbers. */
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return sum % 10 === 0;
-}
-
 /** Mask all but a short prefix/suffix: findings never carry a raw secret. */
 export function maskSecret(value: string): string {
   if (value.length <= 8) return '*'.repeat(value.length);
