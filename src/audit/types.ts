@@ -31,18 +31,10 @@ export type Target = (typeof TARGETS)[number];
 /** Where a schema node was reached from: an input (parameter, request body) or a response body. */
 export type SchemaRole = 'parameter' | 'request' | 'response';
 
-/** Rule metadata as the report formats use it (structurally src/report/types.ts RuleMeta). */
-export interface RuleMeta {
-  id: string;
-  title: string;
-  description: string;
-  severity: Severity;
-  owasp: OwaspApi2023;
-  cwe?: number;
-  remediation: string;
-  compliance: ComplianceRef[];
-  ja?: { title?: string; description?: string; remediation?: string };
-}
+/** Rule metadata as the report formats use it: one definition, in src/report. */
+import type { RuleMeta } from '../report/types.js';
+
+export type { RuleMeta };
 
 /** Narrows a target: only nodes of these methods / schema roles / parameter locations / statuses. */
 export interface Given {
