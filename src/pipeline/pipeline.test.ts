@@ -50,6 +50,14 @@ describe('pipeline', () => {
     expect((await store.listEndpoints()).reduce((n, e) => n + e.calls, 0)).toBe(exchanges.length);
   });
 
+  it('counts every call of a batch, including those folded into templates the merge learns', async () => {
+    const exchanges = demoExchanges(400, 11);
+    const { store } = await fresh('one-batch');
+    await createPipeline({ store }).ingest(exchanges);
+    const endpoints = await store.listEndpoints();
+    expect(endpoints.reduce((n, e) => n + e.calls, 0)).toBe(exchanges.length);
+  });
+
   it('keeps sensitive values masked at rest (no raw value in the database file)', async () => {
     const { store, file } = await fresh('secrets');
     const pipeline = createPipeline({ store });

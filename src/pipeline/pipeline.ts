@@ -129,7 +129,13 @@ export function createPipeline(args: {
       const mergedKeys = new Set(merged.map(key));
       const freshKeys = new Set(freshEndpoints.map(key));
       for (const s of stored) if (!mergedKeys.has(key(s))) commit.removedEndpoints?.push(s);
-      const changed = merged.filter((e) => freshKeys.has(key(e)));
+      // Write what this batch touched: its own keys, and templates the merge learnt or grew (a fresh literal
+      // folded into a new or stored template has a key the batch never produced).
+      const storedByKey = new Map(stored.map((e) => [key(e), e]));
+      const changed = merged.filter((e) => {
+        const before = storedByKey.get(key(e));
+        return !before || freshKeys.has(key(e)) || before.calls !== e.calls || before.lastSeen !== e.lastSeen;
+      });
       const findings = auditEndpoints(changed, specs, rules);
       const scored = scoreEndpoints(changed, findings);
       commit.endpoints = scored;
