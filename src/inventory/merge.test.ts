@@ -151,3 +151,14 @@ describe('mergeEndpoints', () => {
     expect(m.clients).toBe(2);
   });
 });
+
+describe('mergeEndpoints folding into a template the store already has', () => {
+  it('keeps the stored template’s calls when a stored literal folds into the same template', () => {
+    const [base] = run([{ url: `${H}/users/search`, time: Date.UTC(2026, 0, 1) }]);
+    const at = (path: string, calls: number): Endpoint => ({ ...base!, path, calls });
+    // Stored: the template first, then a literal the fresh template covers (the order the store returns).
+    const stored = [at('/users/{userId}', 31), at('/users/search', 2)];
+    const merged = mergeEndpoints(stored, [at('/users/{userId}', 5)], {});
+    expect(merged.reduce((n, e) => n + e.calls, 0)).toBe(38);
+  });
+});

@@ -245,8 +245,10 @@ export function mergeEndpoints(stored: Endpoint[], fresh: Endpoint[], opts: Inve
       const candidates = templates.get(`${s.host} ${s.method} ${splitPath(s.path).length}`) ?? [];
       const general = candidates.find((c) => covers(c.path, s.path));
       if (general) {
-        target = general;
+        // The entry in `out`, not `general` itself: a stored template with the same key may already
+        // have been merged into it, and merging into the stale object would drop those calls.
         k = endpointKey(general);
+        target = out.get(k);
       }
     }
     if (!target) {
