@@ -7,6 +7,8 @@ import { migrate, SqlStore } from './sql-store.js';
 import { openSqlite } from './sqlite.js';
 import type { PlatformStore } from './store.js';
 
+export { DEFAULT_SETTINGS, settingsFrom } from './settings.js';
+
 export type {
   AlertFilter,
   AuditEntry,
@@ -15,10 +17,17 @@ export type {
   ExchangeQuery,
   FindingFilter,
   IngestCommit,
+  PlatformSettings,
   PlatformStore,
   RetainedExchange,
   Role,
+  SavedQuery,
+  ScanProgress,
+  ScanRecord,
+  ScanStatus,
   Store,
+  StoredDecision,
+  StoredPatch,
   TokenRecord,
   WorkflowComment,
   WorkflowState,

@@ -118,4 +118,48 @@ export const MIGRATIONS: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    name: 'scans, saved hunt queries, virtual patches, actor decisions, console sessions',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS scans (
+        id TEXT PRIMARY KEY,
+        target TEXT NOT NULL,
+        status TEXT NOT NULL,
+        started TEXT NOT NULL,
+        data TEXT NOT NULL
+      )`,
+      'CREATE INDEX IF NOT EXISTS scans_started ON scans (started)',
+      `CREATE TABLE IF NOT EXISTS saved_queries (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        created TEXT NOT NULL,
+        data TEXT NOT NULL
+      )`,
+      `CREATE TABLE IF NOT EXISTS patches (
+        id TEXT PRIMARY KEY,
+        created TEXT NOT NULL,
+        expires TEXT,
+        revoked TEXT,
+        data TEXT NOT NULL
+      )`,
+      `CREATE TABLE IF NOT EXISTS decisions (
+        id TEXT PRIMARY KEY,
+        actor TEXT NOT NULL,
+        until_ms BIGINT NOT NULL,
+        created TEXT NOT NULL,
+        data TEXT NOT NULL
+      )`,
+      'CREATE INDEX IF NOT EXISTS decisions_until ON decisions (until_ms)',
+      // Console sign-in sessions: only the SHA-256 of the cookie value is kept, like tokens.
+      `CREATE TABLE IF NOT EXISTS sessions (
+        hash TEXT PRIMARY KEY,
+        token_id TEXT NOT NULL,
+        created TEXT NOT NULL,
+        expires TEXT NOT NULL
+      )`,
+      'CREATE INDEX IF NOT EXISTS sessions_expires ON sessions (expires)',
+    ],
+  },
 ];

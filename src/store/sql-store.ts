@@ -3,6 +3,7 @@
 import type { Alert, Endpoint, Finding, Incident, Severity } from '../model/index.js';
 import { SEVERITY_RANK } from '../model/index.js';
 import { MIGRATIONS } from './schema.js';
+import { settingsFrom } from './settings.js';
 import type { SqlDriver, SqlExecutor, SqlValue } from './sql.js';
 import type {
   AlertFilter,
@@ -12,8 +13,13 @@ import type {
   ExchangeQuery,
   FindingFilter,
   IngestCommit,
+  PlatformSettings,
   PlatformStore,
   RetainedExchange,
+  SavedQuery,
+  ScanRecord,
+  StoredDecision,
+  StoredPatch,
   TokenRecord,
   WorkflowState,
 } from './store.js';
@@ -383,6 +389,147 @@ export class SqlStore implements PlatformStore {
       [kind],
     );
     return rows.map(workflowOf);
+  }
+
+  async putScan(scan: ScanRecord): Promise<void> {
+    await this.db.run(
+      `INSERT INTO scans (id, target, status, started, data) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data`,
+      [scan.id, scan.target, scan.status, scan.started, JSON.stringify(scan)],
+    );
+  }
+
+  async getScan(id: string): Promise<ScanRecord | undefined> {
+    const rows = await this.db.all<{ data: string }>('SELECT data FROM scans WHERE id = ?', [id]);
+    return rows[0] ? (JSON.parse(rows[0].data) as ScanRecord) : undefined;
+  }
+
+  async listScans(q: { limit?: number; offset?: number } = {}): Promise<ScanRecord[]> {
+    const rows = await this.db.all<{ data: string }>(
+      `SELECT data FROM scans ORDER BY started DESC, id${page(q.limit ?? 100, q.offset)}`,
+    );
+    return rows.map((r) => JSON.parse(r.data) as ScanRecord);
+  }
+
+  async putSavedQuery(q: SavedQuery): Promise<void> {
+    await this.db.run(
+      `INSERT INTO saved_queries (id, name, owner, created, data) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, owner = excluded.owner, data = excluded.data`,
+      [q.id, q.name, q.owner, q.created, JSON.stringify(q)],
+    );
+  }
+
+  async listSavedQueries(owner?: string): Promise<SavedQuery[]> {
+    const rows = await this.db.all<{ data: string }>(
+      `SELECT data FROM saved_queries${owner !== undefined ? ' WHERE owner = ?' : ''} ORDER BY name, id`,
+      owner !== undefined ? [owner] : [],
+    );
+    return rows.map((r) => JSON.parse(r.data) as SavedQuery);
+  }
+
+  async deleteSavedQuery(id: string): Promise<boolean> {
+    return this.deleteById('saved_queries', id);
+  }
+
+  async putPatch(p: StoredPatch): Promise<void> {
+    await this.db.run(
+      `INSERT INTO patches (id, created, expires, revoked, data) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET expires = excluded.expires, revoked = excluded.revoked, data = excluded.data`,
+      [p.id, p.created, p.expires ?? null, p.revoked ?? null, JSON.stringify(p)],
+    );
+  }
+
+  async listPatches(q: { includeExpired?: boolean; now?: number } = {}): Promise<StoredPatch[]> {
+    const now = new Date(q.now ?? Date.now()).toISOString();
+    const rows = await this.db.all<{ data: string }>(
+      q.includeExpired
+        ? 'SELECT data FROM patches ORDER BY created DESC, id'
+        : 'SELECT data FROM patches WHERE revoked IS NULL AND (expires IS NULL OR expires > ?) ORDER BY created DESC, id',
+      q.includeExpired ? [] : [now],
+    );
+    return rows.map((r) => JSON.parse(r.data) as StoredPatch);
+  }
+
+  async getPatch(id: string): Promise<StoredPatch | undefined> {
+    const rows = await this.db.all<{ data: string }>('SELECT data FROM patches WHERE id = ?', [id]);
+    return rows[0] ? (JSON.parse(rows[0].data) as StoredPatch) : undefined;
+  }
+
+  async revokePatch(id: string, at: string, who: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.all<{ data: string }>(
+        'SELECT data FROM patches WHERE id = ? AND revoked IS NULL',
+        [id],
+      );
+      if (!rows[0]) return false;
+      const p = { ...(JSON.parse(rows[0].data) as StoredPatch), revoked: at, revokedBy: who };
+      await tx.run('UPDATE patches SET revoked = ?, data = ? WHERE id = ?', [at, JSON.stringify(p), id]);
+      return true;
+    });
+  }
+
+  async putDecision(d: StoredDecision): Promise<void> {
+    await this.db.run(
+      `INSERT INTO decisions (id, actor, until_ms, created, data) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET actor = excluded.actor, until_ms = excluded.until_ms, data = excluded.data`,
+      [d.id, d.actor, d.until, d.created, JSON.stringify(d)],
+    );
+  }
+
+  async listDecisions(now: number): Promise<StoredDecision[]> {
+    const rows = await this.db.all<{ data: string }>(
+      'SELECT data FROM decisions WHERE until_ms > ? ORDER BY created DESC, id',
+      [now],
+    );
+    return rows.map((r) => JSON.parse(r.data) as StoredDecision);
+  }
+
+  async deleteDecision(id: string): Promise<boolean> {
+    return this.deleteById('decisions', id);
+  }
+
+  async createSession(x: { hash: string; tokenId: string; created: string; expires: string }): Promise<void> {
+    await this.db.run('INSERT INTO sessions (hash, token_id, created, expires) VALUES (?, ?, ?, ?)', [
+      x.hash,
+      x.tokenId,
+      x.created,
+      x.expires,
+    ]);
+  }
+
+  async useSession(hash: string, at: string): Promise<{ token: TokenRecord; expires: string } | undefined> {
+    await this.db.run('DELETE FROM sessions WHERE expires <= ?', [at]);
+    const rows = await this.db.all<TokenRow & { expires: string }>(
+      `SELECT t.id, t.name, t.role, t.created, t.last_used, t.revoked, s.expires
+       FROM sessions s JOIN tokens t ON t.id = s.token_id
+       WHERE s.hash = ? AND s.expires > ? AND t.revoked IS NULL`,
+      [hash, at],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    await this.db.run('UPDATE tokens SET last_used = ? WHERE id = ?', [at, row.id]);
+    return { token: tokenOf({ ...row, last_used: at }), expires: row.expires };
+  }
+
+  async deleteSession(hash: string): Promise<void> {
+    await this.db.run('DELETE FROM sessions WHERE hash = ?', [hash]);
+  }
+
+  async getSettings(): Promise<PlatformSettings> {
+    return settingsFrom(await this.getMeta('settings'));
+  }
+
+  async putSettings(settings: PlatformSettings): Promise<void> {
+    await this.setMeta('settings', JSON.stringify(settings));
+  }
+
+  private async deleteById(table: 'saved_queries' | 'decisions', id: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.all<{ id: string }>(`SELECT id FROM ${table} WHERE id = ?`, [id]);
+      if (!rows[0]) return false;
+      await tx.run(`DELETE FROM ${table} WHERE id = ?`, [id]);
+      return true;
+    });
   }
 
   async close(): Promise<void> {

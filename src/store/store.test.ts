@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Alert, Endpoint, Finding } from '../model/index.js';
-import { openStore, type PlatformStore as Store } from './index.js';
+import {
+  DEFAULT_SETTINGS,
+  openStore,
+  type ScanRecord,
+  type PlatformStore as Store,
+  type StoredDecision,
+  type StoredPatch,
+} from './index.js';
 
 const PG_URL = process.env['MAMORI_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -226,6 +233,123 @@ function storeSuite(name: string, open: () => Promise<Store>) {
       expect(await s.getWorkflow('alert', 'a1')).toMatchObject({ status: 'resolved', assignee: 'bob' });
       expect(await s.getWorkflow('incident', 'a1')).toBeUndefined();
       expect((await s.listWorkflow('alert')).length).toBe(1);
+    });
+
+    it('keeps scans with progress, newest first', async () => {
+      const s = await fresh();
+      const scan = (id: string, started: string): ScanRecord => ({
+        id,
+        target: 'http://127.0.0.1:8080/api',
+        status: 'queued',
+        started,
+        progress: { sent: 0, findings: 0, testsRun: 0, testsTotal: 0, phase: 'queued' },
+        options: { identities: [{ name: 'alice', header: 'authorization' }] },
+      });
+      await s.putScan(scan('s1', '2026-01-01T00:00:00Z'));
+      await s.putScan(scan('s2', '2026-01-02T00:00:00Z'));
+      await s.putScan({
+        ...scan('s1', '2026-01-01T00:00:00Z'),
+        status: 'done',
+        finished: '2026-01-01T00:01:00Z',
+        progress: { sent: 40, findings: 2, testsRun: 10, testsTotal: 10, phase: 'done' },
+        summary: { findings: 2 },
+      });
+      expect(await s.getScan('s1')).toMatchObject({ status: 'done', progress: { sent: 40 } });
+      expect(await s.getScan('nope')).toBeUndefined();
+      expect((await s.listScans()).map((x) => x.id)).toEqual(['s2', 's1']);
+      expect((await s.listScans({ limit: 1, offset: 1 })).map((x) => x.id)).toEqual(['s1']);
+    });
+
+    it('keeps saved hunt queries per owner', async () => {
+      const s = await fresh();
+      await s.putSavedQuery({ id: 'q1', name: 'b', owner: 'ann', query: { actor: 'ip:1' }, created: 't' });
+      await s.putSavedQuery({ id: 'q2', name: 'a', owner: 'bob', query: { status: 500 }, created: 't' });
+      expect((await s.listSavedQueries()).map((q) => q.id)).toEqual(['q2', 'q1']);
+      expect(await s.listSavedQueries('ann')).toEqual([
+        { id: 'q1', name: 'b', owner: 'ann', query: { actor: 'ip:1' }, created: 't' },
+      ]);
+      expect(await s.deleteSavedQuery('q1')).toBe(true);
+      expect(await s.deleteSavedQuery('q1')).toBe(false);
+      expect((await s.listSavedQueries()).map((q) => q.id)).toEqual(['q2']);
+    });
+
+    it('keeps patches, lists live ones and revokes', async () => {
+      const s = await fresh();
+      const patch = (id: string, created: string, expires?: string): StoredPatch => ({
+        id,
+        created,
+        createdBy: 'ann',
+        ...(expires ? { expires } : {}),
+        source: { kind: 'finding', id: 'f1' },
+        description: 'block SQL injection in q',
+        match: { host: 'api.shop.example', method: 'GET', path: '/search', where: 'query', name: 'q' },
+        action: 'block',
+      });
+      await s.putPatch(patch('p1', '2026-01-01T00:00:00Z'));
+      await s.putPatch(patch('p2', '2026-01-02T00:00:00Z', '2026-01-03T00:00:00Z'));
+      await s.putPatch(patch('p3', '2026-01-04T00:00:00Z'));
+      const at = Date.parse('2026-01-05T00:00:00Z');
+      expect((await s.listPatches({ now: at })).map((p) => p.id)).toEqual(['p3', 'p1']);
+      expect(await s.revokePatch('p3', '2026-01-05T00:00:00Z', 'bob')).toBe(true);
+      expect(await s.revokePatch('p3', '2026-01-05T00:00:00Z', 'bob')).toBe(false);
+      expect(await s.revokePatch('zz', '2026-01-05T00:00:00Z', 'bob')).toBe(false);
+      expect((await s.listPatches({ now: at })).map((p) => p.id)).toEqual(['p1']);
+      expect((await s.listPatches({ includeExpired: true })).map((p) => p.id)).toEqual(['p3', 'p2', 'p1']);
+      expect(await s.getPatch('p3')).toMatchObject({ revoked: '2026-01-05T00:00:00Z', match: { name: 'q' } });
+      expect(await s.getPatch('zz')).toBeUndefined();
+    });
+
+    it('keeps decisions until they expire and deletes them', async () => {
+      const s = await fresh();
+      const decision = (id: string, until: number): StoredDecision => ({
+        id,
+        created: `2026-01-0${id.slice(1)}T00:00:00Z`,
+        createdBy: 'ann',
+        actor: `ip:10.0.0.${id.slice(1)}`,
+        action: 'throttle',
+        until,
+        reason: 'manual',
+        ratePerSecond: 2,
+      });
+      await s.putDecision(decision('d1', 5000));
+      await s.putDecision(decision('d2', 1000));
+      expect((await s.listDecisions(2000)).map((d) => d.id)).toEqual(['d1']);
+      expect((await s.listDecisions(0)).map((d) => d.id)).toEqual(['d2', 'd1']);
+      expect((await s.listDecisions(0))[1]).toEqual(decision('d1', 5000));
+      expect(await s.deleteDecision('d1')).toBe(true);
+      expect(await s.deleteDecision('d1')).toBe(false);
+      expect(await s.listDecisions(0)).toHaveLength(1);
+    });
+
+    it('keeps sessions of live tokens until they expire', async () => {
+      const s = await fresh();
+      await s.createToken({ id: 't1', name: 'ann', role: 'analyst', hash: 'h1', created: 't' });
+      await s.createSession({ hash: 's1', tokenId: 't1', created: 'x', expires: '2026-01-02T00:00:00Z' });
+      await s.createSession({ hash: 's2', tokenId: 't1', created: 'x', expires: '2026-01-03T00:00:00Z' });
+      expect(await s.useSession('s1', '2026-01-01T00:00:00Z')).toMatchObject({
+        token: { id: 't1', role: 'analyst', lastUsed: '2026-01-01T00:00:00Z' },
+        expires: '2026-01-02T00:00:00Z',
+      });
+      expect(await s.useSession('s1', '2026-01-02T00:00:00Z')).toBeUndefined();
+      expect(await s.useSession('nope', '2026-01-01T00:00:00Z')).toBeUndefined();
+      await s.deleteSession('s2');
+      expect(await s.useSession('s2', '2026-01-01T00:00:00Z')).toBeUndefined();
+      await s.createSession({ hash: 's3', tokenId: 't1', created: 'x', expires: '2026-01-03T00:00:00Z' });
+      await s.revokeToken('t1', '2026-01-01T00:00:00Z');
+      expect(await s.useSession('s3', '2026-01-01T00:00:00Z')).toBeUndefined();
+    });
+
+    it('keeps settings in meta with defaults filled in', async () => {
+      const s = await fresh();
+      expect(await s.getSettings()).toEqual(DEFAULT_SETTINGS);
+      await s.putSettings({
+        ...DEFAULT_SETTINGS,
+        retention: { days: 7, maxRows: 10 },
+        scanTargets: ['http://127.0.0.1:8080'],
+      });
+      expect((await s.getSettings()).retention).toEqual({ days: 7, maxRows: 10 });
+      await s.setMeta('settings', '{"masking":{"types":{"EMAIL":"keep","X":"bogus"}}}');
+      expect(await s.getSettings()).toEqual({ ...DEFAULT_SETTINGS, masking: { types: { EMAIL: 'keep' } } });
     });
   });
 }

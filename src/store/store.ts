@@ -3,6 +3,7 @@
 // server and workers do.
 
 import type { Alert, Endpoint, Finding, Incident } from '../model/index.js';
+import type { Decision } from '../respond/decisions.js';
 
 export interface EndpointFilter {
   host?: string;
@@ -160,4 +161,100 @@ export interface PlatformStore extends Store {
   getWorkflow(kind: WorkflowState['kind'], id: string): Promise<WorkflowState | undefined>;
   putWorkflow(w: WorkflowState): Promise<void>;
   listWorkflow(kind: WorkflowState['kind']): Promise<WorkflowState[]>;
+  putScan(scan: ScanRecord): Promise<void>;
+  getScan(id: string): Promise<ScanRecord | undefined>;
+  /** Newest first. */
+  listScans(q?: { limit?: number; offset?: number }): Promise<ScanRecord[]>;
+  putSavedQuery(q: SavedQuery): Promise<void>;
+  /** All saved queries, or one owner's, by name. */
+  listSavedQueries(owner?: string): Promise<SavedQuery[]>;
+  deleteSavedQuery(id: string): Promise<boolean>;
+  putPatch(p: StoredPatch): Promise<void>;
+  /** Live patches (not revoked, not expired at `now`), newest first; all with `includeExpired`. */
+  listPatches(q?: { includeExpired?: boolean; now?: number }): Promise<StoredPatch[]>;
+  getPatch(id: string): Promise<StoredPatch | undefined>;
+  /** Marks a live patch revoked; false when there is no such live patch. */
+  revokePatch(id: string, at: string, who: string): Promise<boolean>;
+  putDecision(d: StoredDecision): Promise<void>;
+  /** Decisions still in force at `now` (epoch ms), newest first. */
+  listDecisions(now: number): Promise<StoredDecision[]>;
+  deleteDecision(id: string): Promise<boolean>;
+  /** A console session: the SHA-256 of its cookie value, for the token that signed in. */
+  createSession(s: { hash: string; tokenId: string; created: string; expires: string }): Promise<void>;
+  /** The live token behind a session not expired at `at` (ISO time); also drops expired sessions. */
+  useSession(hash: string, at: string): Promise<{ token: TokenRecord; expires: string } | undefined>;
+  deleteSession(hash: string): Promise<void>;
+  /** The installation settings (meta `settings`) with defaults filled in. */
+  getSettings(): Promise<PlatformSettings>;
+  putSettings(s: PlatformSettings): Promise<void>;
+}
+
+export interface ScanProgress {
+  sent: number;
+  findings: number;
+  testsRun: number;
+  testsTotal: number;
+  phase: string;
+}
+
+export type ScanStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** A scan started from the server; its findings are stored under producer `scan:<id>`. */
+export interface ScanRecord {
+  id: string;
+  /** Target URL. */
+  target: string;
+  status: ScanStatus;
+  started: string;
+  finished?: string;
+  progress: ScanProgress;
+  /** What the scan was asked to do — identity names and headers only, never their values. */
+  options: Record<string, unknown>;
+  summary?: Record<string, unknown>;
+  error?: string;
+}
+
+export interface SavedQuery {
+  id: string;
+  name: string;
+  owner: string;
+  query: ExchangeQuery;
+  created: string;
+}
+
+/** A virtual patch (src/respond/patch.ts shape): block or log requests matching a finding or alert. */
+export interface StoredPatch {
+  id: string;
+  created: string;
+  createdBy: string;
+  expires?: string;
+  revoked?: string;
+  source: { kind: 'finding' | 'alert' | 'manual'; id: string };
+  description: string;
+  match: {
+    host?: string;
+    method?: string;
+    path?: string;
+    where?: 'query' | 'header' | 'cookie' | 'body' | 'path';
+    name?: string;
+    pattern?: string;
+    actor?: string;
+  };
+  action: 'block' | 'log';
+}
+
+/** A decision about an actor (src/respond/decisions.ts) as stored and shared by server, proxy, middleware. */
+export type StoredDecision = Decision & { id: string; created: string; createdBy: string };
+
+/** Installation settings, kept in meta under `settings`. */
+export interface PlatformSettings {
+  retention: { days: number; maxRows: number };
+  masking: { types: Record<string, 'mask' | 'keep'> };
+  /** Origins (scheme://host[:port]) the server may scan. */
+  scanTargets: string[];
+  integrations: {
+    webhooks: Array<{ url: string; events: string[]; secret?: string }>;
+    syslog?: { host: string; port: number };
+    ocsf?: boolean;
+  };
 }
