@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { anonObserved, ep, fullEndpoint, observed, sensitive } from '../audit/rules/fixture-kit.js';
@@ -163,7 +164,24 @@ describe('mamori audit', () => {
     expect(findings.some((f) => f.rule === 'MAM-TRF-010' && f.path === '/v1/health')).toBe(true);
     const reopened = await openStore(db);
     expect((await reopened.listFindings({ rule: 'MAM-TRF-001' })).length).toBe(1);
+    // The risk the audit computed is written back to the stored endpoints (the server reads it from there).
+    const riskiest = (JSON.parse(r.stdout) as { riskiest: Array<{ path: string; risk: number }> }).riskiest;
+    const stored = await reopened.listEndpoints();
+    const card = stored.find((e) => e.path === '/v1/cards/{cardId}');
+    expect(card?.risk).toBeGreaterThan(50);
+    expect(card?.risk).toBe(riskiest.find((e) => e.path === '/v1/cards/{cardId}')?.risk);
+    expect((await reopened.listEndpoints({ minRisk: 50 })).map((e) => e.path)).toEqual([
+      '/v1/cards/{cardId}',
+    ]);
     await reopened.close();
+    // Traffic findings are stored under the producer audit:traffic, and a second run replaces them.
+    await runCli('audit', '--inventory', '--db', db, '--format', 'json');
+    const sqlite = new Database(db, { readonly: true });
+    const producers = sqlite
+      .prepare('SELECT producer, count(*) AS n FROM findings GROUP BY producer')
+      .all() as Array<{ producer: string; n: number }>;
+    sqlite.close();
+    expect(producers).toEqual([{ producer: 'audit:traffic', n: findings.length }]);
   });
 
   it('applies a config file and names the bad field of a broken one', async () => {

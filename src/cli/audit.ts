@@ -159,7 +159,12 @@ async function audit(files: string[], flags: AuditFlags, version: string): Promi
       try {
         endpoints = await store.listEndpoints();
         findings = runAudit({ specs, endpoints, rules });
-        // Keep the store's view current for the server and reports.
+        // Keep the store's view current for the server and reports: the traffic findings, and the risk
+        // each endpoint now scores (the server and the console read the stored risk, not the findings).
+        // Only endpoints whose score moved are written, so a concurrent ingest loses as little as possible.
+        const rescored = scoreEndpoints(endpoints, findings);
+        await store.putEndpoints(rescored.filter((e, i) => e.risk !== endpoints[i]!.risk));
+        endpoints = rescored;
         await store.replaceFindings(
           'audit:traffic',
           findings.filter((f) => !f.location),
@@ -175,7 +180,8 @@ async function audit(files: string[], flags: AuditFlags, version: string): Promi
     } else findings = runAudit({ specs, rules });
   }
 
-  const scored = scoreEndpoints(endpoints, findings);
+  // Endpoints come only from --inventory, scored (and stored) above.
+  const scored = endpoints;
   const format = flags.format ?? defaultFormat();
   const metas = ruleMetas(rules, flags.diff === true);
   const risk = apiRisk(findings, scored);
