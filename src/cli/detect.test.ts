@@ -1,13 +1,10 @@
-import { appendFileSync, mkdtempSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fakeExchange } from '../detect/test-support/exchanges.js';
-import type { Alert, Exchange } from '../model/index.js';
-import { exchangeToRecord } from '../sources/index.js';
-import { followFile } from './detect.js';
+import type { Alert } from '../model/index.js';
 import { runCli } from './test-support.js';
 
 let dir = '';
@@ -111,42 +108,27 @@ describe('mamori detect', () => {
   });
 });
 
-describe('followFile', () => {
-  const line = (ex: Exchange) => `${JSON.stringify(exchangeToRecord(ex))}\n`;
-  async function until(check: () => boolean) {
-    for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(check()).toBe(true);
-  }
-
-  it('reads what is there, then appended lines, and survives truncation and rotation', async () => {
-    const file = join(dir, 'live.jsonl');
-    writeFileSync(file, line(fakeExchange({ path: '/a', index: 0 })));
-    const seen: string[] = [];
-    const issues: string[] = [];
-    const controller = new AbortController();
-    const following = followFile(file, {
-      signal: controller.signal,
-      pollMs: 20,
-      onExchange: (ex) => seen.push(ex.request.path),
-      onIssue: (i) => issues.push(`${i.line}:${i.message}`),
-    });
-    await until(() => seen.length === 1);
-    // Appended in two writes, the second completing the line.
-    const l2 = line(fakeExchange({ path: '/b', index: 1 }));
-    appendFileSync(file, l2.slice(0, 20));
-    appendFileSync(file, `${l2.slice(20)}not json\n`);
-    await until(() => seen.length === 2 && issues.length === 1);
-    expect(issues[0]).toMatch(/^3:line is not valid JSON/);
-    // Truncated and rewritten.
-    truncateSync(file, 0);
-    appendFileSync(file, line(fakeExchange({ path: '/c', index: 2 })));
-    await until(() => seen.includes('/c'));
-    // Rotated: renamed away, a new file in its place.
-    renameSync(file, `${file}.1`);
-    writeFileSync(file, line(fakeExchange({ path: '/d', index: 3 })));
-    await until(() => seen.includes('/d'));
-    controller.abort();
-    await following;
-    expect(seen).toEqual(['/a', '/b', '/c', '/d']);
+describe('detect --follow', () => {
+  it('prints an alert per line as the file grows and a summary when interrupted', async () => {
+    const file = join(dir, 'live.log');
+    const line = (q: string) =>
+      `203.0.113.7 - - [01/Nov/2026:09:00:00 +0000] "GET /products?q=${q} HTTP/1.1" 200 12 "-" "curl/8"\n`;
+    writeFileSync(file, line('shoes'));
+    const listeners = process.listenerCount('SIGINT');
+    const running = runCli('detect', '--follow', file, '--format', 'json', '--host', 'api.example.com');
+    // Following once the command listens for Ctrl-C.
+    for (let i = 0; i < 250 && process.listenerCount('SIGINT') === listeners; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    appendFileSync(file, line('1%27%20union%20select%20password%20from%20users--'));
+    await new Promise((r) => setTimeout(r, 600));
+    process.emit('SIGINT');
+    const run = await running;
+    expect(run.code).toBe(0);
+    const alerts = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Alert);
+    expect(alerts.map((a) => a.type)).toEqual(['signature.sqli']);
+    expect(run.stderr).toMatch(/2 exchanges from 1 file → 1 alert/);
   });
 });

@@ -1,9 +1,8 @@
 // `mamori detect`: traffic files (HAR, JSONL exchanges, access logs) → runtime alerts and incidents.
-// `--follow FILE` tails a growing JSONL or access log and prints alerts as they happen (rotation and
-// truncation handled; stops on SIGINT). The engine is src/detect; this file only reads and prints.
+// `--follow FILE` tails a growing JSONL or access log (src/sources/follow.ts) and prints alerts as they
+// happen; stops on SIGINT. The engine is src/detect; this file only reads and prints.
 
-import { watch } from 'node:fs';
-import { type FileHandle, open, readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { createDetector, type DetectSummary, parseDetectConfig } from '../detect/index.js';
 import { parseTrustedProxies } from '../identity/index.js';
@@ -16,9 +15,8 @@ import {
   SEVERITIES,
   type Severity,
 } from '../model/index.js';
-import { logLineParser } from '../sources/access-log.js';
-import { detectTrafficFormat, exchangeFromRecord, readTraffic } from '../sources/index.js';
-import { exchangeFromLogRecord } from '../sources/log-formats/record.js';
+import { followFile } from '../sources/follow.js';
+import { readTraffic } from '../sources/index.js';
 import type { TrafficFormat } from '../sources/types.js';
 import type { Register } from './commands.js';
 import { type Column, defaultFormat, printIssue, renderTable, writeJson } from './output.js';
@@ -236,167 +234,4 @@ function printLiveAlert(alert: Alert, format: 'json' | 'table'): void {
     process.stdout.write(
       `${alert.firstSeen}  ${alert.severity.padEnd(8)} ${alert.type}  ${alert.actor}  ${alert.path ? `${alert.method} ${alert.path}` : '*'}  ${alert.explanation}\n`,
     );
-}
-
-export interface FollowOptions {
-  signal: AbortSignal;
-  onExchange: (ex: Exchange) => void;
-  onIssue: (issue: InputIssue) => void;
-  format?: TrafficFormat;
-  defaultHost?: string;
-  bodyCap?: number;
-  /** Poll as well as watch (fs.watch misses events on some file systems). Default 250 ms. */
-  pollMs?: number;
-}
-
-/**
- * Tail a growing line-oriented traffic file (JSONL exchanges or an access log): analyse what is there,
- * then each appended line as it arrives. A file that shrinks (truncated) or is replaced (rotated: a
- * new inode) is read again from its start. Resolves when `signal` aborts.
- */
-export async function followFile(file: string, opts: FollowOptions): Promise<void> {
-  let handle: FileHandle | undefined;
-  let inode = -1;
-  let position = 0;
-  let pending = '';
-  let index = 0;
-  let lineNo = 0;
-  let parseLine: ((text: string, line: number, index: number) => Exchange | string) | undefined;
-
-  const choose = (format: TrafficFormat): void => {
-    if (format === 'har') {
-      throw new InputError({
-        code: 'usage.follow.har',
-        message: 'a HAR file cannot be followed (it is one JSON document); use JSONL or an access log',
-        file,
-      });
-    }
-    if (format === 'jsonl') {
-      parseLine = (text, line, i) => {
-        let obj: unknown;
-        try {
-          obj = JSON.parse(text);
-        } catch (err) {
-          return `line is not valid JSON: ${(err as Error).message}`;
-        }
-        const ex = exchangeFromRecord(obj, { kind: 'jsonl', file, index: i, line }, opts.bodyCap);
-        return 'code' in ex ? ex.message + (ex.field ? ` (field ${ex.field})` : '') : ex;
-      };
-      return;
-    }
-    const parse = logLineParser(format, {});
-    const ctx = {
-      file,
-      fileBase: file.split('/').pop() ?? file,
-      defaultHost: opts.defaultHost ?? 'unknown',
-      defaultScheme: 'https' as const,
-    };
-    parseLine = (text, line, i) => {
-      const rec = parse(text);
-      return typeof rec === 'string' ? rec : exchangeFromLogRecord(rec, ctx, i, line);
-    };
-  };
-  if (opts.format) choose(opts.format);
-
-  const handleLine = (text: string) => {
-    lineNo++;
-    if (text === '' || text.trim() === '' || text.charCodeAt(0) === 0x23) return;
-    if (!parseLine) {
-      const format = detectTrafficFormat(Buffer.from(text));
-      if (format === undefined) {
-        opts.onIssue({
-          code: 'source.format.unknown',
-          message: 'unrecognised traffic format',
-          file,
-          fatal: true,
-        });
-        return;
-      }
-      choose(format);
-    }
-    const i = index++;
-    const ex = parseLine!(text, lineNo, i);
-    if (typeof ex === 'string')
-      opts.onIssue({ code: 'follow.line.unparsed', message: ex, file, line: lineNo, index: i });
-    else opts.onExchange(ex);
-  };
-
-  const reopen = async (): Promise<void> => {
-    await handle?.close();
-    handle = undefined;
-    try {
-      handle = await open(file, 'r');
-      inode = (await handle.stat()).ino;
-    } catch {
-      inode = -1; // not there (yet): rotated away; try again on the next tick
-    }
-    position = 0;
-    pending = '';
-    lineNo = 0;
-  };
-
-  let busy = false;
-  const drain = async (): Promise<void> => {
-    if (busy) return;
-    busy = true;
-    try {
-      let st: Awaited<ReturnType<typeof stat>> | undefined;
-      try {
-        st = await stat(file);
-      } catch {
-        st = undefined;
-      }
-      if (!st) return;
-      if (st.ino !== inode || !handle) await reopen();
-      else if (st.size < position) {
-        // Truncated in place: start again from the top.
-        position = 0;
-        pending = '';
-        lineNo = 0;
-      }
-      if (!handle) return;
-      const size = (await handle.stat()).size;
-      while (position < size && !opts.signal.aborted) {
-        const len = Math.min(1 << 20, size - position);
-        const buf = Buffer.alloc(len);
-        const { bytesRead } = await handle.read(buf, 0, len, position);
-        if (bytesRead === 0) break;
-        position += bytesRead;
-        const text = pending + buf.subarray(0, bytesRead).toString('utf8');
-        const lines = text.split('\n');
-        pending = lines.pop() ?? '';
-        for (const l of lines) handleLine(l.endsWith('\r') ? l.slice(0, -1) : l);
-      }
-    } finally {
-      busy = false;
-    }
-  };
-
-  await reopen();
-  await drain();
-  let watcher: ReturnType<typeof watch> | undefined;
-  try {
-    watcher = watch(file, () => void drain().catch(() => undefined));
-  } catch {
-    watcher = undefined; // polling alone
-  }
-  await new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => {
-      drain().catch((err) => {
-        clearInterval(timer);
-        reject(err);
-      });
-    }, opts.pollMs ?? 250);
-    const finish = () => {
-      clearInterval(timer);
-      resolve();
-    };
-    if (opts.signal.aborted) finish();
-    else opts.signal.addEventListener('abort', finish, { once: true });
-  });
-  watcher?.close();
-  // A last complete line written just before the stop is still analysed.
-  await drain();
-  if (pending.trim() !== '') handleLine(pending);
-  await handle?.close();
 }
