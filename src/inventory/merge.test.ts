@@ -85,6 +85,24 @@ describe('mergeEndpoints', () => {
     expect(merged[0]!.calls).toBe(9);
   });
 
+  it('keeps a stored static sibling (`/users/search`, `/users/me`) apart from a fresh `/users/{userId}`', () => {
+    const stored = run([
+      { url: `${H}/users/search?q=a` },
+      { url: `${H}/users/me` },
+      { url: `${H}/users/v2` },
+    ]);
+    expect(stored.map((e) => e.path).sort()).toEqual(['/users/me', '/users/search', '/users/v2']);
+    const fresh = run([1001, 1002, 1003, 1004, 1005].map((id) => ({ url: `${H}/users/${id}` })));
+    expect(fresh.map((e) => e.path)).toEqual(['/users/{userId}']);
+    const merged = mergeEndpoints(stored, fresh, {});
+    expect(merged.map((e) => `${e.path} ${e.calls}`).sort()).toEqual([
+      '/users/me 1',
+      '/users/search 1',
+      '/users/v2 1',
+      '/users/{userId} 5',
+    ]);
+  });
+
   it('learns templates across runs: a few slugs in each run add up to a parameter', () => {
     const slugs = [
       'red-shirt',

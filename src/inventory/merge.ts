@@ -20,7 +20,7 @@ import { InventoryBuilder, type InventoryOptions } from './builder.js';
 import type { Classifier } from './deps.js';
 import { computeTags, SpecSet } from './lifecycle.js';
 import { mergeSchemas } from './schema-infer.js';
-import { splitPath } from './segments.js';
+import { splitPath, staticKind } from './segments.js';
 import { Hll, LatencyHistogram } from './sketch.js';
 
 /** Relearning templates needs no classification: nothing is scanned. */
@@ -199,7 +199,11 @@ export function mergeEndpointStats(a: Endpoint, b: Endpoint): Endpoint {
   return out;
 }
 
-/** True when template `general` covers `specific` (same length, equal or `{…}` in `general`). */
+/**
+ * True when template `general` covers `specific` (same length, equal or `{…}` in `general`). A literal
+ * that is a static word, version, file name or locale (`/users/search`, `/users/me`) is a sibling of
+ * the template, not one of its values, so it is never covered.
+ */
 function covers(general: string, specific: string): boolean {
   if (general === specific) return false;
   const g = splitPath(general);
@@ -208,7 +212,7 @@ function covers(general: string, specific: string): boolean {
   let widened = false;
   for (let i = 0; i < g.length; i++) {
     if (g[i] === s[i]) continue;
-    if (/^\{[^}]+\}$/.test(g[i]!) && !/^\{[^}]+\}$/.test(s[i]!)) {
+    if (/^\{[^}]+\}$/.test(g[i]!) && !/^\{[^}]+\}$/.test(s[i]!) && !staticKind(s[i]!)) {
       widened = true;
       continue;
     }
