@@ -52,11 +52,11 @@ export class CallbackListener {
   }
 
   /** Waits up to `ms` for a hit with this token (the target may fetch asynchronously). */
-  async waitFor(token: string, ms: number): Promise<CallbackHit | undefined> {
+  async waitFor(token: string, ms: number, signal?: AbortSignal): Promise<CallbackHit | undefined> {
     const end = Date.now() + ms;
     for (;;) {
       const h = this.hit(token);
-      if (h || Date.now() >= end) return h;
+      if (h || Date.now() >= end || signal?.aborted) return h;
       await new Promise((r) => setTimeout(r, 25));
     }
   }

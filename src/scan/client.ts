@@ -16,6 +16,10 @@ export class DestructiveRefused extends Error {
 export class LimitReached extends Error {
   override name = 'LimitReached';
 }
+/** The caller's AbortSignal fired: a limit like the others (the scan stops and reports what it found). */
+export class ScanCancelled extends LimitReached {
+  override name = 'ScanCancelled';
+}
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 const LOG_BODY = 2048;
@@ -26,6 +30,7 @@ export type Transport = (
   headers: HeaderMap,
   body: string | undefined,
   timeoutMs: number,
+  signal?: AbortSignal,
 ) => Promise<Omit<ScanResponse, 'ms'>>;
 
 export interface ClientOptions {
@@ -41,6 +46,10 @@ export interface ClientOptions {
   /** Largest response body kept, bytes. */
   bodyCap?: number;
   transport?: Transport;
+  /** Cancels the scan: nothing more is sent, the request in flight and any wait are cut short. */
+  signal?: AbortSignal;
+  /** Called after every request sent. */
+  onSent?: () => void;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -75,7 +84,7 @@ export class ScanClient {
   constructor(private readonly opts: ClientOptions) {
     this.origin = opts.target.origin;
     this.now = opts.now ?? Date.now;
-    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.sleep = opts.sleep ?? ((ms) => abortableSleep(ms, opts.signal));
     this.tokens = Math.max(1, opts.rate);
     this.last = this.now();
     this.transport = opts.transport ?? undiciTransport(opts.bodyCap ?? 256 * 1024);
@@ -86,6 +95,9 @@ export class ScanClient {
   }
   get destructive(): boolean {
     return this.opts.destructive;
+  }
+  get signal(): AbortSignal | undefined {
+    return this.opts.signal;
   }
 
   /** Resolves a request path against the target; throws ScopeError for anything off the origin. */
@@ -112,6 +124,7 @@ export class ScanClient {
       throw new LimitReached(`request budget of ${this.opts.maxRequests} used`);
     }
     if (this.now() >= this.opts.deadline) throw new LimitReached('time limit reached');
+    this.checkCancelled();
     const headers: HeaderMap = {};
     for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
     if (req.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
@@ -128,13 +141,15 @@ export class ScanClient {
       return ex;
     }
     await this.takeToken();
+    this.checkCancelled();
     this.sent++;
     const started = performance.now();
     const remaining = Math.max(1, Math.min(this.opts.timeoutMs, this.opts.deadline - this.now()));
     let res: Omit<ScanResponse, 'ms'>;
     try {
-      res = await this.transport(url, req.method, headers, req.body, remaining);
+      res = await this.transport(url, req.method, headers, req.body, remaining, this.opts.signal);
     } catch (err) {
+      this.checkCancelled();
       // A timeout or reset is an answer too (time-based checks measure it); status 0 = no response.
       res = { status: 0, headers: {}, body: String((err as Error).message ?? err), truncated: false };
     }
@@ -151,7 +166,19 @@ export class ScanClient {
         ? { ...ex, response: { ...ex.response, body: ex.response.body.slice(0, LOG_BODY), truncated: true } }
         : ex,
     );
+    this.opts.onSent?.();
     return ex;
+  }
+
+  /** Throws ScanCancelled once the caller's signal fired. */
+  checkCancelled(): void {
+    if (this.opts.signal?.aborted) throw new ScanCancelled('cancelled');
+  }
+
+  /** A wait checkers make on purpose (a callback, a timing gap) that a cancel cuts short. */
+  async pause(ms: number): Promise<void> {
+    await abortableSleep(ms, this.opts.signal);
+    this.checkCancelled();
   }
 
   private async takeToken(): Promise<void> {
@@ -169,13 +196,27 @@ export class ScanClient {
   }
 }
 
+function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
 export function undiciTransport(bodyCap: number): Transport {
   const agent = new Agent({ connections: 8, pipelining: 1, keepAliveTimeout: 4000 });
-  return async (url, method, headers, body, timeoutMs) => {
+  return async (url, method, headers, body, timeoutMs, signal) => {
     const res = await request(url, {
       method: method as 'GET',
       headers,
       ...(body !== undefined ? { body } : {}),
+      ...(signal ? { signal } : {}),
       dispatcher: agent,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,

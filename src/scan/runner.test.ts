@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiSpec } from '../model/index.js';
 import { loadSpecText } from '../sources/spec.js';
 import type { Transport } from './client.js';
-import { resolveBasePath, runScan } from './runner.js';
+import { resolveBasePath, runScan, type ScanProgress } from './runner.js';
 import { testApiDocument } from './test-support/spec.js';
 import { startTestApi, type TestApi } from './test-support/vulnerable-api.js';
 import type { Identity } from './types.js';
@@ -96,6 +96,84 @@ describe('runScan safety', () => {
     expect(r.sent).toBe(15);
     expect(r.stopped).toMatch(/budget/);
     expect(r.tests.skipped.some((s) => s.reason.startsWith('not run'))).toBe(true);
+  });
+});
+
+describe('runScan progress and cancel (used by the server)', () => {
+  it('reports progress from learn through every test to done', async () => {
+    const seen: ScanProgress[] = [];
+    const r = await runScan({
+      target: new URL(api.url),
+      spec,
+      identities: ids(),
+      rate: 5000,
+      only: ['API1-001', 'API2-005', 'API8-008'],
+      onProgress: (p) => seen.push(p),
+    });
+    expect(seen[0]?.phase).toBe('learn');
+    expect(seen.map((p) => p.phase)).toContain('test MAM-SCAN-API1-001');
+    expect(seen.map((p) => p.phase)).toContain('test MAM-SCAN-API2-005');
+    const last = seen.at(-1)!;
+    expect(last).toEqual({
+      sent: r.sent,
+      findings: r.findings.length,
+      testsRun: 3,
+      testsTotal: 3,
+      phase: 'done',
+    });
+    for (let i = 1; i < seen.length; i++) {
+      expect(seen[i]!.sent).toBeGreaterThanOrEqual(seen[i - 1]!.sent);
+      expect(seen[i]!.testsRun).toBeGreaterThanOrEqual(seen[i - 1]!.testsRun);
+    }
+  });
+
+  it('a cancel sends nothing more and returns what was confirmed before it', async () => {
+    const ac = new AbortController();
+    let sentAtAbort = -1;
+    let requestsAtAbort = -1;
+    const r = await runScan({
+      target: new URL(api.url),
+      spec,
+      identities: ids(),
+      rate: 5000,
+      only: ['API1-001', 'API8', 'API9'],
+      signal: ac.signal,
+      onProgress: (p) => {
+        if (p.phase.startsWith('test MAM-SCAN-API8') && !ac.signal.aborted) {
+          sentAtAbort = p.sent;
+          requestsAtAbort = api.requests();
+          ac.abort();
+        }
+      },
+    });
+    expect(sentAtAbort).toBeGreaterThan(0);
+    expect(r.stopped).toBe('cancelled');
+    expect(r.sent).toBe(sentAtAbort);
+    expect(api.requests()).toBe(requestsAtAbort);
+    expect(r.findings.map((f) => f.test)).toContain('MAM-SCAN-API1-001');
+    expect(r.tests.skipped.filter((s) => s.reason === 'not run: cancelled').length).toBeGreaterThan(3);
+  });
+
+  it('a cancel aborts the request in flight', async () => {
+    const ac = new AbortController();
+    let inFlight = 0;
+    const transport: Transport = (_url, _m, _h, _b, _t, signal) =>
+      new Promise((_resolve, reject) => {
+        inFlight++;
+        signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+      });
+    setTimeout(() => ac.abort(), 50);
+    const r = await runScan({
+      target: new URL('http://api.example.test/api/v2'),
+      spec,
+      identities: ids(),
+      transport,
+      signal: ac.signal,
+      timeoutMs: 60_000,
+    });
+    expect(inFlight).toBe(1);
+    expect(r.stopped).toBe('cancelled');
+    expect(r.sent).toBe(1);
   });
 });
 

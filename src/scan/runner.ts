@@ -39,6 +39,22 @@ export interface ScanOptions {
   transport?: Transport;
   /** Progress lines (masked) for stderr. */
   log?: (line: string) => void;
+  /** Progress for a server or a progress bar: at each phase change, after each test, and at most
+   *  every 250 ms while requests are being sent. */
+  onProgress?: (p: ScanProgress) => void;
+  /** Cancels the scan: no request is sent after it fires, the one in flight is aborted, and runScan
+   *  resolves with what was confirmed so far (`stopped: 'cancelled'`). */
+  signal?: AbortSignal;
+}
+
+export interface ScanProgress {
+  sent: number;
+  findings: number;
+  /** Tests done so far (run or skipped) out of testsTotal (the tests the selectors chose). */
+  testsRun: number;
+  testsTotal: number;
+  /** 'learn', then 'test <id>' for the test running, then 'done'. */
+  phase: string;
 }
 
 export interface ScanResult {
@@ -95,6 +111,24 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   const basePath = resolveBasePath(opts.target, opts.spec);
   if (typeof basePath !== 'string') throw new Error(basePath.message);
   const log = opts.log ?? (() => {});
+  const tests = selectTests(opts.only ?? [], opts.skip ?? []);
+  let phase = 'learn';
+  let testsDone = 0;
+  let ctx: ScanContext | undefined;
+  let lastProgress = 0;
+  const progress = (force: boolean) => {
+    if (!opts.onProgress) return;
+    const now = Date.now();
+    if (!force && now - lastProgress < 250) return;
+    lastProgress = now;
+    opts.onProgress({
+      sent: client.sent,
+      findings: ctx?.findings.length ?? 0,
+      testsRun: testsDone,
+      testsTotal: tests.length,
+      phase,
+    });
+  };
   const client = new ScanClient({
     target: opts.target,
     destructive: opts.destructive ?? false,
@@ -104,6 +138,8 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     deadline: started + (opts.timeMs ?? SCAN_DEFAULTS.timeMs),
     timeoutMs: opts.timeoutMs ?? SCAN_DEFAULTS.timeoutMs,
     ...(opts.transport ? { transport: opts.transport } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    onSent: () => progress(false),
   });
   const masker = new Masker(
     opts.identities.map((i) => i.value),
@@ -111,7 +147,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   );
   const callback = new CallbackListener();
   await callback.start();
-  const ctx = new ScanContext(
+  ctx = new ScanContext(
     opts.spec,
     basePath,
     opts.identities,
@@ -125,32 +161,41 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   let run = 0;
   let stopped: string | undefined;
   try {
+    progress(true);
     try {
+      client.checkCancelled();
       await learnOwnership(ctx);
       log(`learned ${ctx.objects.length} owned objects as ${opts.identities.length} identities`);
     } catch (err) {
       if (!(err instanceof LimitReached)) throw err;
       stopped = err.message;
     }
-    for (const test of selectTests(opts.only ?? [], opts.skip ?? [])) {
+    for (const test of tests) {
       const reason = stopped ? `not run: ${stopped}` : skipReason(test, ctx);
       if (reason) {
         skipped.push({ id: test.id, reason });
+        testsDone++;
         continue;
       }
       run++;
+      phase = `test ${test.id}`;
+      progress(true);
       const before = ctx.findings.length;
       try {
+        client.checkCancelled();
         await CHECKERS[test.checker](ctx, test);
       } catch (err) {
         if (!(err instanceof LimitReached)) throw err;
         stopped = err.message;
       }
+      testsDone++;
       log(`${test.id} ${ctx.findings.length > before ? `${ctx.findings.length - before} finding(s)` : 'ok'}`);
     }
   } finally {
     await callback.stop();
   }
+  phase = 'done';
+  progress(true);
   return {
     findings: opts.plan ? [] : sortFindings(ctx.findings),
     planned: client.planned,

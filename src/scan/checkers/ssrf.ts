@@ -46,7 +46,7 @@ export async function ssrfCallback(ctx: ScanContext, test: ScanTest): Promise<vo
     const payload = callbackUrl(ctx, form, token);
     const probe = await ctx.send({ ...point.build(payload), note: `SSRF callback (${form})` });
     if (!probe || ctx.plan) continue;
-    const hit = await ctx.callback.waitFor(token, wait);
+    const hit = await ctx.callback.waitFor(token, wait, ctx.client.signal);
     if (!hit) continue;
     ctx.report(test, {
       op: point.op,
