@@ -27,6 +27,10 @@ const SECRET_NAME =
 /** Candidate values inside free text: runs without separators (emails, cards with dashes, keys). */
 const TEXT_TOKEN = /[^\s"'<>{}[\]()=&,;|]+(?: [0-9]{4}){0,3}/g;
 const MAX_DEPTH = 64;
+/** `"key": "value"` pairs in JSON text that did not parse (cut at the cap): keyed so secrets are found by name. */
+const KEYED = /"([^"\\]{1,64})"\s*:\s*"((?:[^"\\]|\\.)*)(?:"|$)/g;
+/** `name=value` pairs in other text (a form body without its media type, a log line). */
+const FORM_PAIR = /(^|[&?\s])([\w.[\]-]{1,64})=([^&\s]*)/g;
 
 export const DEFAULT_BODY_CAP = 16 * 1024;
 
@@ -50,7 +54,13 @@ export function maskExchange(ex: Exchange, classifier: Classifier, opts: MaskOpt
     if (action === 'hash') return ref(v);
     return maskValue(type, v);
   };
-  const text = (t: string): string => t.replace(TEXT_TOKEN, (tok) => value(tok));
+  // Keyed pairs first (a secret is found by its name), then every other token by its shape; the
+  // references the first passes wrote are left alone.
+  const text = (t: string): string =>
+    t
+      .replace(KEYED, (_m, k: string, v: string) => `"${k}":"${value(v, k)}"`)
+      .replace(FORM_PAIR, (_m, sep: string, k: string, v: string) => `${sep}${k}=${value(v, k)}`)
+      .replace(TEXT_TOKEN, (tok) => (tok.startsWith('[ref:') ? tok : value(tok)));
 
   const req = ex.request;
   const out: Exchange = {

@@ -12,7 +12,7 @@ import { actorOf, type TrustedProxies } from '../identity/index.js';
 import type { Alert, Exchange, ExchangeBody, Headers } from '../model/index.js';
 import { DecisionTable, type Verdict } from '../respond/decisions.js';
 import { type Classifier, compileClassifier, parseBodies } from '../sensitive/index.js';
-import { maskForExport } from './mask.js';
+import { maskExchange } from '../pipeline/mask.js';
 
 export type Mode = 'monitor' | 'block';
 
@@ -187,7 +187,7 @@ export class Guard {
         this.decide(alert);
       }
     }
-    this.opts.sink?.(maskForExport(ex, this.classifier));
+    this.opts.sink?.(maskExchange(ex, this.classifier));
   }
 
   /** A behavioural alert becomes a decision for its actor: high/critical block, medium throttle. */
