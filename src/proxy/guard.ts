@@ -10,9 +10,9 @@ import { compileCatalogue, SIGNATURES, type SignatureHit } from '../detect/index
 import { requestInputs } from '../detect/inputs.js';
 import { actorOf, type TrustedProxies } from '../identity/index.js';
 import type { Alert, Exchange, ExchangeBody, Headers } from '../model/index.js';
+import { maskExchange } from '../pipeline/mask.js';
 import { DecisionTable, type Verdict } from '../respond/decisions.js';
 import { type Classifier, compileClassifier, parseBodies } from '../sensitive/index.js';
-import { maskExchange } from '../pipeline/mask.js';
 
 export type Mode = 'monitor' | 'block';
 
