@@ -11,14 +11,16 @@ import type { Signature } from '../detect/index.js';
 import { compileCatalogue } from '../detect/index.js';
 import { requestInputs } from '../detect/inputs.js';
 import type { Alert, Exchange, InputIssue } from '../model/index.js';
-import { type IngestQueue, QueueFullError } from '../pipeline/index.js';
+import { type IngestQueue, type MaskOptions, QueueFullError } from '../pipeline/index.js';
 import { toHtml, toSarif } from '../report/index.js';
 import { parseBodies } from '../sensitive/index.js';
 import { exchangeFromRecord, exchangesFromHar } from '../sources/index.js';
 import type { PlatformStore, Role, TokenRecord, WorkflowState } from '../store/index.js';
 import { type Access, createToken, hashToken, mayAccess } from './auth.js';
+import { registerConsole } from './console.js';
 import { openApiDocument, type RouteDoc } from './openapi.js';
 import { schemas } from './schemas.js';
+import { CSRF_HEADER, DEFAULT_SESSION_TTL_MS, registerSessionRoutes, sessionAuth } from './session.js';
 
 export interface ServerOptions {
   store: PlatformStore;
@@ -33,11 +35,19 @@ export interface ServerOptions {
   logger?: boolean | Record<string, unknown>;
   https?: { cert: string | Buffer; key: string | Buffer };
   version?: string;
+  /** Console session lifetime (absolute); default 8 h. */
+  sessionTtlMs?: number;
+  /** The built console (default console/dist of the package); served at `/`. */
+  consoleDir?: string;
+  /** The pipeline's masking options: settings.masking.types are applied to them in place. */
+  mask?: MaskOptions;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     token?: TokenRecord;
+    /** Set when the request was authenticated by the console's session cookie. */
+    session?: { hash: string; expires: string };
   }
   interface FastifyContextConfig {
     access?: Access;
@@ -54,6 +64,11 @@ export const REDACT = [
 ];
 
 const MAX_ISSUES = 1000;
+
+let auditSeq = 0;
+/** Audit ids sort in the order entries were written, even within one millisecond. */
+const auditId = () =>
+  `${Date.now().toString(36).padStart(9, '0')}-${(++auditSeq % 1_679_616).toString(36).padStart(4, '0')}-${randomUUID().slice(0, 8)}`;
 const RETRO_SCAN_MAX = 100_000;
 
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
@@ -71,7 +86,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   const routes: RouteDoc[] = [];
   app.addHook('onRoute', (r) => {
-    if (r.url === '*' || r.method === 'HEAD' || r.method === 'OPTIONS') return;
+    // The console's pages (`/`, `/*`) are not part of the API.
+    if (r.url === '*' || r.url === '/' || r.url === '/*' || r.method === 'HEAD' || r.method === 'OPTIONS')
+      return;
     for (const method of [r.method].flat())
       routes.push({ method: String(method), url: r.url, schema: r.schema, access: r.config?.access });
   });
@@ -126,12 +143,15 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   // Security headers on every answer; CORS only for configured origins.
   app.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
-    reply.header('cache-control', 'no-store');
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     reply.header('x-frame-options', 'DENY');
-    reply.header(
-      'content-security-policy',
-      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-    );
+    // The console's pages set their own (still strict) policy; API answers allow nothing but the
+    // inline styles of the self-contained HTML report.
+    if (!reply.hasHeader('content-security-policy'))
+      reply.header(
+        'content-security-policy',
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      );
     const origin = req.headers.origin;
     if (origin && opts.corsOrigins?.includes(origin)) {
       reply.header('access-control-allow-origin', origin);
@@ -140,16 +160,33 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     return payload;
   });
 
-  // Authentication before rate limiting, so the limit is per token.
+  // Authentication before rate limiting, so the limit is per token. A bearer token, else the console's
+  // session cookie (with the CSRF header on state-changing calls).
   app.addHook('onRequest', async (req, reply: FastifyReply) => {
     const access = req.routeOptions.config?.access;
     if (!access) return;
     const header = req.headers.authorization;
-    const m = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]{16,512})$/.exec(header) : null;
-    const token = m ? await store.useToken(hashToken(m[1] as string), new Date().toISOString()) : undefined;
+    let token: TokenRecord | undefined;
+    if (header !== undefined) {
+      const m = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]{16,512})$/.exec(header) : null;
+      token = m ? await store.touchToken(hashToken(m[1] as string), new Date().toISOString()) : undefined;
+    } else {
+      const session = await sessionAuth(store, req);
+      if (session?.kind === 'csrf')
+        return reply.code(403).send({
+          error: 'csrf',
+          message: `a cookie-authenticated ${req.method} needs the header ${CSRF_HEADER}: 1`,
+        });
+      if (session) {
+        token = session.token;
+        req.session = { hash: session.hash, expires: session.expires };
+      }
+    }
     if (!token) {
       reply.header('www-authenticate', 'Bearer realm="mamori"');
-      return reply.code(401).send({ error: 'unauthenticated', message: 'a valid bearer token is required' });
+      return reply
+        .code(401)
+        .send({ error: 'unauthenticated', message: 'a valid bearer token or session is required' });
     }
     if (!mayAccess(token.role, access))
       return reply
@@ -178,7 +215,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     details: Record<string, unknown> = {},
   ) =>
     store.appendAudit({
-      id: randomUUID(),
+      id: auditId(),
       at: new Date().toISOString(),
       who: who(req),
       action,
@@ -187,6 +224,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     });
 
   app.get('/healthz', { schema: schemas.health }, async () => ({ status: 'ok' }));
+  registerConsole(app, opts.consoleDir);
+  registerSessionRoutes(app, {
+    store,
+    ttlMs: opts.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
+    secure: Boolean(opts.https),
+    audit,
+  });
 
   app.get('/api/v1/openapi.json', { schema: schemas.openapi, config: { access: 'read' } }, async () =>
     openApiDocument(routes, opts.version ?? '0.0.0'),

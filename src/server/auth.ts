@@ -6,14 +6,18 @@ import type { PlatformStore, Role, TokenRecord } from '../store/index.js';
 
 export const ROLES: readonly Role[] = ['admin', 'analyst', 'viewer', 'ingest'];
 
-/** Who may call a route: reads need viewer, actions analyst, administration admin, ingest ingest. */
-export type Access = 'read' | 'act' | 'admin' | 'ingest';
+/**
+ * Who may call a route: reads need viewer, actions analyst, administration admin, ingest ingest;
+ * `any` is any valid token (the caller's own session).
+ */
+export type Access = 'read' | 'act' | 'admin' | 'ingest' | 'any';
 
 const ALLOWED: Record<Access, readonly Role[]> = {
   read: ['admin', 'analyst', 'viewer'],
   act: ['admin', 'analyst'],
   admin: ['admin'],
   ingest: ['admin', 'analyst', 'ingest'],
+  any: ['admin', 'analyst', 'viewer', 'ingest'],
 };
 
 export const mayAccess = (role: Role, access: Access): boolean => ALLOWED[access].includes(role);
@@ -42,7 +46,7 @@ export async function createToken(
 export async function ensureAdminToken(store: PlatformStore, fromEnv?: string): Promise<string | undefined> {
   if (fromEnv) {
     if (fromEnv.length < 16) throw new Error('MAMORI_ADMIN_TOKEN must be at least 16 characters');
-    if (!(await store.useToken(hashToken(fromEnv), new Date().toISOString())))
+    if (!(await store.touchToken(hashToken(fromEnv), new Date().toISOString())))
       await createToken(store, 'admin (MAMORI_ADMIN_TOKEN)', 'admin', fromEnv);
     return undefined;
   }

@@ -20,8 +20,8 @@ const STATUS_TEXT: Record<string, string> = {
   '201': 'Created',
   '202': 'Accepted for analysis',
   '400': 'Invalid input (the field is named)',
-  '401': 'Missing or invalid bearer token',
-  '403': 'The token’s role may not call this route',
+  '401': 'Missing or invalid bearer token or session',
+  '403': 'The token’s role may not call this route (or a cookie-authenticated change lacks x-mamori-csrf: 1)',
   '404': 'Not found',
   '413': 'Request body too large',
   '415': 'Unsupported media type',
@@ -48,6 +48,9 @@ const SUMMARY: Record<string, string> = {
   'GET /api/v1/tokens': 'List API tokens (never their values)',
   'POST /api/v1/tokens/{role}': 'Create an API token of a role (its value is shown once)',
   'DELETE /api/v1/tokens/{id}': 'Revoke an API token',
+  'POST /api/v1/session': 'Sign in: exchange the bearer token for a session cookie',
+  'GET /api/v1/session': 'Who the caller is (role, name, session expiry)',
+  'DELETE /api/v1/session': 'Sign out: end the session and clear its cookie',
 };
 
 const ERROR_REF = { $ref: '#/components/schemas/Error' };
@@ -94,7 +97,12 @@ export function openApiDocument(routes: readonly RouteDoc[], version: string): R
       tags: [url.split('/')[3] ?? 'health'],
       ...(parameters.length ? { parameters } : {}),
       responses,
-      security: r.access ? [{ bearer: [] }] : [],
+      // Sign-in takes the bearer token only; everything else takes the session cookie too.
+      security: !r.access
+        ? []
+        : r.method === 'POST' && url === '/api/v1/session'
+          ? [{ bearer: [] }]
+          : [{ bearer: [] }, { session: [] }],
     };
     if (s.body) op['requestBody'] = { required: true, content: { 'application/json': { schema: s.body } } };
     if (url === '/api/v1/traffic')
@@ -137,6 +145,13 @@ export function openApiDocument(routes: readonly RouteDoc[], version: string): R
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'API token (`mamori token create`)' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'mamori_session',
+          description:
+            'Console session from POST /api/v1/session (HttpOnly, SameSite=Strict); state-changing calls also need the header x-mamori-csrf: 1',
+        },
       },
       schemas: {
         Error: {

@@ -21,6 +21,16 @@ export const ErrorBody = {
   properties: { error: str(64), message: str(2000), field: str(256) },
 } as const;
 
+const SessionView = {
+  type: 'object',
+  required: ['role', 'name'],
+  properties: {
+    role: { type: 'string', enum: ['admin', 'analyst', 'viewer', 'ingest'] },
+    name: str(128),
+    expires: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorBody]));
 /** Every authenticated route can answer these. */
 const authErrors = errors(400, 401, 403, 429);
@@ -262,6 +272,8 @@ export const schemas = {
       ...authErrors,
     },
   },
+  sessionCreate: { response: { 201: SessionView, ...errors(400, 401, 403, 429) } },
+  session: { response: { 200: SessionView, ...errors(401, 403, 429) } },
   tokenRevoke: {
     params: idParams,
     response: { 200: looseObject, ...errors(400, 401, 403, 404, 429) },

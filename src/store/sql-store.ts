@@ -198,14 +198,18 @@ export class SqlStore implements PlatformStore {
   async commitIngest(c: IngestCommit): Promise<void> {
     const now = Date.now();
     await this.db.transaction(async (tx) => {
-      for (const id of c.processed)
-        await tx.run('INSERT INTO processed (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING', [id, now]);
-      for (const x of c.exchanges)
-        await tx.run(
-          `INSERT INTO exchanges (id, time, actor, host, method, path, status, hits, size, data)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-          [x.id, x.time, x.actor, x.host, x.method, x.path, x.status, asList(x.hits), x.data.length, x.data],
-        );
+      await insertRows(tx, 'processed (id, at)', 2, 'ON CONFLICT (id) DO NOTHING', c.processed, (id, out) =>
+        out.push(id, now),
+      );
+      await insertRows(
+        tx,
+        'exchanges (id, time, actor, host, method, path, status, hits, size, data)',
+        10,
+        'ON CONFLICT (id) DO NOTHING',
+        c.exchanges,
+        (x, out) =>
+          out.push(x.id, x.time, x.actor, x.host, x.method, x.path, x.status, asList(x.hits), x.data.length, x.data),
+      );
       for (const r of c.removedEndpoints ?? [])
         await tx.run('DELETE FROM endpoints WHERE host = ? AND method = ? AND path = ?', [
           r.host,
@@ -309,7 +313,7 @@ export class SqlStore implements PlatformStore {
     ]);
   }
 
-  async useToken(hash: string, at: string): Promise<TokenRecord | undefined> {
+  async touchToken(hash: string, at: string): Promise<TokenRecord | undefined> {
     const rows = await this.db.all<TokenRow>(
       'SELECT id, name, role, created, last_used, revoked FROM tokens WHERE hash = ? AND revoked IS NULL',
       [hash],
@@ -360,7 +364,7 @@ export class SqlStore implements PlatformStore {
     }
     const rows = await this.db.all<Omit<AuditEntry, 'details'> & { details: string }>(
       `SELECT id, at, who, action, target, details FROM audit_log${where.length ? ` WHERE ${where.join(' AND ')}` : ''}` +
-        ` ORDER BY at DESC, id${page(q.limit ?? 100, q.offset)}`,
+        ` ORDER BY at DESC, id DESC${page(q.limit ?? 100, q.offset)}`,
       params,
     );
     return rows.map((r) => ({ ...r, details: JSON.parse(r.details) as Record<string, unknown> }));
@@ -497,7 +501,7 @@ export class SqlStore implements PlatformStore {
     ]);
   }
 
-  async useSession(hash: string, at: string): Promise<{ token: TokenRecord; expires: string } | undefined> {
+  async touchSession(hash: string, at: string): Promise<{ token: TokenRecord; expires: string } | undefined> {
     await this.db.run('DELETE FROM sessions WHERE expires <= ?', [at]);
     const rows = await this.db.all<TokenRow & { expires: string }>(
       `SELECT t.id, t.name, t.role, t.created, t.last_used, t.revoked, s.expires
@@ -572,6 +576,30 @@ function workflowOf(r: WorkflowRow): WorkflowState {
   };
   if (r.assignee) w.assignee = r.assignee;
   return w;
+}
+
+/** Rows per multi-row INSERT: 100 × 10 columns stays far below both databases' parameter limits. */
+const ROWS_PER_INSERT = 100;
+
+/**
+ * Multi-row `INSERT INTO table (cols) VALUES (…), (…) <tail>`: one statement per 100 rows instead of
+ * one per row (a tenth of the driver calls on SQLite, of the round trips on PostgreSQL).
+ */
+async function insertRows<T>(
+  tx: SqlExecutor,
+  into: string,
+  columns: number,
+  tail: string,
+  rows: readonly T[],
+  values: (row: T, out: SqlValue[]) => void,
+): Promise<void> {
+  const tuple = `(${new Array(columns).fill('?').join(', ')})`;
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    const chunk = rows.slice(i, i + ROWS_PER_INSERT);
+    const params: SqlValue[] = [];
+    for (const r of chunk) values(r, params);
+    await tx.run(`INSERT INTO ${into} VALUES ${new Array(chunk.length).fill(tuple).join(', ')} ${tail}`, params);
+  }
 }
 
 async function replaceFindingsIn(tx: SqlExecutor, producer: string, findings: Finding[]): Promise<void> {

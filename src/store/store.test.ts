@@ -188,14 +188,14 @@ function storeSuite(name: string, open: () => Promise<Store>) {
         hash: 'h1',
         created: '2026-01-01T00:00:00Z',
       });
-      expect(await s.useToken('h1', '2026-01-02T00:00:00Z')).toMatchObject({
+      expect(await s.touchToken('h1', '2026-01-02T00:00:00Z')).toMatchObject({
         id: 't1',
         role: 'ingest',
         lastUsed: '2026-01-02T00:00:00Z',
       });
-      expect(await s.useToken('nope', 'x')).toBeUndefined();
+      expect(await s.touchToken('nope', 'x')).toBeUndefined();
       expect(await s.revokeToken('ci', '2026-01-03T00:00:00Z')).toBe(true);
-      expect(await s.useToken('h1', 'x')).toBeUndefined();
+      expect(await s.touchToken('h1', 'x')).toBeUndefined();
       expect((await s.listTokens())[0]).toMatchObject({ name: 'ci', revoked: '2026-01-03T00:00:00Z' });
       await s.appendAudit({
         id: 'e1',
@@ -326,17 +326,17 @@ function storeSuite(name: string, open: () => Promise<Store>) {
       await s.createToken({ id: 't1', name: 'ann', role: 'analyst', hash: 'h1', created: 't' });
       await s.createSession({ hash: 's1', tokenId: 't1', created: 'x', expires: '2026-01-02T00:00:00Z' });
       await s.createSession({ hash: 's2', tokenId: 't1', created: 'x', expires: '2026-01-03T00:00:00Z' });
-      expect(await s.useSession('s1', '2026-01-01T00:00:00Z')).toMatchObject({
+      expect(await s.touchSession('s1', '2026-01-01T00:00:00Z')).toMatchObject({
         token: { id: 't1', role: 'analyst', lastUsed: '2026-01-01T00:00:00Z' },
         expires: '2026-01-02T00:00:00Z',
       });
-      expect(await s.useSession('s1', '2026-01-02T00:00:00Z')).toBeUndefined();
-      expect(await s.useSession('nope', '2026-01-01T00:00:00Z')).toBeUndefined();
+      expect(await s.touchSession('s1', '2026-01-02T00:00:00Z')).toBeUndefined();
+      expect(await s.touchSession('nope', '2026-01-01T00:00:00Z')).toBeUndefined();
       await s.deleteSession('s2');
-      expect(await s.useSession('s2', '2026-01-01T00:00:00Z')).toBeUndefined();
+      expect(await s.touchSession('s2', '2026-01-01T00:00:00Z')).toBeUndefined();
       await s.createSession({ hash: 's3', tokenId: 't1', created: 'x', expires: '2026-01-03T00:00:00Z' });
       await s.revokeToken('t1', '2026-01-01T00:00:00Z');
-      expect(await s.useSession('s3', '2026-01-01T00:00:00Z')).toBeUndefined();
+      expect(await s.touchSession('s3', '2026-01-01T00:00:00Z')).toBeUndefined();
     });
 
     it('keeps settings in meta with defaults filled in', async () => {

@@ -153,7 +153,7 @@ export interface PlatformStore extends Store {
   pruneExchanges(opts: { before?: number; maxRows?: number }): Promise<number>;
   createToken(t: TokenRecord & { hash: string }): Promise<void>;
   /** A live (not revoked) token by its hash; marks it used. */
-  useToken(hash: string, at: string): Promise<TokenRecord | undefined>;
+  touchToken(hash: string, at: string): Promise<TokenRecord | undefined>;
   listTokens(): Promise<TokenRecord[]>;
   revokeToken(idOrName: string, at: string): Promise<boolean>;
   appendAudit(e: AuditEntry): Promise<void>;
@@ -182,7 +182,7 @@ export interface PlatformStore extends Store {
   /** A console session: the SHA-256 of its cookie value, for the token that signed in. */
   createSession(s: { hash: string; tokenId: string; created: string; expires: string }): Promise<void>;
   /** The live token behind a session not expired at `at` (ISO time); also drops expired sessions. */
-  useSession(hash: string, at: string): Promise<{ token: TokenRecord; expires: string } | undefined>;
+  touchSession(hash: string, at: string): Promise<{ token: TokenRecord; expires: string } | undefined>;
   deleteSession(hash: string): Promise<void>;
   /** The installation settings (meta `settings`) with defaults filled in. */
   getSettings(): Promise<PlatformSettings>;
