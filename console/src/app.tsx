@@ -1,0 +1,182 @@
+// The console shell: session gate (sign-in, expiry, sign-out), navigation offered by role, language and
+// theme switches, live alert notices, and the page of the current hash route.
+
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { api, onSessionExpired } from './client';
+import { connectEvents, useEvents } from './events';
+import { type Key, useI18n } from './i18n';
+import { EndpointPage } from './pages/endpoint';
+import { InventoryPage } from './pages/inventory';
+import { SignIn } from './pages/sign-in';
+import { initialTheme, saveTheme, type Theme } from './prefs';
+import { href, useRoute } from './router';
+import { type Abilities, abilitiesOf, type Session, SessionCtx } from './session';
+
+interface NavItem {
+  page: string;
+  label: Key;
+  may: keyof Abilities;
+}
+
+const NAV: NavItem[] = [
+  { page: 'overview', label: 'nav.overview', may: 'read' },
+  { page: 'inventory', label: 'nav.inventory', may: 'read' },
+  { page: 'findings', label: 'nav.findings', may: 'read' },
+  { page: 'alerts', label: 'nav.alerts', may: 'read' },
+  { page: 'scans', label: 'nav.scans', may: 'read' },
+  { page: 'hunt', label: 'nav.hunt', may: 'act' },
+  { page: 'settings', label: 'nav.settings', may: 'read' },
+];
+
+export function App() {
+  const { t } = useI18n();
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [notice, setNotice] = useState<Key | undefined>();
+
+  useEffect(() => {
+    onSessionExpired(() => {
+      setSession(null);
+      setNotice('signin.expired');
+    });
+    void api.GET('/api/v1/session').then(({ data }) => setSession(data ?? null));
+  }, []);
+
+  // Absolute expiry: go back to sign-in when the server's session ends, even without a request.
+  useEffect(() => {
+    if (!session?.expires) return;
+    const ms = Date.parse(session.expires) - Date.now();
+    if (!(ms > 0) || ms > 2 ** 31 - 1) return;
+    const timer = setTimeout(() => {
+      setSession(null);
+      setNotice('signin.expired');
+    }, ms);
+    return () => clearTimeout(timer);
+  }, [session]);
+
+  if (session === undefined) return <p className="loading">{t('common.loading')}</p>;
+  if (session === null)
+    return (
+      <SignIn
+        notice={notice}
+        onSignedIn={(s) => {
+          setNotice(undefined);
+          setSession(s);
+        }}
+      />
+    );
+  return (
+    <Console
+      session={session}
+      onSignOut={async () => {
+        await api.DELETE('/api/v1/session');
+        setNotice('signin.signedOut');
+        setSession(null);
+      }}
+    />
+  );
+}
+
+function Console({ session, onSignOut }: { session: Session; onSignOut: () => Promise<void> }) {
+  const { t, lang, setLang } = useI18n();
+  const route = useRoute();
+  const can = useMemo(() => abilitiesOf(session.role), [session.role]);
+  const [theme, setTheme] = useState<Theme>(initialTheme);
+  const [live, setLive] = useState<{ count: number; last?: string }>({ count: 0 });
+
+  useEffect(() => (can.read ? connectEvents() : undefined), [can.read]);
+  useEvents(
+    useCallback((kind, data) => {
+      if (kind !== 'alert') return;
+      const a = data as { type?: string; severity?: string };
+      setLive((l) => ({ count: l.count + 1, last: `${a.severity ?? ''} ${a.type ?? ''}`.trim() }));
+    }, []),
+  );
+
+  const ctx = useMemo(() => ({ session, can }), [session, can]);
+  const nav = NAV.filter((n) => can[n.may]);
+  const page = nav.some((n) => n.page === route.page) || route.page === 'endpoint' ? route.page : 'overview';
+
+  // Move focus to the new page's heading, so keyboard and screen-reader users land on it.
+  useEffect(() => {
+    document.querySelector<HTMLElement>('main h1')?.focus();
+    if (page === 'alerts') setLive({ count: 0 });
+  }, [page]);
+
+  if (!can.read)
+    return (
+      <main className="signin">
+        <h1>{t('app.name')}</h1>
+        <p role="alert">{t('signin.roleCannot', { role: session.role })}</p>
+        <button type="button" onClick={() => void onSignOut()}>
+          {t('nav.signOut')}
+        </button>
+      </main>
+    );
+
+  return (
+    <SessionCtx.Provider value={ctx}>
+      <button type="button" className="skip" onClick={() => document.getElementById('main')?.focus()}>
+        {t('nav.skip')}
+      </button>
+      <header className="top">
+        <a className="brand" href={href('overview')}>
+          mamori <span lang="ja">守り</span>
+        </a>
+        <nav aria-label={t('nav.label')}>
+          <ul>
+            {nav.map((n) => (
+              <li key={n.page}>
+                <a href={href(n.page)} aria-current={page === n.page ? 'page' : undefined}>
+                  {t(n.label)}
+                  {n.page === 'alerts' && live.count > 0 ? (
+                    <span className="badge" title={live.last}>
+                      {' '}
+                      {t('alerts.newCount', { n: live.count })}
+                    </span>
+                  ) : null}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="tools">
+          <label>
+            <span className="sr-only">{t('prefs.language')}</span>
+            <select value={lang} onChange={(e) => setLang(e.target.value === 'ja' ? 'ja' : 'en')}>
+              <option value="en">English</option>
+              <option value="ja">日本語</option>
+            </select>
+          </label>
+          <label>
+            <span className="sr-only">{t('prefs.theme')}</span>
+            <select
+              value={theme}
+              onChange={(e) => {
+                const v = e.target.value as Theme;
+                setTheme(v);
+                saveTheme(v);
+              }}
+            >
+              <option value="system">{t('prefs.themeSystem')}</option>
+              <option value="light">{t('prefs.themeLight')}</option>
+              <option value="dark">{t('prefs.themeDark')}</option>
+            </select>
+          </label>
+          <span className="who">
+            {session.name} · {t(`role.${session.role}` as Key)}
+          </span>
+          <button type="button" onClick={() => void onSignOut()}>
+            {t('nav.signOut')}
+          </button>
+        </div>
+      </header>
+      <div className="live sr-only" aria-live="polite">
+        {live.count > 0 ? t('alerts.liveNotice', { what: live.last ?? '' }) : ''}
+      </div>
+      <main id="main" tabIndex={-1}>
+        {page === 'inventory' && <InventoryPage params={route.params} />}
+        {page === 'endpoint' && <EndpointPage params={route.params} />}
+      </main>
+    </SessionCtx.Provider>
+  );
+}
