@@ -162,7 +162,15 @@ async function scanCommand(flags: ScanFlags): Promise<number> {
     identities.map((i) => i.value),
     new Set(identities.map((i) => i.header)),
   );
+  // Ctrl-C stops sending and still prints what was confirmed (a second Ctrl-C exits at once).
+  const cancel = new AbortController();
+  const onSigint = () => {
+    if (cancel.signal.aborted) process.exit(130);
+    cancel.abort();
+  };
+  process.on('SIGINT', onSigint);
   const result = await runScan({
+    signal: cancel.signal,
     target,
     spec,
     identities,
@@ -179,6 +187,13 @@ async function scanCommand(flags: ScanFlags): Promise<number> {
       ? { log: (line: string) => process.stderr.write(`mamori scan: ${masker.text(line)}\n`) }
       : {}),
   });
+  process.off('SIGINT', onSigint);
+  for (const inc of result.incidents) {
+    const u = new URL(inc.trigger.url);
+    process.stderr.write(
+      `mamori scan: ${inc.kind === 'crash' ? `the target went down after` : 'error: the target dropped the connection of'} ${inc.trigger.id} ${inc.trigger.request.method} ${masker.text(u.pathname + u.search).slice(0, 160)} (${inc.trigger.response.body.slice(0, 60)})${inc.kind === 'crash' ? (inc.recovered ? `; back after ${(inc.downMs / 1000).toFixed(1)}s` : '; it did not come back') : ' but kept answering'}\n`,
+    );
+  }
   const format = flags.format ?? defaultFormat();
   if (flags.plan) {
     const plan = result.planned.map((p) => ({ ...p, url: masker.text(p.url) }));

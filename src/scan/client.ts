@@ -54,6 +54,27 @@ export interface ClientOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** The target stopped answering mid-scan: a reset or refused connection, then liveness probes. */
+export interface ConnectionIncident {
+  /** The request that got no answer. */
+  trigger: ScanExchange;
+  /** The request sent just before it (a crash can follow the answer to the request that caused it). */
+  previous?: ScanExchange;
+  /** The first liveness probe that was refused, when the target went down. */
+  downProbe?: ScanExchange;
+  /** 'crash': the target refused connections afterwards; 'reset': it dropped this request but kept answering. */
+  kind: 'crash' | 'reset';
+  /** How long it stayed down (ms), when it crashed. */
+  downMs: number;
+  recovered: boolean;
+}
+
+/** How long a crashed target gets to come back (a supervisor restarting it) before the scan stops. */
+const RECOVER_MS = 30_000;
+const PROBE_EVERY_MS = 200;
+/** Transport errors that mean the connection was lost, not that the answer was slow. */
+const CONNECTION_LOST = /ECONNRESET|ECONNREFUSED|EPIPE|UND_ERR_SOCKET|other side closed|socket hang up/i;
+
 export interface PlannedRequest {
   method: string;
   url: string;
@@ -74,6 +95,8 @@ export class ScanClient {
   readonly planned: PlannedRequest[] = [];
   /** Requests the guards refused, by reason (reported at the end, never sent). */
   readonly refused = { scope: 0, destructive: 0 };
+  /** Connections the target dropped or refused mid-scan, with the probes that followed. */
+  readonly incidents: ConnectionIncident[] = [];
   sent = 0;
   private tokens: number;
   private last: number;
@@ -146,12 +169,15 @@ export class ScanClient {
     const started = performance.now();
     const remaining = Math.max(1, Math.min(this.opts.timeoutMs, this.opts.deadline - this.now()));
     let res: Omit<ScanResponse, 'ms'>;
+    let lost = false;
     try {
       res = await this.transport(url, req.method, headers, req.body, remaining, this.opts.signal);
     } catch (err) {
       this.checkCancelled();
       // A timeout or reset is an answer too (time-based checks measure it); status 0 = no response.
-      res = { status: 0, headers: {}, body: String((err as Error).message ?? err), truncated: false };
+      const message = errorText(err);
+      lost = CONNECTION_LOST.test(message);
+      res = { status: 0, headers: {}, body: message, truncated: false };
     }
     const ex: ScanExchange = {
       id,
@@ -167,7 +193,62 @@ export class ScanClient {
         : ex,
     );
     this.opts.onSent?.();
+    if (lost) await this.watchTarget(ex);
     return ex;
+  }
+
+  /** After a lost connection: probe the target until it answers again. A target that refused
+   *  connections in between crashed (a finding); one that never comes back stops the scan. */
+  private async watchTarget(trigger: ScanExchange): Promise<void> {
+    const previous = this.exchanges[this.exchanges.length - 2];
+    const probeUrl = new URL('/', this.opts.target);
+    const started = this.now();
+    const until = Math.min(started + RECOVER_MS, this.opts.deadline);
+    let downProbe: ScanExchange | undefined;
+    for (;;) {
+      this.checkCancelled();
+      const t0 = performance.now();
+      this.sent++;
+      let answer: Omit<ScanResponse, 'ms'> | undefined;
+      let message = '';
+      try {
+        answer = await this.transport(probeUrl, 'GET', {}, undefined, 2000, this.opts.signal);
+      } catch (err) {
+        message = errorText(err);
+      }
+      if (answer) {
+        const downMs = downProbe ? this.now() - started : 0;
+        this.incidents.push({
+          trigger,
+          ...(previous ? { previous } : {}),
+          ...(downProbe ? { downProbe } : {}),
+          kind: downProbe ? 'crash' : 'reset',
+          downMs,
+          recovered: true,
+        });
+        return;
+      }
+      if (!downProbe && /ECONNREFUSED|ECONNRESET|other side closed|UND_ERR_SOCKET/i.test(message)) {
+        downProbe = {
+          id: `${trigger.id}-probe`,
+          url: probeUrl.href,
+          request: { method: 'GET', path: '/', headers: {}, as: '', note: 'liveness probe' },
+          response: { status: 0, headers: {}, body: message, truncated: false, ms: performance.now() - t0 },
+        };
+      }
+      if (this.now() >= until) {
+        this.incidents.push({
+          trigger,
+          ...(previous ? { previous } : {}),
+          ...(downProbe ? { downProbe } : {}),
+          kind: 'crash',
+          downMs: this.now() - started,
+          recovered: false,
+        });
+        throw new LimitReached(`the target stopped answering after ${trigger.id}`);
+      }
+      await this.sleep(PROBE_EVERY_MS);
+    }
   }
 
   /** Throws ScanCancelled once the caller's signal fired. */
@@ -194,6 +275,11 @@ export class ScanClient {
       await this.sleep(Math.ceil(((1 - this.tokens) / rate) * 1000));
     }
   }
+}
+
+function errorText(err: unknown): string {
+  const e = err as { message?: string; code?: string; cause?: { code?: string; message?: string } };
+  return [e?.code, e?.message, e?.cause?.code, e?.cause?.message].filter(Boolean).join(': ') || String(err);
 }
 
 function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

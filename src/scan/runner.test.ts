@@ -177,6 +177,47 @@ describe('runScan progress and cancel (used by the server)', () => {
   });
 });
 
+describe('a target that crashes mid-scan', () => {
+  it('is reported with the request that crashed it, and the scan goes on once it is back', async () => {
+    const crashes = api.crashes();
+    const r = await runScan({
+      target: new URL(api.url),
+      spec,
+      identities: ids(),
+      rate: 5000,
+      only: ['SCHEMA-009', 'API4-008', 'API2-001'],
+    });
+    expect(api.crashes()).toBeGreaterThan(crashes);
+    const crash = r.findings.find((f) => f.test === 'MAM-SCAN-API4-008');
+    expect(crash?.path).toBe('/api/v2/orders');
+    expect(crash?.evidence.some((e) => /batch=9{20}/.test(e.excerpt ?? ''))).toBe(true);
+    expect(crash?.evidence.some((e) => /liveness probe|ECONNREFUSED/.test(e.excerpt ?? ''))).toBe(true);
+    expect(r.incidents.filter((i) => i.kind === 'crash' && i.recovered).length).toBeGreaterThan(0);
+    expect(r.stopped).toBeUndefined();
+    expect(r.findings.some((f) => f.test === 'MAM-SCAN-API2-001')).toBe(true); // tests after the crash ran
+  });
+
+  it('a target that never comes back stops the scan with a finding, not silence', async () => {
+    let calls = 0;
+    const transport: Transport = async () => {
+      calls++;
+      if (calls > 3)
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: '{}', truncated: false };
+    };
+    const r = await runScan({
+      target: new URL('http://api.example.test/api/v2'),
+      spec,
+      identities: ids(),
+      transport,
+      timeMs: 1500,
+    });
+    expect(r.stopped).toMatch(/stopped answering|time limit/);
+    expect(r.findings.map((f) => f.test)).toContain('MAM-SCAN-API4-008');
+    expect(r.incidents[0]).toMatchObject({ kind: 'crash', recovered: false });
+  });
+});
+
 describe('base path and plain http', () => {
   it('takes the base path from --target, else from the spec servers, else fails', () => {
     expect(resolveBasePath(new URL('http://h/api/v9/'), spec)).toBe('/api/v9');

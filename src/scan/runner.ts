@@ -6,7 +6,13 @@ import type { ApiSpec, Finding, InputIssue } from '../model/index.js';
 import { SEVERITY_RANK } from '../model/index.js';
 import { CallbackListener } from './callback.js';
 import { CHECKERS } from './checkers/index.js';
-import { LimitReached, type PlannedRequest, ScanClient, type Transport } from './client.js';
+import {
+  type ConnectionIncident,
+  LimitReached,
+  type PlannedRequest,
+  ScanClient,
+  type Transport,
+} from './client.js';
 import { ScanContext } from './context.js';
 import { learnOwnership } from './learn.js';
 import { Masker } from './mask.js';
@@ -64,6 +70,8 @@ export interface ScanResult {
   tests: { run: number; skipped: Array<{ id: string; reason: string }> };
   sent: number;
   refused: { scope: number; destructive: number };
+  /** Connections the target dropped or refused mid-scan (crashes are also findings of API4-008). */
+  incidents: ConnectionIncident[];
   /** Why the scan stopped early (request budget, time limit), if it did. */
   stopped?: string;
   basePath: string;
@@ -111,7 +119,12 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   const basePath = resolveBasePath(opts.target, opts.spec);
   if (typeof basePath !== 'string') throw new Error(basePath.message);
   const log = opts.log ?? (() => {});
-  const tests = selectTests(opts.only ?? [], opts.skip ?? []);
+  // The crash watch reports what the whole scan saw, so it runs last.
+  const selected = selectTests(opts.only ?? [], opts.skip ?? []);
+  const tests = [
+    ...selected.filter((t) => t.checker !== 'target-crash'),
+    ...selected.filter((t) => t.checker === 'target-crash'),
+  ];
   let phase = 'learn';
   let testsDone = 0;
   let ctx: ScanContext | undefined;
@@ -171,7 +184,9 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
       stopped = err.message;
     }
     for (const test of tests) {
-      const reason = stopped ? `not run: ${stopped}` : skipReason(test, ctx);
+      // The crash watch only reads what the client saw: it still reports after an early stop.
+      const reason =
+        stopped && test.checker !== 'target-crash' ? `not run: ${stopped}` : skipReason(test, ctx);
       if (reason) {
         skipped.push({ id: test.id, reason });
         testsDone++;
@@ -182,7 +197,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
       progress(true);
       const before = ctx.findings.length;
       try {
-        client.checkCancelled();
+        if (test.checker !== 'target-crash') client.checkCancelled();
         await CHECKERS[test.checker](ctx, test);
       } catch (err) {
         if (!(err instanceof LimitReached)) throw err;
@@ -203,6 +218,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     tests: { run, skipped },
     sent: client.sent,
     refused: client.refused,
+    incidents: client.incidents,
     ...(stopped ? { stopped } : {}),
     basePath,
     durationMs: Date.now() - started,

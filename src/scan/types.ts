@@ -16,6 +16,7 @@ export const CHECKER_NAMES = [
   'rate-limit',
   'page-size',
   'payload-size',
+  'target-crash',
   'admin-access',
   'method-switch',
   'ssrf-callback',

@@ -25,7 +25,7 @@ import {
   trace,
   verboseErrors,
 } from './misconfig.js';
-import { pageSize, payloadSize, rateLimit } from './resources.js';
+import { pageSize, payloadSize, rateLimit, targetCrash } from './resources.js';
 import { ssrfCallback, ssrfInternal } from './ssrf.js';
 
 export type Checker = (ctx: ScanContext, test: ScanTest) => Promise<void>;
@@ -43,6 +43,7 @@ export const CHECKERS: Record<CheckerName, Checker> = {
   'rate-limit': rateLimit,
   'page-size': pageSize,
   'payload-size': payloadSize,
+  'target-crash': targetCrash,
   'admin-access': adminAccess,
   'method-switch': methodSwitch,
   'ssrf-callback': ssrfCallback,

@@ -129,3 +129,25 @@ export async function payloadSize(ctx: ScanContext, test: ScanTest): Promise<voi
     });
   }
 }
+
+/** API4: requests after which the target went down (the client watched for it during the whole scan;
+ *  the runner runs this checker last). */
+export async function targetCrash(ctx: ScanContext, test: ScanTest): Promise<void> {
+  for (const inc of ctx.client.incidents) {
+    if (inc.kind !== 'crash') continue;
+    const req = inc.trigger.request;
+    const path = new URL(inc.trigger.url).pathname;
+    const proof = [
+      ...(inc.previous ? [inc.previous] : []),
+      ...(inc.downProbe ? [inc.downProbe] : []),
+      inc.trigger,
+    ];
+    ctx.report(test, {
+      ...(req.op ? { op: req.op } : { op: { method: req.method, path }, absolutePath: true }),
+      proof,
+      control: `the target answered before; the request got no answer (${inc.trigger.response.body.slice(0, 80)}) and a liveness probe of / was then refused${inc.recovered ? `; it answered again after ${(inc.downMs / 1000).toFixed(1)} s` : ' until the scan gave up'}`,
+      detail: `The target stopped answering after ${req.method} ${path}${req.note ? ` (${req.note})` : ''}: the process crashed or restarted${inc.recovered ? '' : ' and did not come back'}. The request before it is included: a crash can follow the answer to the request that caused it.`,
+      confidence: inc.previous ? 0.85 : 0.95,
+    });
+  }
+}

@@ -230,6 +230,7 @@ export function testApiDocument(): Record<string, unknown> {
           security: bearer,
           parameters: [
             { name: 'status', in: 'query', schema: { type: 'string', enum: ['open', 'shipped'] } },
+            { name: 'batch', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
             { name: 'X-Tenant', in: 'header', schema: { type: 'string', example: 'acme' } },
           ],
           responses: ok({

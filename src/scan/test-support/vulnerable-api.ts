@@ -41,6 +41,8 @@ export interface TestApi {
   tokens: { alice: string; bob: string; admin: string };
   /** Requests received (all paths). */
   requests: () => number;
+  /** Simulated crashes (the flaw of MAM-SCAN-API4-008). */
+  crashes: () => number;
   close(): Promise<void>;
 }
 
@@ -683,6 +685,12 @@ export async function startTestApi(mode: TestApiMode): Promise<TestApi> {
       if (!a) return;
       const status = q.get('status');
       const tenant = String(req.headers['x-tenant'] ?? 'acme');
+      const batch = Number.parseInt(q.get('batch') ?? '10', 10);
+      if (!vulnerable && q.get('batch') !== null && !(batch >= 1 && batch <= 1000))
+        return fail(res, 400, 'batch must be 1..1000');
+      // flaw: `new Array(batch)` on a huge batch throws RangeError outside any handler, which ends the
+      // process; simulated here as a dropped connection and 500 ms of refused connections (a restart).
+      if (vulnerable && batch > 2 ** 32) return simulateCrash(req);
       if (!vulnerable && status !== null && status !== 'open' && status !== 'shipped')
         return fail(res, 400, 'status');
       try {
@@ -801,6 +809,16 @@ export async function startTestApi(mode: TestApiMode): Promise<TestApi> {
     return fail(res, 404, 'not found');
   }
 
+  let crashes = 0;
+  let closed = false;
+  function simulateCrash(req: IncomingMessage): void {
+    crashes++;
+    req.socket.destroy();
+    server.closeAllConnections();
+    server.close();
+    setTimeout(() => closed || server.listen(port, '127.0.0.1'), 500);
+  }
+
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((err) => {
       if (!res.headersSent) crash(res, err);
@@ -815,9 +833,11 @@ export async function startTestApi(mode: TestApiMode): Promise<TestApi> {
     mode,
     tokens,
     requests: () => count,
+    crashes: () => crashes,
     close: async () => {
+      closed = true;
       server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      if (server.listening) await new Promise<void>((r) => server.close(() => r()));
       db.close();
       rmSync(filesDir, { recursive: true, force: true });
     },

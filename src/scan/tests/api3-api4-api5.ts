@@ -219,6 +219,21 @@ export const API4: ScanTest[] = [
     options: { shape: 'array', bytes: 1200000 },
     destructive: true,
   },
+  {
+    id: 'MAM-SCAN-API4-008',
+    name: 'A request crashes the server',
+    severity: 'high',
+    owasp: 'API4:2023',
+    cwe: 248,
+    sends:
+      'nothing of its own: watches every request of the scan; after a reset or refused connection it probes the target root every 200 ms (up to 30 s)',
+    decides:
+      'the connection of a request was lost AND the target then refused connections (it went down); a lone reset while the target kept answering is listed as an error, not a finding',
+    remediation:
+      'Catch errors per request (no uncaught exception or unhandled rejection may end the process), validate input before it reaches parsers, evaluators and allocations, and run the service under a supervisor.',
+    checker: 'target-crash',
+    options: {},
+  },
 ];
 
 export const API5: ScanTest[] = [
