@@ -10,9 +10,12 @@ import { createDetector, parseDetectConfig } from '../detect/index.js';
 import { parseTrustedProxies } from '../identity/index.js';
 import { InputError, type InputIssue } from '../model/index.js';
 import { Guard, type Mode } from '../proxy/guard.js';
+import { PolicyError, PolicySync } from '../proxy/policy.js';
 import { type RunningProxy, startProxy } from '../proxy/proxy.js';
 import { Shipper } from '../proxy/shipper.js';
 import { SpecGuard } from '../proxy/spec-guard.js';
+import type { WebhookOptions } from '../respond/handoff.js';
+import { createSinks, type Sinks } from '../respond/sinks.js';
 import { loadSpec } from '../sources/spec.js';
 import type { Register } from './commands.js';
 import { printIssue } from './output.js';
@@ -31,6 +34,13 @@ export interface ProxyFlags {
   bodyCap: string;
   tlsKey?: string;
   tlsCert?: string;
+  patches?: string;
+  policyInterval: string;
+  webhook?: string;
+  webhookSecretEnv?: string;
+  webhookDeadLetter?: string;
+  syslog?: string;
+  ocsf?: string;
 }
 
 export interface ProxyHandle {
@@ -38,6 +48,8 @@ export interface ProxyHandle {
   guard: Guard;
   shipper?: Shipper;
   specGuard?: SpecGuard;
+  policy?: PolicySync;
+  sinks?: Sinks;
   stop(): Promise<void>;
 }
 
@@ -67,8 +79,25 @@ export const register: Register = (program: Command, done) => {
     .option('--body-cap <bytes>', 'body bytes kept for analysis per message', '65536')
     .option('--tls-key <file>', 'TLS key for clients (HTTP/2 and HTTP/1.1)')
     .option('--tls-cert <file>', 'TLS certificate for clients')
+    .option(
+      '--patches <file>',
+      'virtual patches (JSON, as `mamori patch list --format json`), re-read on change',
+    )
+    .option(
+      '--policy-interval <ms>',
+      'how often patches and decisions are re-read from --server / --patches',
+      '10000',
+    )
+    .option('--webhook <url>', 'send alerts and actions as signed webhooks (HMAC-SHA256) to this URL')
+    .option('--webhook-secret-env <var>', 'environment variable holding the webhook HMAC secret')
+    .option(
+      '--webhook-dead-letter <file>',
+      'undeliverable webhook events (JSON lines; default in the data dir)',
+    )
+    .option('--syslog <host:port>', 'send alerts and actions as RFC 5424 + CEF (udp://, tcp://; default udp)')
+    .option('--ocsf <file>', 'append OCSF events (Detection Finding, API Activity) as JSON lines')
     .action(async (flags: ProxyFlags) => {
-      const handle = await startFromFlags(flags);
+      const handle = await startFromFlags(flags, program.version() ?? '0.0.0');
       process.stderr.write(
         `mamori: proxy on ${flags.listen.replace(/:\d+$/, '')}:${handle.proxy.port} → ${flags.upstream} (${flags.mode})\n`,
       );
@@ -138,7 +167,7 @@ async function readOrFail(file: string, what: string): Promise<Buffer> {
 }
 
 /** Starts the proxy (and shipper) from flags; throws InputError for configuration errors. */
-export async function startFromFlags(flags: ProxyFlags): Promise<ProxyHandle> {
+export async function startFromFlags(flags: ProxyFlags, version = '0.0.0'): Promise<ProxyHandle> {
   const { host, port } = parseListen(flags.listen);
   const upstream = parseUpstream(flags.upstream);
   const bodyCap = positive('--body-cap', flags.bodyCap);
@@ -191,13 +220,39 @@ export async function startFromFlags(flags: ProxyFlags): Promise<ProxyHandle> {
       spoolCap,
     });
   }
+  const sinks = handoffFromFlags(flags, version);
+  const policyInterval = positive('--policy-interval', flags.policyInterval);
   const guard = new Guard({
     mode: flags.mode,
     trustedProxies: trusted,
     detector: createDetector(config, { trustedProxies: trusted }),
     bodyCap,
     ...(shipper ? { sink: (ex) => shipper.push(ex) } : {}),
+    ...(sinks ? { onAlert: sinks.onAlert, onAction: sinks.onAction } : {}),
   });
+  let policy: PolicySync | undefined;
+  if (flags.patches || flags.server) {
+    const token = flags.token ?? process.env['MAMORI_TOKEN'];
+    const reported = new Set<string>();
+    policy = new PolicySync({
+      guard,
+      ...(flags.patches ? { file: flags.patches } : {}),
+      ...(flags.server ? { server: { url: flags.server, ...(token ? { token } : {}) } } : {}),
+      intervalMs: policyInterval,
+      onError: (message) => {
+        if (reported.has(message)) return;
+        reported.add(message);
+        process.stderr.write(`mamori: policy: ${message}\n`);
+      },
+    });
+    try {
+      await policy.start();
+    } catch (err) {
+      await shipper?.close();
+      if (err instanceof PolicyError) fail({ code: 'proxy.patches.invalid', message: err.message });
+      throw err;
+    }
+  }
   let proxy: RunningProxy;
   try {
     proxy = await startProxy(
@@ -206,6 +261,7 @@ export async function startFromFlags(flags: ProxyFlags): Promise<ProxyHandle> {
       port,
     );
   } catch (err) {
+    await policy?.stop();
     await shipper?.close();
     const e = err as NodeJS.ErrnoException;
     return fail({
@@ -221,9 +277,66 @@ export async function startFromFlags(flags: ProxyFlags): Promise<ProxyHandle> {
     guard,
     ...(shipper ? { shipper } : {}),
     ...(specGuard ? { specGuard } : {}),
+    ...(policy ? { policy } : {}),
+    ...(sinks ? { sinks } : {}),
     stop: async () => {
       await proxy.close();
+      await policy?.stop();
       await shipper?.close();
+      await sinks?.flush();
     },
   };
+}
+
+/** Webhook, syslog and OCSF targets from flags (undefined when none is given). */
+function handoffFromFlags(flags: ProxyFlags, version: string): Sinks | undefined {
+  if (!flags.webhook && !flags.syslog && !flags.ocsf) return undefined;
+  let webhook: WebhookOptions | undefined;
+  if (flags.webhook) {
+    try {
+      new URL(flags.webhook);
+    } catch {
+      fail({
+        code: 'proxy.webhook.invalid',
+        message: `--webhook is not a URL: ${JSON.stringify(flags.webhook)}`,
+      });
+    }
+    const env = flags.webhookSecretEnv;
+    const secret = env ? process.env[env] : undefined;
+    if (!env || !secret)
+      fail({
+        code: 'proxy.webhook.secret',
+        message: env
+          ? `--webhook-secret-env ${env}: the variable is not set`
+          : '--webhook needs --webhook-secret-env VAR (the HMAC secret is never given on the command line)',
+      });
+    webhook = {
+      url: flags.webhook,
+      secret,
+      deadLetter:
+        flags.webhookDeadLetter ??
+        join(process.env['MAMORI_DATA_DIR'] ?? join(homedir(), '.mamori'), 'webhook-dead-letter.jsonl'),
+    };
+  }
+  let syslog: { host: string; port: number; protocol: 'udp' | 'tcp' } | undefined;
+  if (flags.syslog) {
+    const m = /^(?:(udp|tcp):\/\/)?(\[[^\]]+\]|[^:/]+):(\d{1,5})$/.exec(flags.syslog);
+    if (!m || Number(m[3]) > 65535)
+      fail({
+        code: 'proxy.syslog.invalid',
+        message: `--syslog must be [udp://|tcp://]host:port, got ${JSON.stringify(flags.syslog)}`,
+      });
+    syslog = {
+      host: m[2]!.replace(/^\[|\]$/g, ''),
+      port: Number(m[3]),
+      protocol: (m[1] ?? 'udp') as 'udp' | 'tcp',
+    };
+  }
+  return createSinks({
+    version,
+    ...(webhook ? { webhook } : {}),
+    ...(syslog ? { syslog } : {}),
+    ...(flags.ocsf ? { ocsfFile: flags.ocsf } : {}),
+    onError: (message) => process.stderr.write(`mamori: hand-off: ${message}\n`),
+  });
 }

@@ -7,8 +7,10 @@ import { createDetector, type DetectConfigInput } from '../detect/index.js';
 import { parseTrustedProxies } from '../identity/index.js';
 import type { ExchangeResponse } from '../model/index.js';
 import { bodyOf, Guard, type GuardOptions, headersOf, type Mode, type Pending } from '../proxy/guard.js';
+import { PolicySync } from '../proxy/policy.js';
 import { Shipper } from '../proxy/shipper.js';
 import type { SpecGuard } from '../proxy/spec-guard.js';
+import type { Patch } from '../respond/patch.js';
 
 export interface MamoriOptions {
   mode?: Mode;
@@ -23,12 +25,23 @@ export interface MamoriOptions {
   /** Masked exchanges (besides or instead of a server). */
   sink?: GuardOptions['sink'];
   onAlert?: GuardOptions['onAlert'];
+  onAction?: GuardOptions['onAction'];
+  /** Virtual patches: a list, or a JSON file re-read when it changes. With `server`, the platform's
+   * patches and decisions are polled as well. */
+  patches?: Patch[] | string;
+  /** Poll period for the platform's patches and decisions and the patches file (default 10 s). */
+  policyIntervalMs?: number;
+  /** A policy load that failed (default: one line on stderr per distinct message). */
+  onPolicyError?: (message: string) => void;
 }
 
 export interface Sensor {
   guard: Guard;
   shipper?: Shipper;
   spec?: SpecGuard;
+  policy?: PolicySync;
+  /** Resolves once the first policy load finished (patches from a file, the platform's answer). */
+  ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -48,16 +61,45 @@ export function createSensor(opts: MamoriOptions = {}): Sensor {
     detector: createDetector(opts.detect ?? {}, { trustedProxies: trusted }),
     ...(opts.bodyCap ? { bodyCap: opts.bodyCap } : {}),
     ...(opts.onAlert ? { onAlert: opts.onAlert } : {}),
+    ...(opts.onAction ? { onAction: opts.onAction } : {}),
+    ...(Array.isArray(opts.patches) ? { patches: opts.patches } : {}),
     sink: (ex) => {
       shipper?.push(ex);
       sink?.(ex);
     },
   });
+  const file = typeof opts.patches === 'string' ? opts.patches : undefined;
+  const reported = new Set<string>();
+  const onError =
+    opts.onPolicyError ??
+    ((message: string) => {
+      if (reported.has(message)) return;
+      reported.add(message);
+      process.stderr.write(`mamori: policy: ${message}\n`);
+    });
+  const policy =
+    file || opts.server
+      ? new PolicySync({
+          guard,
+          ...(file ? { file } : {}),
+          ...(opts.server
+            ? { server: { url: opts.server.url, ...(opts.server.token ? { token: opts.server.token } : {}) } }
+            : {}),
+          ...(opts.policyIntervalMs ? { intervalMs: opts.policyIntervalMs } : {}),
+          onError,
+        })
+      : undefined;
+  // The app starts at once; a bad patches file is reported, never thrown into the app's request path.
+  const ready = policy ? policy.start().catch((err: Error) => onError(err.message)) : Promise.resolve();
   return {
     guard,
     ...(shipper ? { shipper } : {}),
     ...(opts.spec ? { spec: opts.spec } : {}),
+    ...(policy ? { policy } : {}),
+    ready,
     close: async () => {
+      await ready;
+      await policy?.stop();
       await shipper?.close();
     },
   };

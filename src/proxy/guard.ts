@@ -11,7 +11,9 @@ import { requestInputs } from '../detect/inputs.js';
 import { actorOf, type TrustedProxies } from '../identity/index.js';
 import type { Alert, Exchange, ExchangeBody, Headers } from '../model/index.js';
 import { maskExchange } from '../pipeline/mask.js';
-import { DecisionTable, type Verdict } from '../respond/decisions.js';
+import { type Decision, DecisionTable, type Verdict } from '../respond/decisions.js';
+import type { ResponseAction } from '../respond/handoff.js';
+import { type Patch, PatchSet } from '../respond/patch.js';
 import { type Classifier, compileClassifier, parseBodies } from '../sensitive/index.js';
 
 export type Mode = 'monitor' | 'block';
@@ -26,6 +28,10 @@ export interface GuardOptions {
   sink?: (masked: Exchange) => void;
   /** Alerts as they are raised (webhooks, syslog). */
   onAlert?: (alert: Alert, ex: Exchange) => void;
+  /** What the guard did about a request (blocked, throttled, logged by a patch), for the same hand-off. */
+  onAction?: (action: ResponseAction, ex: Exchange) => void;
+  /** Virtual patches to enforce from the start (replaced later with `setPatches`). */
+  patches?: readonly Patch[];
   /** Body bytes kept for analysis per message (default 64 KiB). */
   bodyCap?: number;
   /** Time-to-live of decisions made from behavioural alerts (ms, default 10 min). */
@@ -49,7 +55,7 @@ export interface RequestView {
 export interface Rejection {
   status: 403 | 429;
   /** JSON body sent to the client. */
-  body: { error: string; requestId: string; reason: string };
+  body: { error: string; requestId: string; reason: string; patchId?: string };
   headers: Record<string, string>;
 }
 
@@ -60,6 +66,8 @@ export interface Pending {
   hits: SignatureHit[];
   /** Set when the request must not go on. */
   rejection?: Rejection;
+  /** The virtual patch that applied (a `log` patch lets the request go on). */
+  patch?: Patch;
 }
 
 const CATALOGUE = compileCatalogue(SIGNATURES);
@@ -94,12 +102,39 @@ export class Guard {
   private readonly classifier: Classifier;
   private readonly now: () => number;
   private seq = 0;
+  private patches = new PatchSet([]);
+  /** Actors whose decision came from the platform (so one it deletes can be lifted here). */
+  private synced = new Set<string>();
 
   constructor(private readonly opts: GuardOptions) {
     this.mode = opts.mode;
     this.bodyCap = opts.bodyCap ?? 64 * 1024;
     this.classifier = opts.classifier ?? compileClassifier();
     this.now = opts.now ?? Date.now;
+    if (opts.patches) this.setPatches(opts.patches);
+  }
+
+  /** Replaces the enforced patches (from a file or the platform's list); revoked ones are dropped. */
+  setPatches(patches: readonly Patch[]): void {
+    this.patches = new PatchSet(patches);
+  }
+
+  /** Whether a patch could block on the request body (the proxy then reads it before forwarding). */
+  get patchesBlock(): boolean {
+    return this.patches.blocks;
+  }
+
+  /** Applies the platform's live decisions; decisions it no longer lists are lifted (local ones stay). */
+  syncDecisions(decisions: readonly Decision[]): void {
+    const now = this.now();
+    const next = new Set<string>();
+    for (const d of decisions) {
+      if (d.until <= now) continue;
+      this.decisions.set(d, now);
+      next.add(d.actor);
+    }
+    for (const actor of this.synced) if (!next.has(actor)) this.decisions.delete(actor);
+    this.synced = next;
   }
 
   /** The request half of an exchange; `body` is the capped copy (undefined when none was read). */
@@ -138,11 +173,12 @@ export class Guard {
     return ex;
   }
 
-  /** Decision and signatures for a request about to go on. */
+  /** Decision, virtual patches and signatures for a request about to go on. */
   inspect(ex: Exchange): Pending {
     const actor = actorOf(ex, this.opts.trustedProxies).id;
     const pending: Pending = { exchange: ex, actor, hits: [] };
-    const verdict: Verdict = this.decisions.check(actor, this.now());
+    const now = this.now();
+    const verdict: Verdict = this.decisions.check(actor, now);
     if (verdict.action !== 'allow' && verdict.decision) {
       const status = verdict.action === 'block' ? 403 : 429;
       pending.rejection = {
@@ -154,19 +190,59 @@ export class Guard {
         },
         headers: { 'retry-after': String(verdict.retryAfter ?? 1) },
       };
+      this.act(verdict.action, verdict.decision.reason, pending);
       return pending;
     }
     const parsed = ex.request.body ? parseBodies(ex).request : undefined;
-    pending.hits = CATALOGUE.match(requestInputs(ex, parsed));
+    const inputs = requestInputs(ex, parsed);
+    if (this.patches.size > 0) {
+      const r = ex.request;
+      const patch = this.patches.match({ method: r.method, host: r.host, path: r.path, actor, inputs }, now);
+      if (patch) {
+        pending.patch = patch;
+        if (patch.action === 'block') {
+          pending.rejection = {
+            status: 403,
+            body: {
+              error: 'blocked',
+              requestId: ex.id,
+              reason: `patch: ${patch.description}`,
+              patchId: patch.id,
+            },
+            headers: {},
+          };
+          this.act('block', `patch ${patch.id}`, pending);
+          return pending;
+        }
+        this.act('log', `patch ${patch.id}`, pending);
+      }
+    }
+    pending.hits = CATALOGUE.match(inputs);
     if (pending.hits.length > 0 && this.mode === 'block') {
       const first = pending.hits[0]!;
-      pending.rejection = {
-        status: 403,
-        body: { error: 'blocked', requestId: ex.id, reason: `signature.${first.signature.family}` },
-        headers: {},
-      };
+      const reason = `signature.${first.signature.family}`;
+      pending.rejection = { status: 403, body: { error: 'blocked', requestId: ex.id, reason }, headers: {} };
+      this.act('block', reason, pending);
     }
     return pending;
+  }
+
+  private act(kind: ResponseAction['kind'], reason: string, p: Pending): void {
+    const on = this.opts.onAction;
+    if (!on) return;
+    const r = p.exchange.request;
+    const action: ResponseAction = {
+      kind,
+      reason,
+      actor: p.actor,
+      requestId: p.exchange.id,
+      time: p.exchange.time,
+      method: r.method,
+      host: r.host,
+      path: r.path,
+    };
+    if (p.patch) action.patchId = p.patch.id;
+    on(action, p.exchange);
   }
 
   /** Signatures over a body that arrived after the request went on (monitor mode: recorded only). */

@@ -1,7 +1,7 @@
 // `mamori proxy`: a reverse proxy in front of one upstream. Bodies stream through; a copy capped at the
 // guard's body cap is kept for analysis. In block mode the request body (up to the cap) is read before
 // forwarding so payload signatures can stop it; the rest streams. Upstream connections are kept alive
-// (http.Agent). WebSocket upgrades are piped through. X-Forwarded-For is appended; the client address
+// (http.Agent); so is the body when a virtual patch could block on it. WebSocket upgrades are piped through. X-Forwarded-For is appended; the client address
 // behind it is believed only from trusted proxies (identity module). A malformed client request gets 400.
 
 import {
@@ -196,8 +196,8 @@ export function startProxy(opts: ProxyOptions, host: string, port: number): Prom
       go([], true);
       return;
     }
-    if (guard.mode === 'block' || opts.spec) {
-      // Read up to the cap before deciding; whatever follows streams.
+    if (guard.mode === 'block' || opts.spec || guard.patchesBlock) {
+      // Read up to the cap before deciding (signatures, spec, body patches); whatever follows streams.
       const prefix: Buffer[] = [];
       let decided = false;
       const onData = (c: Buffer) => {

@@ -10,6 +10,22 @@ import { connect } from 'node:net';
 import { hostname } from 'node:os';
 import type { Alert, Exchange, Severity } from '../model/index.js';
 
+/** What a sensor did about one request: blocked or throttled it (a decision, a virtual patch, a
+ * signature in block mode) or logged it (a `log` patch). Sent beside alerts. */
+export interface ResponseAction {
+  kind: 'block' | 'throttle' | 'log';
+  /** Decision reason, `patch <id>` or `signature.<family>`. */
+  reason: string;
+  actor: string;
+  requestId: string;
+  /** Epoch ms. */
+  time: number;
+  method: string;
+  host: string;
+  path: string;
+  patchId?: string;
+}
+
 // ---- signed webhooks -------------------------------------------------------------------------------
 
 export const SIGNATURE_HEADER = 'x-mamori-signature';
@@ -111,6 +127,33 @@ export function alertToCef(alert: Alert, version: string): string {
     .join(' ')}`;
 }
 
+/** CEF for an action: the event class is `action.<kind>`; `act` carries what was done (ArcSight's field). */
+export function actionToCef(action: ResponseAction, version: string): string {
+  const ext: Array<[string, string | number]> = [
+    ['rt', action.time],
+    ['act', action.kind],
+    ['suser', action.actor],
+    ['requestMethod', action.method],
+    ['request', `${action.host}${action.path}`],
+    ['reason', action.reason],
+    ['externalId', action.requestId],
+  ];
+  if (action.patchId) ext.push(['cs2Label', 'patch'], ['cs2', action.patchId]);
+  const src = /^ip:(.+)$/.exec(action.actor)?.[1];
+  if (src) ext.push(['src', src]);
+  const severity = action.kind === 'log' ? 3 : 6;
+  return `CEF:0|mamori|mamori|${cefHeader(version)}|action.${action.kind}|${cefHeader(`${action.kind} ${action.method} ${action.path}`.slice(0, 128))}|${severity}|${ext
+    .map(([k, v]) => `${k}=${cefValue(String(v))}`)
+    .join(' ')}`;
+}
+
+/** RFC 5424 line for an action (notice for a log, warning for a block or throttle). */
+export function actionSyslogLine(action: ResponseAction, version: string, host = hostname()): string {
+  const pri = 16 * 8 + (action.kind === 'log' ? 5 : 4);
+  const h = host.replace(/[^\x21-\x7e]/g, '').slice(0, 255) || '-';
+  return `<${pri}>1 ${new Date(action.time).toISOString()} ${h} mamori ${process.pid} action.${action.kind} - ${actionToCef(action, version)}`;
+}
+
 /** One RFC 5424 message: `<PRI>1 TIMESTAMP HOST APP PROCID MSGID - MSG` (facility local0 = 16). */
 export function syslogLine(alert: Alert, version: string, host = hostname()): string {
   const pri = 16 * 8 + SYSLOG_SEVERITY[alert.severity];
@@ -179,8 +222,13 @@ export function alertToOcsf(alert: Alert, version: string): Record<string, unkno
   };
 }
 
-/** OCSF 1.1 API Activity (class 6003, category 6 Application Activity) for one exchange. */
-export function exchangeToOcsf(ex: Exchange, version: string): Record<string, unknown> {
+/** OCSF 1.1 API Activity (class 6003, category 6 Application Activity) for one exchange; with an
+ * action, the Security Control profile's `action`/`disposition` say what the sensor did. */
+export function exchangeToOcsf(
+  ex: Exchange,
+  version: string,
+  action?: ResponseAction,
+): Record<string, unknown> {
   const m = ex.request.method;
   const activity =
     m === 'POST'
@@ -203,7 +251,12 @@ export function exchangeToOcsf(ex: Exchange, version: string): Record<string, un
     type_uid: 6003 * 100 + (activity[0] as number),
     severity_id: 1,
     time: ex.time,
-    metadata: { version: '1.1.0', product: { ...PRODUCT, version }, uid: ex.id },
+    metadata: {
+      version: '1.1.0',
+      product: { ...PRODUCT, version },
+      uid: ex.id,
+      ...(action ? { profiles: ['security_control'] } : {}),
+    },
     actor: { user: { uid: 'unknown' } },
     api: {
       operation: `${m} ${ex.request.path}`,
@@ -224,5 +277,18 @@ export function exchangeToOcsf(ex: Exchange, version: string): Record<string, un
     src_endpoint: ex.client.address ? { ip: ex.client.address } : {},
     status_id: status === undefined ? 0 : status < 400 ? 1 : 2,
     status: status === undefined ? 'Unknown' : status < 400 ? 'Success' : 'Failure',
+    ...(action ? ocsfDisposition(action) : {}),
+  };
+}
+
+function ocsfDisposition(action: ResponseAction): Record<string, unknown> {
+  const blocked = action.kind !== 'log';
+  return {
+    action_id: blocked ? 2 : 1,
+    action: blocked ? 'Denied' : 'Allowed',
+    disposition_id: blocked ? 2 : 17,
+    disposition: blocked ? 'Blocked' : 'Logged',
+    actor: { user: { uid: action.actor } },
+    unmapped: { reason: action.reason, ...(action.patchId ? { patch: action.patchId } : {}) },
   };
 }

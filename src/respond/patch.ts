@@ -446,6 +446,11 @@ export class PatchSet {
     return this.list.length;
   }
 
+  /** Whether any patch blocks (the proxy then reads request bodies before forwarding). */
+  get blocks(): boolean {
+    return this.list.some((c) => c.patch.action === 'block');
+  }
+
   match(view: PatchView, now: number): Patch | undefined {
     for (const c of this.list) if (matchCompiled(c, view, now)) return c.patch;
     return undefined;
