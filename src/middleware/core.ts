@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createDetector, type DetectConfigInput } from '../detect/index.js';
 import { parseTrustedProxies } from '../identity/index.js';
-import type { ExchangeResponse } from '../model/index.js';
+import type { ExchangeBody, ExchangeResponse, Headers } from '../model/index.js';
 import { bodyOf, Guard, type GuardOptions, headersOf, type Mode, type Pending } from '../proxy/guard.js';
 import { PolicySync } from '../proxy/policy.js';
 import { Shipper } from '../proxy/shipper.js';
@@ -176,6 +176,81 @@ export function tapResponse(
     if (size > 0) response.body = bodyOf(chunks, size, cap, headers);
     done(response);
   });
+}
+
+/**
+ * The request path shared by the node:http and Express adapters: holds the body back (or takes the
+ * one a body parser already read), runs decisions, patches, signatures and the spec, then either
+ * answers the rejection or calls `proceed` and lets the held body through to it.
+ */
+export function guardRequest(
+  sensor: Sensor,
+  req: IncomingMessage & { body?: unknown },
+  res: ServerResponse,
+  url: string,
+  proceed: () => void,
+): void {
+  const guard = sensor.guard;
+  const started = performance.now();
+  const view = viewOf(req, url);
+  const decide = (body: ExchangeBody | undefined, release: () => void) => {
+    const ex = guard.exchangeOf(view, body, 'middleware');
+    const pending = guard.inspect(ex);
+    if (!pending.rejection && sensor.spec) {
+      const r = sensor.spec.check(ex, guard.mode);
+      if (r) pending.rejection = r;
+    }
+    tapResponse(res, guard.bodyCap, (response) =>
+      guard.complete(pending, response, performance.now() - started),
+    );
+    if (pending.rejection) {
+      release();
+      req.resume();
+      reject(res, pending);
+      return;
+    }
+    proceed();
+    release();
+  };
+  const hasBody =
+    (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') ||
+    req.headers['transfer-encoding'] !== undefined;
+  if (!hasBody) {
+    decide(undefined, () => undefined);
+    return;
+  }
+  if (req.readableEnded || req.readableLength > 0) {
+    // Mounted after a body parser (or after something that read the stream): judge what it parsed.
+    decide(parsedBody(req.body, guard.bodyCap, view.headers), () => undefined);
+    return;
+  }
+  holdBody(req, guard.bodyCap, (chunks, size, release) =>
+    decide(bodyOf(chunks, size, guard.bodyCap, view.headers), release),
+  );
+}
+
+/** A body a framework already parsed, as the exchange records it (JSON text, capped). */
+export function parsedBody(body: unknown, cap: number, headers: Headers): ExchangeBody | undefined {
+  if (body === undefined || body === null) return undefined;
+  let text: string | undefined;
+  if (typeof body === 'string') text = body;
+  else if (Buffer.isBuffer(body)) text = body.toString('utf8');
+  else {
+    try {
+      text = JSON.stringify(body);
+    } catch {
+      return undefined;
+    }
+  }
+  const size = Buffer.byteLength(text);
+  const out: ExchangeBody = { text: text.slice(0, cap), size, truncated: size > cap };
+  const ct = headers['content-type'];
+  if (ct)
+    out.mimeType =
+      typeof body === 'object' && !Buffer.isBuffer(body)
+        ? 'application/json'
+        : ct.split(';')[0]!.trim().toLowerCase();
+  return out;
 }
 
 /** Sends the guard's rejection. */

@@ -8,25 +8,13 @@
 //   app.post('/orders', async (req) => ({ ok: true }));
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ExchangeBody } from '../model/index.js';
 import type { Pending } from '../proxy/guard.js';
-import { createSensor, type MamoriOptions, tapResponse, viewOf } from './core.js';
+import { createSensor, type MamoriOptions, parsedBody, tapResponse, viewOf } from './core.js';
 
 export type { MamoriOptions } from './core.js';
 
 const PENDING = Symbol('mamori.pending');
 type Tagged = FastifyRequest & { [PENDING]?: Pending };
-
-function bodyText(body: unknown): string | undefined {
-  if (body === undefined || body === null) return undefined;
-  if (typeof body === 'string') return body;
-  if (Buffer.isBuffer(body)) return body.toString('utf8');
-  try {
-    return JSON.stringify(body);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Fastify plugin (wrapped so its hooks apply to the whole app, like fastify-plugin). */
 export async function mamoriFastify(app: FastifyInstance, opts: MamoriOptions): Promise<void> {
@@ -38,17 +26,7 @@ export async function mamoriFastify(app: FastifyInstance, opts: MamoriOptions): 
     const started = performance.now();
     const raw = request.raw;
     const view = viewOf(raw);
-    const text = bodyText(request.body);
-    let body: ExchangeBody | undefined;
-    if (text !== undefined) {
-      const ct = view.headers['content-type'];
-      body = {
-        text: text.slice(0, guard.bodyCap),
-        size: Buffer.byteLength(text),
-        truncated: text.length > guard.bodyCap,
-      };
-      if (ct) body.mimeType = ct.split(';')[0]!.trim().toLowerCase();
-    }
+    const body = parsedBody(request.body, guard.bodyCap, view.headers);
     const ex = guard.exchangeOf(view, body, 'middleware');
     const pending = guard.inspect(ex);
     if (!pending.rejection && sensor.spec) {
