@@ -17,6 +17,7 @@ export const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   ingest: () => import('./ingest.js'),
   token: () => import('./token.js'),
   proxy: () => import('./proxy.js'),
+  patch: () => import('./patch.js'),
 };
 
 /** The modules a command line needs: just the named command, or all of them for help and errors. */
