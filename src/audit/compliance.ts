@@ -228,18 +228,37 @@ export interface ComplianceFrameworkView {
 
 /** Per framework (in COMPLIANCE_FRAMEWORKS order): the clauses findings touch, each with its finding ids. */
 export function complianceView(findings: readonly Finding[]): ComplianceFrameworkView[] {
+  // Linear in findings × clauses: each finding id once (first occurrence), each rule's reference list
+  // de-duplicated once (rules share one array), then plain pushes. A large spec has ~10^5 findings.
   const byFramework = new Map<ComplianceFramework, Map<string, string[]>>();
-  for (const f of findings)
-    for (const r of f.compliance) {
-      let clauses = byFramework.get(r.framework);
-      if (!clauses) {
-        clauses = new Map();
-        byFramework.set(r.framework, clauses);
+  const listsOf = new Map<readonly ComplianceRef[], string[][]>();
+  const seen = new Set<string>();
+  for (const f of findings) {
+    if (seen.has(f.id)) continue;
+    seen.add(f.id);
+    let lists = listsOf.get(f.compliance);
+    if (!lists) {
+      lists = [];
+      const refs = new Set<string>();
+      for (const r of f.compliance) {
+        if (refs.has(`${r.framework}|${r.clause}`)) continue;
+        refs.add(`${r.framework}|${r.clause}`);
+        let clauses = byFramework.get(r.framework);
+        if (!clauses) {
+          clauses = new Map();
+          byFramework.set(r.framework, clauses);
+        }
+        let ids = clauses.get(r.clause);
+        if (!ids) {
+          ids = [];
+          clauses.set(r.clause, ids);
+        }
+        lists.push(ids);
       }
-      const list = clauses.get(r.clause) ?? [];
-      if (!list.includes(f.id)) list.push(f.id);
-      clauses.set(r.clause, list);
+      listsOf.set(f.compliance, lists);
     }
+    for (const ids of lists) ids.push(f.id);
+  }
   const order: ComplianceFramework[] = [
     'PCI-DSS-4.0.1',
     'GDPR',

@@ -117,16 +117,28 @@ export const CONFIG_SCHEMA = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validateConfig = ajv.compile(CONFIG_SCHEMA);
+// Compiled on first use: most runs have no config file, and compiling the schema is a third of the
+// command's start-up time.
+let ajv: Ajv | undefined;
+let configValidator: ValidateFunction | undefined;
 const optionValidators = new Map<string, ValidateFunction>();
+
+function compiler(): Ajv {
+  ajv ??= new Ajv({ allErrors: true, strict: false });
+  return ajv;
+}
+
+function validateConfig(): ValidateFunction {
+  configValidator ??= compiler().compile(CONFIG_SCHEMA);
+  return configValidator;
+}
 
 function optionValidator(check: string): ValidateFunction | undefined {
   const schema = CHECKS[check]?.options;
   if (!schema) return undefined;
   let v = optionValidators.get(check);
   if (!v) {
-    v = ajv.compile(schema);
+    v = compiler().compile(schema);
     optionValidators.set(check, v);
   }
   return v;
@@ -186,7 +198,8 @@ export function parseAuditConfig(
 
   const value = doc.toJS() as unknown;
   if (value === null || value === undefined) return { config: { rules: {}, custom: [] }, issues: [] };
-  if (!validateConfig(value)) return { issues: schemaIssues(validateConfig.errors ?? [], value, issue) };
+  const validate = validateConfig();
+  if (!validate(value)) return { issues: schemaIssues(validate.errors ?? [], value, issue) };
   const raw = value as { failOn?: Severity; rules?: Record<string, unknown>; custom?: CustomRule[] };
 
   const issues: InputIssue[] = [];

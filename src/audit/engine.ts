@@ -11,7 +11,7 @@ import {
 } from '../model/index.js';
 import { CHECKS } from './checks/index.js';
 import { buildSpecIndex, type SpecIndex } from './spec-index.js';
-import type { AnyNode, CheckContext, EndpointNode, Hit, Rule, Target } from './types.js';
+import type { AnyNode, CheckContext, CheckDef, EndpointNode, Hit, Rule, Target } from './types.js';
 
 /** A rule as the engine runs it: the catalogue's rule after configuration (severity, scope). */
 export interface ActiveRule extends Omit<Rule, 'fixtures'> {
@@ -154,7 +154,44 @@ function baseFinding(rule: ActiveRule, id: string, hit: Hit): Finding {
   return f;
 }
 
-/** Spec findings of `rules` (non-endpoint targets) on one spec; the index is built once and shared. */
+/** A rule ready to run: its checker looked up once, its options defaulted. */
+interface Prepared {
+  rule: ActiveRule;
+  check: CheckDef;
+  options: Record<string, unknown>;
+}
+
+/** Node kinds of a spec in the order the engine visits them (findings are sorted afterwards). */
+const SPEC_TARGETS: readonly Target[] = [
+  'document',
+  'server',
+  'security-scheme',
+  'operation',
+  'parameter',
+  'response',
+  'schema',
+];
+
+function prepare(rules: readonly ActiveRule[]): Map<Target, Prepared[]> {
+  const byTarget = new Map<Target, Prepared[]>();
+  for (const rule of rules) {
+    const check = CHECKS[rule.then.check];
+    if (!check) throw new Error(`rule ${rule.id}: unknown check ${rule.then.check}`);
+    let list = byTarget.get(rule.given.target);
+    if (!list) {
+      list = [];
+      byTarget.set(rule.given.target, list);
+    }
+    list.push({ rule, check, options: rule.then.options ?? {} });
+  }
+  return byTarget;
+}
+
+/**
+ * Spec findings of `rules` (non-endpoint targets) on one spec. The index is one walk of the document;
+ * each node of it is visited once and handed to every rule of its kind (not one pass over the nodes
+ * per rule), so the cost is one traversal plus the checks themselves.
+ */
 export function auditSpec(
   spec: ApiSpec,
   rules: readonly ActiveRule[],
@@ -163,29 +200,44 @@ export function auditSpec(
   const ctx: CheckContext = { spec, index };
   const locate = locator(spec);
   const out = new Map<string, Finding>();
-  for (const rule of rules) {
-    if (rule.given.target === 'endpoint') continue;
-    const check = CHECKS[rule.then.check];
-    if (!check) throw new Error(`rule ${rule.id}: unknown check ${rule.then.check}`);
-    const options = rule.then.options ?? {};
-    for (const node of nodesOf(rule.given.target, index)) {
-      if (!passesGiven(rule, node)) continue;
-      for (const hit of check.run(node, options, ctx)) {
-        const at = nodePointer(node);
-        const pointer = hit.pointer ?? at.pointer;
-        const file = hit.file ?? at.file ?? spec.file;
-        const id = fingerprint(rule.id, file, pointer);
-        if (out.has(id)) continue;
-        const f = baseFinding(rule, id, hit);
-        f.location = locate(pointer, file);
-        const op = opOf(node);
-        if (op) {
-          f.method = op.method;
-          f.path = op.path;
-          const host = op.servers[0]?.host;
-          if (host) f.host = host;
+  const byTarget = prepare(rules);
+  for (const target of SPEC_TARGETS) {
+    const prepared = byTarget.get(target);
+    if (!prepared) continue;
+    // Schema nodes are most of a spec: hand each only the rules of its role (input or response).
+    const byRole =
+      target === 'schema'
+        ? new Map(
+            (['parameter', 'request', 'response'] as const).map((role) => [
+              role,
+              prepared.filter((p) => !p.rule.given.roles || p.rule.given.roles.includes(role)),
+            ]),
+          )
+        : undefined;
+    for (const node of nodesOf(target, index)) {
+      let at: { pointer: string; file?: string } | undefined;
+      const candidates = (node.kind === 'schema' && byRole?.get(node.role)) || prepared;
+      for (const { rule, check, options } of candidates) {
+        if (!passesGiven(rule, node)) continue;
+        const hits = check.run(node, options, ctx);
+        if (hits.length === 0) continue;
+        at ??= nodePointer(node);
+        for (const hit of hits) {
+          const pointer = hit.pointer ?? at.pointer;
+          const file = hit.file ?? at.file ?? spec.file;
+          const id = fingerprint(rule.id, file, pointer);
+          if (out.has(id)) continue;
+          const f = baseFinding(rule, id, hit);
+          f.location = locate(pointer, file);
+          const op = opOf(node);
+          if (op) {
+            f.method = op.method;
+            f.path = op.path;
+            const host = op.servers[0]?.host;
+            if (host) f.host = host;
+          }
+          out.set(id, f);
         }
-        out.set(id, f);
       }
     }
   }

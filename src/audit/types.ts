@@ -4,12 +4,9 @@
 
 import type {
   ApiSpec,
-  ComplianceRef,
   Endpoint,
   EvidenceRef,
-  OwaspApi2023,
   SecuritySchemeModel,
-  Severity,
   SpecOperation,
   SpecParameter,
   SpecResponse,

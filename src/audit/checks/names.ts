@@ -81,7 +81,28 @@ function typeMatches(type: string, name: string): boolean {
   return def.hints.some((h) => catalogueHint(h, n, last));
 }
 
+/**
+ * Answers per hint list (rules keep their option arrays, so the identity is stable) and name: a spec
+ * repeats the same property names thousands of times, and the catalogue hints cost a split and regexes.
+ * Capped so a long-running server auditing many specs does not grow it without bound.
+ */
+const answers = new WeakMap<readonly string[], Map<string, string | undefined>>();
+const MAX_ANSWERS = 20_000;
+
 export function nameMatches(name: string, hints: readonly string[]): string | undefined {
+  let memo = answers.get(hints);
+  if (!memo) {
+    memo = new Map();
+    answers.set(hints, memo);
+  }
+  if (memo.has(name)) return memo.get(name);
+  if (memo.size >= MAX_ANSWERS) memo.clear();
+  const hint = firstMatch(name, hints);
+  memo.set(name, hint);
+  return hint;
+}
+
+function firstMatch(name: string, hints: readonly string[]): string | undefined {
   const n = normaliseName(name);
   for (const h of hints) {
     if (h.startsWith('type:')) {
