@@ -299,7 +299,21 @@ export class SqlStore implements PlatformStore {
             `DELETE FROM exchanges WHERE id IN (SELECT id FROM exchanges ORDER BY time, id LIMIT ${excess | 0})`,
           );
       }
-      return start - (await count());
+      const removed = start - (await count());
+      // The processed ids are the idempotency memory: kept for the same window (by processing time) and
+      // never more rows than maxRows, so an exchange re-sent within retention is still recognised.
+      if (opts.before !== undefined) await tx.run('DELETE FROM processed WHERE at < ?', [opts.before]);
+      if (opts.maxRows !== undefined) {
+        const processed = Number(
+          (await tx.all<{ n: number | string }>('SELECT COUNT(*) AS n FROM processed'))[0]?.n ?? 0,
+        );
+        const excess = processed - Math.max(0, Math.floor(opts.maxRows));
+        if (excess > 0)
+          await tx.run(
+            `DELETE FROM processed WHERE id IN (SELECT id FROM processed ORDER BY at, id LIMIT ${excess | 0})`,
+          );
+      }
+      return removed;
     });
   }
 
