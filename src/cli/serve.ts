@@ -9,9 +9,11 @@ import { generateEntries, shopSpec } from '../demo/generator.js';
 import { parseTrustedProxies } from '../identity/index.js';
 import type { ApiSpec } from '../model/index.js';
 import { InputError } from '../model/index.js';
-import { createIngestQueue, createPipeline } from '../pipeline/index.js';
+import { createIngestQueue, createPipeline, type MaskOptions } from '../pipeline/index.js';
 import { createJetStreamQueue, openQueue, parseQueueUrl } from '../queue/index.js';
 import { buildServer, ensureAdminToken } from '../server/index.js';
+import { originOf } from '../server/scans.js';
+import { applyRetention } from '../server/settings.js';
 import { exchangesFromHar } from '../sources/index.js';
 import { loadSpec, loadSpecText } from '../sources/spec.js';
 import { openStore, type PlatformStore } from '../store/index.js';
@@ -34,8 +36,13 @@ export interface ServeFlags {
   corsOrigin: string[];
   bodyLimit: string;
   rateLimit: string;
-  retentionDays: string;
-  retentionMaxExchanges: string;
+  /** When given, written into the stored settings at start (else the settings keep theirs). */
+  retentionDays?: string;
+  retentionMaxExchanges?: string;
+  /** Origins the server may scan besides settings.scanTargets (repeatable). */
+  scanTarget?: string[];
+  /** Console session lifetime in hours (default 8). */
+  sessionHours?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -92,8 +99,13 @@ export const register: Register = (program, done) => {
     .option('--cors-origin <origin>', 'allow this browser origin (repeatable; default: no CORS)', collect, [])
     .option('--body-limit <bytes>', 'largest request body accepted', String(10 * 1024 * 1024))
     .option('--rate-limit <n>', 'calls per minute per token', '600')
-    .option('--retention-days <n>', 'delete retained exchanges older than this', '30')
-    .option('--retention-max-exchanges <n>', 'keep at most this many retained exchanges', '1000000')
+    .option('--retention-days <n>', 'delete retained exchanges older than this (stored setting; default 30)')
+    .option(
+      '--retention-max-exchanges <n>',
+      'keep at most this many retained exchanges (stored setting; default 1000000)',
+    )
+    .option('--scan-target <url>', 'allow scans of this origin from the API (repeatable)', collect, [])
+    .option('--session-hours <n>', 'console sign-in session lifetime', '8')
     .action(async (flags: ServeFlags) => {
       done(await serve(flags));
     });
@@ -124,8 +136,20 @@ export async function startServe(flags: ServeFlags): Promise<RunningServer> {
   const port = whole('port', flags.port);
   const bodyLimit = whole('body-limit', flags.bodyLimit, 1024);
   const rateLimit = whole('rate-limit', flags.rateLimit, 1);
-  const retentionDays = whole('retention-days', flags.retentionDays, 1);
-  const maxRows = whole('retention-max-exchanges', flags.retentionMaxExchanges, 1);
+  const retentionDays =
+    flags.retentionDays !== undefined ? whole('retention-days', flags.retentionDays, 1) : undefined;
+  const maxRows =
+    flags.retentionMaxExchanges !== undefined
+      ? whole('retention-max-exchanges', flags.retentionMaxExchanges, 1)
+      : undefined;
+  const sessionHours = whole('session-hours', flags.sessionHours ?? '8', 1);
+  const scanTargets = flags.scanTarget ?? [];
+  for (const t of scanTargets)
+    if (!originOf(t))
+      throw new InputError({
+        code: 'flag.scan-target',
+        message: `--scan-target must be an http(s) URL: ${t}`,
+      });
   const https =
     flags.tlsCert && flags.tlsKey
       ? { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey) }
@@ -142,17 +166,27 @@ export async function startServe(flags: ServeFlags): Promise<RunningServer> {
   }
 
   const store = await openStore(storeLocation(flags));
+  if (retentionDays !== undefined || maxRows !== undefined) {
+    const settings = await store.getSettings();
+    settings.retention = {
+      days: retentionDays ?? settings.retention.days,
+      maxRows: maxRows ?? settings.retention.maxRows,
+    };
+    await store.putSettings(settings);
+  }
   const empty = (await store.listEndpoints({ limit: 1 })).length === 0;
   const demo = flags.demo === true || empty;
   if (demo && specs.length === 0) specs.push(await demoSpec());
   const approvedHosts = flags.approvedHosts.length ? flags.approvedHosts : demo ? ['*.shop.example'] : [];
+  // Shared with the server, which applies settings.masking to it in place.
+  const mask: MaskOptions = { hashKey: await installationKey(store) };
   const pipeline = createPipeline({
     store,
     specs,
     options: {
       approvedHosts,
       trustedProxies: parseTrustedProxies(flags.trustedProxy),
-      mask: { hashKey: await installationKey(store) },
+      mask,
     },
   });
   const nats = flags.queue ? await openQueue(parseQueueUrl(flags.queue)) : undefined;
@@ -160,6 +194,11 @@ export async function startServe(flags: ServeFlags): Promise<RunningServer> {
     ? createJetStreamQueue(nats, parseTrustedProxies(flags.trustedProxy))
     : createIngestQueue(pipeline);
   const version = await packageVersion();
+  // Declared before the server: its settings route runs retention through it.
+  const prune = async (): Promise<void> => {
+    const deleted = await applyRetention(store, await store.getSettings());
+    if (deleted) app.log.info({ deleted }, 'retention: deleted exchanges');
+  };
   const app = await buildServer({
     store,
     queue,
@@ -168,6 +207,10 @@ export async function startServe(flags: ServeFlags): Promise<RunningServer> {
     corsOrigins: flags.corsOrigin,
     logger: { level: process.env['MAMORI_LOG_LEVEL'] ?? 'warn' },
     version,
+    mask,
+    scanTargets,
+    sessionTtlMs: sessionHours * 3600_000,
+    onSettings: () => prune(),
     ...(https ? { https } : {}),
   });
 
@@ -186,10 +229,6 @@ export async function startServe(flags: ServeFlags): Promise<RunningServer> {
     );
   }
 
-  const prune = async () => {
-    const deleted = await store.pruneExchanges({ before: Date.now() - retentionDays * 86_400_000, maxRows });
-    if (deleted) app.log.info({ deleted }, 'retention: deleted exchanges');
-  };
   await prune();
   const timer = setInterval(
     () => void prune().catch((err: unknown) => app.log.error({ err }, 'retention failed')),

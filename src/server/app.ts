@@ -15,12 +15,16 @@ import { type IngestQueue, type MaskOptions, QueueFullError } from '../pipeline/
 import { toHtml, toSarif } from '../report/index.js';
 import { parseBodies } from '../sensitive/index.js';
 import { exchangeFromRecord, exchangesFromHar } from '../sources/index.js';
-import type { PlatformStore, Role, TokenRecord, WorkflowState } from '../store/index.js';
+import type { PlatformSettings, PlatformStore, Role, TokenRecord, WorkflowState } from '../store/index.js';
 import { type Access, createToken, hashToken, mayAccess } from './auth.js';
 import { registerConsole } from './console.js';
+import type { RouteContext } from './context.js';
+import { EventHub, registerEventRoutes } from './events.js';
 import { openApiDocument, type RouteDoc } from './openapi.js';
+import { registerScanRoutes, ScanService } from './scans.js';
 import { schemas } from './schemas.js';
 import { CSRF_HEADER, DEFAULT_SESSION_TTL_MS, registerSessionRoutes, sessionAuth } from './session.js';
+import { applyMasking, registerSettingsRoutes } from './settings.js';
 
 export interface ServerOptions {
   store: PlatformStore;
@@ -41,6 +45,14 @@ export interface ServerOptions {
   consoleDir?: string;
   /** The pipeline's masking options: settings.masking.types are applied to them in place. */
   mask?: MaskOptions;
+  /** How often the event stream looks for new alerts and incidents (default 2 s). */
+  eventsPollMs?: number;
+  /** Scans run at once in this process (default 2); more wait queued. */
+  scanConcurrency?: number;
+  /** Scan targets allowed besides settings.scanTargets (`mamori serve --scan-target`). */
+  scanTargets?: string[];
+  /** Called after an admin changed the settings (serve runs retention at once). */
+  onSettings?: (s: PlatformSettings) => unknown;
 }
 
 declare module 'fastify' {
@@ -225,6 +237,19 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   app.get('/healthz', { schema: schemas.health }, async () => ({ status: 'ok' }));
   registerConsole(app, opts.consoleDir);
+  const events = new EventHub();
+  const ctx: RouteContext = { store, events, audit, who };
+  registerEventRoutes(app, {
+    store,
+    events,
+    pollMs: opts.eventsPollMs ?? 2000,
+    corsOrigins: opts.corsOrigins,
+  });
+  const scans = new ScanService(ctx, opts.scanConcurrency ?? 2);
+  await scans.recover();
+  registerScanRoutes(app, ctx, scans, opts.scanTargets ?? []);
+  applyMasking(opts.mask, await store.getSettings());
+  registerSettingsRoutes(app, { ...ctx, mask: opts.mask, onChange: opts.onSettings });
   registerSessionRoutes(app, {
     store,
     ttlMs: opts.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,

@@ -23,6 +23,7 @@ const STATUS_TEXT: Record<string, string> = {
   '401': 'Missing or invalid bearer token or session',
   '403': 'The token’s role may not call this route (or a cookie-authenticated change lacks x-mamori-csrf: 1)',
   '404': 'Not found',
+  '409': 'Conflict with the current state',
   '413': 'Request body too large',
   '415': 'Unsupported media type',
   '429': 'Rate limit reached',
@@ -48,6 +49,14 @@ const SUMMARY: Record<string, string> = {
   'GET /api/v1/tokens': 'List API tokens (never their values)',
   'POST /api/v1/tokens/{role}': 'Create an API token of a role (its value is shown once)',
   'DELETE /api/v1/tokens/{id}': 'Revoke an API token',
+  'POST /api/v1/scans': 'Start a scan of an allowed target (runs in the background)',
+  'GET /api/v1/scans': 'List scans, newest first',
+  'GET /api/v1/scans/{id}': 'One scan with its progress',
+  'GET /api/v1/scans/{id}/findings': 'The findings of one scan',
+  'POST /api/v1/scans/{id}/cancel': 'Cancel a queued or running scan',
+  'GET /api/v1/settings': 'Installation settings (webhook secrets are never returned)',
+  'PUT /api/v1/settings': 'Change settings: retention, masking, scan targets, integrations',
+  'GET /api/v1/events': 'Live events (server-sent): alert, incident, scan',
   'POST /api/v1/session': 'Sign in: exchange the bearer token for a session cookie',
   'GET /api/v1/session': 'Who the caller is (role, name, session expiry)',
   'DELETE /api/v1/session': 'Sign out: end the session and clear its cookie',
@@ -90,6 +99,11 @@ export function openApiDocument(routes: readonly RouteDoc[], version: string): R
           'application/sarif+json': { schema: { type: 'object' } },
           'text/html': { schema: { type: 'string', maxLength: 50_000_000 } },
         },
+      };
+    if (url === '/api/v1/events')
+      responses['200'] = {
+        description: 'A text/event-stream of `alert`, `incident` and `scan` events, each with JSON data',
+        content: { 'text/event-stream': { schema: { type: 'string', maxLength: 100_000_000 } } },
       };
     const op: Record<string, unknown> = {
       operationId: operationId(method, url),

@@ -41,6 +41,116 @@ export const idParams = {
   properties: { id: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:-]+$' } },
 } as const;
 
+const dateTime = { type: 'string', format: 'date-time' } as const;
+
+export const ScanProgressSchema = {
+  type: 'object',
+  required: ['sent', 'findings', 'testsRun', 'testsTotal', 'phase'],
+  properties: {
+    sent: int(),
+    findings: int(),
+    testsRun: int(),
+    testsTotal: int(),
+    phase: str(256),
+  },
+} as const;
+
+export const ScanSchema = {
+  type: 'object',
+  required: ['id', 'target', 'status', 'started', 'progress', 'options'],
+  properties: {
+    id: str(64),
+    target: str(2048),
+    status: { type: 'string', enum: ['queued', 'running', 'done', 'failed', 'cancelled'] },
+    started: dateTime,
+    finished: dateTime,
+    progress: ScanProgressSchema,
+    options: {
+      type: 'object',
+      description: 'what the scan was asked to do; identities by name and header only',
+      additionalProperties: true,
+    },
+    summary: { type: 'object', additionalProperties: true },
+    error: str(2000),
+  },
+} as const;
+
+const selectors = {
+  type: 'array',
+  maxItems: 100,
+  items: { type: 'string', minLength: 1, maxLength: 64 },
+} as const;
+
+const RETENTION = {
+  type: 'object',
+  required: ['days', 'maxRows'],
+  additionalProperties: false,
+  properties: { days: int(1, 36_500), maxRows: int(1, 10_000_000_000) },
+} as const;
+const MASKING = {
+  type: 'object',
+  required: ['types'],
+  additionalProperties: false,
+  properties: {
+    types: {
+      type: 'object',
+      maxProperties: 200,
+      propertyNames: { pattern: '^[A-Z][A-Z0-9_]{0,63}$' },
+      additionalProperties: { type: 'string', enum: ['mask', 'keep'] },
+    },
+  },
+} as const;
+const SYSLOG = {
+  type: 'object',
+  required: ['host', 'port'],
+  additionalProperties: false,
+  properties: { host: str(253), port: int(1, 65_535) },
+} as const;
+const webhook = (input: boolean) =>
+  ({
+    type: 'object',
+    required: ['url', 'events'],
+    additionalProperties: false,
+    properties: {
+      url: { type: 'string', minLength: 1, maxLength: 2048 },
+      events: {
+        type: 'array',
+        maxItems: 10,
+        uniqueItems: true,
+        items: { type: 'string', enum: ['alert', 'incident', 'scan', 'finding'] },
+      },
+      ...(input
+        ? { secret: { type: 'string', minLength: 16, maxLength: 256, writeOnly: true } }
+        : { signed: { type: 'boolean', description: 'a signing secret is set (it is never returned)' } }),
+    },
+  }) as const;
+const settingsShape = (input: boolean) =>
+  ({
+    type: 'object',
+    additionalProperties: false,
+    ...(input ? {} : { required: ['retention', 'masking', 'scanTargets', 'integrations'] }),
+    properties: {
+      retention: RETENTION,
+      masking: MASKING,
+      scanTargets: {
+        type: 'array',
+        maxItems: 100,
+        description: 'origins (scheme://host[:port]) the server may scan',
+        items: { type: 'string', minLength: 1, maxLength: 2048 },
+      },
+      integrations: {
+        type: 'object',
+        additionalProperties: false,
+        ...(input ? {} : { required: ['webhooks'] }),
+        properties: {
+          webhooks: { type: 'array', maxItems: 20, items: webhook(input) },
+          syslog: SYSLOG,
+          ocsf: { type: 'boolean' },
+        },
+      },
+    },
+  }) as const;
+
 export const schemas = {
   health: {
     response: { 200: { type: 'object', required: ['status'], properties: { status: str(16) } } },
@@ -274,6 +384,77 @@ export const schemas = {
   },
   sessionCreate: { response: { 201: SessionView, ...errors(400, 401, 403, 429) } },
   session: { response: { 200: SessionView, ...errors(401, 403, 429) } },
+  scanStart: {
+    body: {
+      type: 'object',
+      required: ['target'],
+      additionalProperties: false,
+      properties: {
+        target: { type: 'string', minLength: 1, maxLength: 2048, description: 'base URL of the API to scan' },
+        spec: { type: 'string', minLength: 1, maxLength: 5_000_000, description: 'OpenAPI/Swagger text' },
+        useInventory: { type: 'boolean', description: 'describe the target from the stored inventory' },
+        identities: {
+          type: 'array',
+          maxItems: 10,
+          items: {
+            type: 'object',
+            required: ['name', 'header', 'value'],
+            additionalProperties: false,
+            properties: {
+              name: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' },
+              header: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' },
+              value: { type: 'string', minLength: 1, maxLength: 8192, writeOnly: true },
+            },
+          },
+        },
+        only: selectors,
+        skip: selectors,
+        destructive: { type: 'boolean' },
+        rate: { type: 'number', minimum: 0.1, maximum: 10_000 },
+        maxRequests: int(1, 1_000_000),
+        maxTimeS: int(1, 86_400),
+      },
+    },
+    response: {
+      202: { type: 'object', required: ['scan'], properties: { scan: ScanSchema } },
+      ...errors(400, 401, 403, 413, 429),
+    },
+  },
+  scans: {
+    querystring: { type: 'object', additionalProperties: false, properties: { ...paging } },
+    response: {
+      200: {
+        type: 'object',
+        required: ['scans'],
+        properties: { scans: { type: 'array', maxItems: 1000, items: ScanSchema } },
+      },
+      ...authErrors,
+    },
+  },
+  scan: {
+    params: idParams,
+    response: {
+      200: { type: 'object', required: ['scan'], properties: { scan: ScanSchema } },
+      ...errors(400, 401, 403, 404, 429),
+    },
+  },
+  scanFindings: {
+    params: idParams,
+    response: { 200: listOf('findings'), ...errors(400, 401, 403, 404, 429) },
+  },
+  scanCancel: {
+    params: idParams,
+    response: {
+      202: { type: 'object', required: ['scan'], properties: { scan: ScanSchema } },
+      ...errors(400, 401, 403, 404, 409, 429),
+    },
+  },
+  events: { response: { ...authErrors } },
+  settings: { response: { 200: settingsShape(false), ...authErrors } },
+  settingsPut: {
+    body: { ...settingsShape(true), minProperties: 1 },
+    response: { 200: settingsShape(false), ...errors(400, 401, 403, 413, 429) },
+  },
   tokenRevoke: {
     params: idParams,
     response: { 200: looseObject, ...errors(400, 401, 403, 404, 429) },

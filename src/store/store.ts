@@ -17,6 +17,8 @@ export interface EndpointFilter {
 }
 
 export interface FindingFilter {
+  /** One producer's findings (`scan:<id>`, `audit:spec` …). */
+  producer?: string;
   rule?: string;
   test?: string;
   minSeverity?: string;
