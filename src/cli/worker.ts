@@ -91,8 +91,10 @@ export async function runWorkerCommand(flags: WorkerFlags): Promise<number> {
     hashKey = randomBytes(32).toString('hex');
     await store.setMeta('mask.hash-key', hashKey);
   }
+  // Workers sharing one PostgreSQL schema take turns only at the merge and commit of the same hosts.
   const pipeline = createPipeline({
     store,
+    ...(lock ? { lock: lock.run } : {}),
     options: {
       trustedProxies,
       mask: { hashKey },
@@ -114,7 +116,6 @@ export async function runWorkerCommand(flags: WorkerFlags): Promise<number> {
       partitions,
       batch,
       signal: abort.signal,
-      ...(lock ? { serialise: (fn) => lock.run(fn) } : {}),
       ...(delay > 0 ? { testDelayMs: delay } : {}),
       onBatch: (b) => {
         if (!flags.quiet)

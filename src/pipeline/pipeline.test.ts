@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Alert } from '../model/index.js';
 import { openStore, type PlatformStore } from '../store/index.js';
 import { createPipeline } from './pipeline.js';
 import { createIngestQueue, QueueFullError } from './queue.js';
@@ -59,6 +60,37 @@ describe('pipeline', () => {
       const calls = (await store.listEndpoints()).reduce((n, e) => n + e.calls, 0);
       expect({ size, calls }).toEqual({ size, calls: exchanges.length });
     }
+  });
+
+  it('counts a batch once in detector state when its commit fails and it is sent again', async () => {
+    const exchanges = demoExchanges(600, 13);
+    const { store: clean } = await fresh('commit-clean');
+    await createPipeline({ store: clean }).ingest(exchanges);
+
+    const { store } = await fresh('commit-fails');
+    let failures = 1;
+    const flaky: PlatformStore = Object.create(store, {
+      commitIngest: {
+        value: async (c: Parameters<PlatformStore['commitIngest']>[0]) => {
+          if (failures-- > 0) throw new Error('disk full');
+          return store.commitIngest(c);
+        },
+      },
+    });
+    const pipeline = createPipeline({ store: flaky });
+    await expect(pipeline.ingest(exchanges)).rejects.toThrow('disk full');
+    expect(await store.countExchanges()).toBe(0);
+    const again = await pipeline.ingest(exchanges);
+    expect(again.processed).toBe(exchanges.length);
+
+    const summary = (alerts: Alert[]) =>
+      alerts.map((a) => `${a.id} ${a.count} ${a.evidence.length}`).sort();
+    const cleanAlerts = await clean.listAlerts();
+    expect(cleanAlerts.length).toBeGreaterThan(0);
+    expect(summary(await store.listAlerts())).toEqual(summary(cleanAlerts));
+    const hits = async (s: PlatformStore) =>
+      (await s.queryExchanges({ limit: 1000 })).map((x) => `${x.id} ${x.hits.join(',')}`).sort();
+    expect(await hits(store)).toEqual(await hits(clean));
   });
 
   it('keeps sensitive values masked at rest (no raw value in the database file)', async () => {

@@ -55,14 +55,29 @@ export const specFindingsProducer = 'audit:spec';
 export const endpointProducer = (e: { host: string; method: string; path: string }) =>
   `traffic:${e.host} ${e.method} ${e.path}`;
 
+/**
+ * Runs `fn` (read stored endpoints of `hosts`, merge, commit) while no other process merges into the
+ * same hosts. Scaled-out workers pass PostgreSQL advisory locks per host (src/queue/lock.ts); a single
+ * process needs none, since its batches already run one at a time.
+ */
+export type CommitLock = <T>(hosts: string[], fn: () => Promise<T>) => Promise<T>;
+
+/** Another process committed some of the batch's exchanges while this one analysed them. */
+class RaceError extends Error {}
+
+/** Detector results kept for exchanges analysed but not yet committed (bounded; oldest dropped). */
+const MAX_UNCOMMITTED = 100_000;
+
 export function createPipeline(args: {
   store: PlatformStore;
   specs?: ApiSpec[];
   options?: PipelineOptions;
+  lock?: CommitLock;
 }): Pipeline {
   const { store } = args;
   const specs = args.specs ?? [];
   const o = args.options ?? {};
+  const lock: CommitLock = args.lock ?? ((_hosts, fn) => fn());
   const classifier = compileClassifier(o.customSensitive ?? []);
   const invOpts: InventoryOptions = { specs, classifier };
   if (o.approvedHosts?.length) invOpts.approvedHosts = o.approvedHosts;
@@ -75,6 +90,12 @@ export function createPipeline(args: {
   let specFindingsDone = false;
   // Batches run one at a time: detector state and the endpoint read-merge-write need it.
   let tail: Promise<unknown> = Promise.resolve();
+  // The detector's state is not transactional: an exchange it has seen stays counted even when the
+  // commit fails. So each exchange is fed to it once: until its commit succeeds we keep the signature
+  // hits it produced (a retry reuses them instead of processing it again), and the alerts a failed
+  // commit did not write stay pending until a later commit writes them.
+  const uncommitted = new Map<string, string[]>();
+  let pendingAlerts = new Set<string>();
 
   async function run(exchanges: Exchange[]): Promise<IngestResult> {
     const byId = new Map<string, Exchange>();
@@ -103,62 +124,79 @@ export function createPipeline(args: {
         findings: specs.flatMap((s) => auditSpec(s, rules)),
       });
     }
-    if (batch.length === 0 && commit.findings.length === 0) return result;
+    if (batch.length === 0 && commit.findings.length === 0 && pendingAlerts.size === 0) return result;
 
     const builder = new InventoryBuilder(invOpts);
-    const touchedAlerts = new Set<string>();
+    const touchedAlerts = new Set(pendingAlerts);
     for (const ex of batch) {
       builder.add(ex);
-      const alerts = detector.process(ex);
-      for (const a of alerts) touchedAlerts.add(a.id);
-      if (o.retain !== false)
-        commit.exchanges.push(
-          retained(
-            ex,
-            alerts.map((a) => a.type),
-          ),
-        );
-    }
-
-    const freshEndpoints = builder.endpoints();
-    if (freshEndpoints.length > 0) {
-      const hosts = [...new Set(freshEndpoints.map((e) => e.host))];
-      const stored = (await Promise.all(hosts.map((host) => store.listEndpoints({ host })))).flat();
-      const merged = mergeEndpoints(stored, freshEndpoints, invOpts);
-      const key = (e: Endpoint) => `${e.host} ${e.method} ${e.path}`;
-      const mergedKeys = new Set(merged.map(key));
-      const freshKeys = new Set(freshEndpoints.map(key));
-      for (const s of stored) if (!mergedKeys.has(key(s))) commit.removedEndpoints?.push(s);
-      // Write what this batch touched: its own keys, and templates the merge learnt or grew (a fresh literal
-      // folded into a new or stored template has a key the batch never produced).
-      const storedByKey = new Map(stored.map((e) => [key(e), e]));
-      const changed = merged.filter((e) => {
-        const before = storedByKey.get(key(e));
-        return !before || freshKeys.has(key(e)) || before.calls !== e.calls || before.lastSeen !== e.lastSeen;
-      });
-      const findings = auditEndpoints(changed, specs, rules);
-      const scored = scoreEndpoints(changed, findings);
-      commit.endpoints = scored;
-      const perEndpoint = new Map<string, Finding[]>();
-      for (const e of changed) perEndpoint.set(endpointProducer(e), []);
-      for (const f of findings) {
-        if (f.host && f.method && f.path)
-          perEndpoint.get(endpointProducer({ host: f.host, method: f.method, path: f.path }))?.push(f);
+      let hits = uncommitted.get(ex.id);
+      if (!hits) {
+        const alerts = detector.process(ex);
+        for (const a of alerts) touchedAlerts.add(a.id);
+        hits = alerts.map((a) => a.type);
+        if (uncommitted.size >= MAX_UNCOMMITTED)
+          uncommitted.delete(uncommitted.keys().next().value as string);
+        uncommitted.set(ex.id, hits);
       }
-      for (const s of commit.removedEndpoints ?? []) perEndpoint.set(endpointProducer(s), []);
-      for (const [producer, list] of perEndpoint) commit.findings.push({ producer, findings: list });
-      result.endpoints = scored.length;
+      if (o.retain !== false) commit.exchanges.push(retained(ex, hits));
     }
-
     if (touchedAlerts.size > 0) {
       const snapshot = detector.flush();
       commit.alerts = snapshot.alerts.filter((a) => touchedAlerts.has(a.id));
       commit.incidents = snapshot.incidents.filter((i) => i.alerts.some((id) => touchedAlerts.has(id)));
       result.alerts = commit.alerts.length;
     }
-    await store.commitIngest(commit);
+
+    const freshEndpoints = builder.endpoints();
+    const hosts = [...new Set(freshEndpoints.map((e) => e.host))].sort();
+    try {
+      await lock(hosts, async () => {
+        if (args.lock && (await store.unprocessed(fresh)).length !== fresh.length) throw new RaceError();
+        if (freshEndpoints.length > 0) result.endpoints = await mergeInto(commit, freshEndpoints, hosts);
+        await store.commitIngest(commit);
+      });
+    } catch (err) {
+      pendingAlerts = touchedAlerts;
+      throw err;
+    }
+    pendingAlerts = new Set();
+    for (const id of fresh) uncommitted.delete(id);
     specFindingsDone = true;
     return result;
+  }
+
+  /** Read-merge-write of the endpoints of `hosts` into `commit`; the caller holds their lock. */
+  async function mergeInto(
+    commit: IngestCommit,
+    freshEndpoints: Endpoint[],
+    hosts: string[],
+  ): Promise<number> {
+    const stored = (await Promise.all(hosts.map((host) => store.listEndpoints({ host })))).flat();
+    const merged = mergeEndpoints(stored, freshEndpoints, invOpts);
+    const key = (e: Endpoint) => `${e.host} ${e.method} ${e.path}`;
+    const mergedKeys = new Set(merged.map(key));
+    const freshKeys = new Set(freshEndpoints.map(key));
+    commit.removedEndpoints = stored.filter((s) => !mergedKeys.has(key(s)));
+    // Write what this batch touched: its own keys, and templates the merge learnt or grew (a fresh literal
+    // folded into a new or stored template has a key the batch never produced).
+    const storedByKey = new Map(stored.map((e) => [key(e), e]));
+    const changed = merged.filter((e) => {
+      const before = storedByKey.get(key(e));
+      return !before || freshKeys.has(key(e)) || before.calls !== e.calls || before.lastSeen !== e.lastSeen;
+    });
+    const findings = auditEndpoints(changed, specs, rules);
+    const scored = scoreEndpoints(changed, findings);
+    commit.endpoints = scored;
+    const perEndpoint = new Map<string, Finding[]>();
+    for (const e of changed) perEndpoint.set(endpointProducer(e), []);
+    for (const f of findings) {
+      if (f.host && f.method && f.path)
+        perEndpoint.get(endpointProducer({ host: f.host, method: f.method, path: f.path }))?.push(f);
+    }
+    for (const s of commit.removedEndpoints) perEndpoint.set(endpointProducer(s), []);
+    for (const [producer, list] of perEndpoint) commit.findings.push({ producer, findings: list });
+    return scored.length;
   }
 
   function retained(ex: Exchange, hits: string[]): RetainedExchange {
@@ -179,7 +217,14 @@ export function createPipeline(args: {
     classifier,
     detector,
     ingest(exchanges) {
-      const next = tail.then(() => run(exchanges));
+      // A race with another process (see CommitLock) is resolved by running the batch again: the ids
+      // that process committed are skipped, the rest keep their detector results.
+      const next = tail.then(() =>
+        run(exchanges).catch((err) => {
+          if (err instanceof RaceError) return run(exchanges);
+          throw err;
+        }),
+      );
       tail = next.catch(() => undefined);
       return next;
     },

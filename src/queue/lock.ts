@@ -1,31 +1,39 @@
-// A PostgreSQL session advisory lock around each worker batch: the pipeline's endpoint
-// read-merge-write is not atomic across processes, so workers sharing one database take turns at
-// the commit step (detection and parsing of the next batch still overlap). One dedicated connection.
+// PostgreSQL session advisory locks per host around each worker batch's endpoint merge and commit
+// (the pipeline's CommitLock). The merge is read-merge-write over the stored endpoints of the batch's
+// hosts, so two workers merging into the same host take turns; workers whose batches touch other hosts
+// do not wait, and detection, masking and inventory building of every batch run outside the lock.
+// Locks are taken in sorted host order (no deadlock) on one dedicated connection per process.
 
 import pg from 'pg';
+import type { CommitLock } from '../pipeline/index.js';
 
 export interface AdvisoryLock {
-  run<T>(fn: () => Promise<T>): Promise<T>;
+  run: CommitLock;
   close(): Promise<void>;
 }
 
-/** `url` is the store URL (`postgres://…[?schema=NAME]`); the lock key is derived from the schema. */
+/** `url` is the store URL (`postgres://…[?schema=NAME]`); lock keys are derived from the schema and host. */
 export async function advisoryLock(url: string): Promise<AdvisoryLock> {
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema') ?? 'public';
   parsed.searchParams.delete('schema');
   const client = new pg.Client({ connectionString: parsed.toString() });
   await client.connect();
-  const key = `mamori-ingest:${schema}`;
+  const keys = (hosts: string[]) => [...new Set(hosts)].sort().map((h) => `mamori-ingest:${schema}:${h}`);
   let tail: Promise<unknown> = Promise.resolve();
   return {
-    run(fn) {
+    run(hosts, fn) {
       const next = tail.then(async () => {
-        await client.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+        const held: string[] = [];
         try {
+          for (const key of keys(hosts)) {
+            await client.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+            held.push(key);
+          }
           return await fn();
         } finally {
-          await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
+          for (const key of held.reverse())
+            await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
         }
       });
       tail = next.catch(() => undefined);

@@ -19,11 +19,6 @@ export interface WorkerOptions {
   partitions: number[];
   /** Messages per batch (default 500). */
   batch?: number;
-  /**
-   * Runs around each pipeline ingest; the CLI passes a PostgreSQL advisory lock here so that
-   * workers' endpoint read-merge-write steps do not interleave (see docs/architecture.md).
-   */
-  serialise?: <T>(fn: () => Promise<T>) => Promise<T>;
   signal?: AbortSignal;
   /** Called after each batch's commit, before its acknowledgements. */
   onBatch?: (info: { partition: number; received: number; processed: number; duplicates: number }) => void;
@@ -41,7 +36,6 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   const consumers = await Promise.all(
     o.partitions.map((p) => o.queue.js.consumers.get(stream, consumerName(p))),
   );
-  const serialise = o.serialise ?? ((fn) => fn());
   const heartbeatMs = Math.max(500, Math.floor(o.queue.config.ackWaitMs / 3));
   // One pull loop per owned partition; the pipeline runs their batches one at a time.
   await Promise.all(
@@ -79,7 +73,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
         }
       }
       if (exchanges.length === 0) return;
-      const r = await serialise(() => o.pipeline.ingest(exchanges));
+      const r = await o.pipeline.ingest(exchanges);
       o.onBatch?.({ partition, received: r.received, processed: r.processed, duplicates: r.duplicates });
       for (const m of good) {
         if (delay) await sleep(delay);

@@ -58,7 +58,7 @@ export class SqlStore implements PlatformStore {
 
   async putEndpoints(endpoints: Endpoint[]): Promise<void> {
     await this.db.transaction(async (tx) => {
-      for (const e of endpoints) await upsertEndpoint(tx, e);
+      await insertRows(tx, ENDPOINTS, endpoints);
     });
   }
 
@@ -102,7 +102,7 @@ export class SqlStore implements PlatformStore {
   }
 
   async replaceFindings(producer: string, findings: Finding[]): Promise<void> {
-    await this.db.transaction((tx) => replaceFindingsIn(tx, producer, findings));
+    await this.db.transaction((tx) => replaceFindingsIn(tx, [{ producer, findings }]));
   }
 
   async listFindings(filter: FindingFilter = {}): Promise<Finding[]> {
@@ -130,7 +130,7 @@ export class SqlStore implements PlatformStore {
 
   async putAlerts(alerts: Alert[]): Promise<void> {
     await this.db.transaction(async (tx) => {
-      for (const a of alerts) await upsertAlert(tx, a);
+      await insertRows(tx, ALERTS, alerts);
     });
   }
 
@@ -159,7 +159,7 @@ export class SqlStore implements PlatformStore {
 
   async putIncidents(incidents: Incident[]): Promise<void> {
     await this.db.transaction(async (tx) => {
-      for (const i of incidents) await upsertIncident(tx, i);
+      await insertRows(tx, INCIDENTS, incidents);
     });
   }
 
@@ -198,28 +198,18 @@ export class SqlStore implements PlatformStore {
   async commitIngest(c: IngestCommit): Promise<void> {
     const now = Date.now();
     await this.db.transaction(async (tx) => {
-      await insertRows(tx, 'processed (id, at)', 2, 'ON CONFLICT (id) DO NOTHING', c.processed, (id, out) =>
-        out.push(id, now),
-      );
-      await insertRows(
-        tx,
-        'exchanges (id, time, actor, host, method, path, status, hits, size, data)',
-        10,
-        'ON CONFLICT (id) DO NOTHING',
-        c.exchanges,
-        (x, out) =>
-          out.push(x.id, x.time, x.actor, x.host, x.method, x.path, x.status, asList(x.hits), x.data.length, x.data),
-      );
+      await insertRows(tx, PROCESSED(now), c.processed);
+      await insertRows(tx, EXCHANGES, c.exchanges);
       for (const r of c.removedEndpoints ?? [])
         await tx.run('DELETE FROM endpoints WHERE host = ? AND method = ? AND path = ?', [
           r.host,
           r.method,
           r.path,
         ]);
-      for (const e of c.endpoints) await upsertEndpoint(tx, e);
-      for (const f of c.findings) await replaceFindingsIn(tx, f.producer, f.findings);
-      for (const a of c.alerts) await upsertAlert(tx, a);
-      for (const i of c.incidents) await upsertIncident(tx, i);
+      await insertRows(tx, ENDPOINTS, c.endpoints);
+      await replaceFindingsIn(tx, c.findings);
+      await insertRows(tx, ALERTS, c.alerts);
+      await insertRows(tx, INCIDENTS, c.incidents);
     });
   }
 
@@ -592,60 +582,97 @@ function workflowOf(r: WorkflowRow): WorkflowState {
   return w;
 }
 
-/** Rows per multi-row INSERT: 100 × 10 columns stays far below both databases' parameter limits. */
+/** Rows per multi-row INSERT: 100 × 11 columns stays far below both databases' parameter limits. */
 const ROWS_PER_INSERT = 100;
+
+/** A table's multi-row insert: columns, the conflict clause, and one row's values. */
+interface RowWriter<T> {
+  into: string;
+  columns: number;
+  tail: string;
+  /** Rows with the same key in one statement would conflict with each other: the last one wins. */
+  key?: (row: T) => string;
+  values: (row: T, out: SqlValue[]) => void;
+}
 
 /**
  * Multi-row `INSERT INTO table (cols) VALUES (…), (…) <tail>`: one statement per 100 rows instead of
  * one per row (a tenth of the driver calls on SQLite, of the round trips on PostgreSQL).
  */
-async function insertRows<T>(
-  tx: SqlExecutor,
-  into: string,
-  columns: number,
-  tail: string,
-  rows: readonly T[],
-  values: (row: T, out: SqlValue[]) => void,
-): Promise<void> {
-  const tuple = `(${new Array(columns).fill('?').join(', ')})`;
+async function insertRows<T>(tx: SqlExecutor, w: RowWriter<T>, all: readonly T[]): Promise<void> {
+  let rows = all;
+  if (w.key && rows.length > 1) {
+    const byKey = new Map<string, T>();
+    for (const r of rows) byKey.set(w.key(r), r);
+    if (byKey.size < rows.length) rows = [...byKey.values()];
+  }
+  const tuple = `(${new Array(w.columns).fill('?').join(', ')})`;
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
     const chunk = rows.slice(i, i + ROWS_PER_INSERT);
     const params: SqlValue[] = [];
-    for (const r of chunk) values(r, params);
-    await tx.run(`INSERT INTO ${into} VALUES ${new Array(chunk.length).fill(tuple).join(', ')} ${tail}`, params);
-  }
-}
-
-async function replaceFindingsIn(tx: SqlExecutor, producer: string, findings: Finding[]): Promise<void> {
-  await tx.run('DELETE FROM findings WHERE producer = ?', [producer]);
-  for (const f of findings) {
+    for (const r of chunk) w.values(r, params);
     await tx.run(
-      `INSERT INTO findings (producer, id, rule, severity, severity_rank, owasp, host, method, path, data)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (producer, id) DO UPDATE SET data = excluded.data`,
-      [
-        producer,
-        f.id,
-        f.rule ?? f.test ?? null,
-        f.severity,
-        rank(f.severity),
-        f.owasp,
-        f.host ?? null,
-        f.method ?? null,
-        f.path ?? null,
-        JSON.stringify(f),
-      ],
+      `INSERT INTO ${w.into} VALUES ${new Array(chunk.length).fill(tuple).join(', ')} ${w.tail}`,
+      params,
     );
   }
 }
 
-async function upsertAlert(tx: SqlExecutor, a: Alert): Promise<void> {
-  await tx.run(
-    `INSERT INTO alerts (id, type, severity, severity_rank, actor, host, method, path, first_seen, last_seen, data)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, severity_rank = excluded.severity_rank,
-       last_seen = excluded.last_seen, data = excluded.data`,
-    [
+const PROCESSED = (at: number): RowWriter<string> => ({
+  into: 'processed (id, at)',
+  columns: 2,
+  tail: 'ON CONFLICT (id) DO NOTHING',
+  values: (id, out) => out.push(id, at),
+});
+
+const EXCHANGES: RowWriter<RetainedExchange> = {
+  into: 'exchanges (id, time, actor, host, method, path, status, hits, size, data)',
+  columns: 10,
+  tail: 'ON CONFLICT (id) DO NOTHING',
+  values: (x, out) =>
+    out.push(
+      x.id,
+      x.time,
+      x.actor,
+      x.host,
+      x.method,
+      x.path,
+      x.status,
+      asList(x.hits),
+      x.data.length,
+      x.data,
+    ),
+};
+
+type ProducedFinding = { producer: string; f: Finding };
+const FINDINGS: RowWriter<ProducedFinding> = {
+  into: 'findings (producer, id, rule, severity, severity_rank, owasp, host, method, path, data)',
+  columns: 10,
+  tail: 'ON CONFLICT (producer, id) DO UPDATE SET data = excluded.data',
+  key: ({ producer, f }) => `${producer}\n${f.id}`,
+  values: ({ producer, f }, out) =>
+    out.push(
+      producer,
+      f.id,
+      f.rule ?? f.test ?? null,
+      f.severity,
+      rank(f.severity),
+      f.owasp,
+      f.host ?? null,
+      f.method ?? null,
+      f.path ?? null,
+      JSON.stringify(f),
+    ),
+};
+
+const ALERTS: RowWriter<Alert> = {
+  into: 'alerts (id, type, severity, severity_rank, actor, host, method, path, first_seen, last_seen, data)',
+  columns: 11,
+  tail: `ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, severity_rank = excluded.severity_rank,
+     last_seen = excluded.last_seen, data = excluded.data`,
+  key: (a) => a.id,
+  values: (a, out) =>
+    out.push(
       a.id,
       a.type,
       a.severity,
@@ -657,26 +684,26 @@ async function upsertAlert(tx: SqlExecutor, a: Alert): Promise<void> {
       a.firstSeen,
       a.lastSeen,
       JSON.stringify(a),
-    ],
-  );
-}
+    ),
+};
 
-async function upsertIncident(tx: SqlExecutor, i: Incident): Promise<void> {
-  await tx.run(
-    `INSERT INTO incidents (id, actor, severity, last_seen, data) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, last_seen = excluded.last_seen, data = excluded.data`,
-    [i.id, i.actor, i.severity, i.lastSeen, JSON.stringify(i)],
-  );
-}
+const INCIDENTS: RowWriter<Incident> = {
+  into: 'incidents (id, actor, severity, last_seen, data)',
+  columns: 5,
+  tail: 'ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, last_seen = excluded.last_seen, data = excluded.data',
+  key: (i) => i.id,
+  values: (i, out) => out.push(i.id, i.actor, i.severity, i.lastSeen, JSON.stringify(i)),
+};
 
-async function upsertEndpoint(tx: SqlExecutor, e: Endpoint): Promise<void> {
-  await tx.run(
-    `INSERT INTO endpoints (host, method, path, calls, risk, tags, sensitive_types, first_seen, last_seen, data)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (host, method, path) DO UPDATE SET calls = excluded.calls, risk = excluded.risk,
-       tags = excluded.tags, sensitive_types = excluded.sensitive_types, first_seen = excluded.first_seen,
-       last_seen = excluded.last_seen, data = excluded.data`,
-    [
+const ENDPOINTS: RowWriter<Endpoint> = {
+  into: 'endpoints (host, method, path, calls, risk, tags, sensitive_types, first_seen, last_seen, data)',
+  columns: 10,
+  tail: `ON CONFLICT (host, method, path) DO UPDATE SET calls = excluded.calls, risk = excluded.risk,
+     tags = excluded.tags, sensitive_types = excluded.sensitive_types, first_seen = excluded.first_seen,
+     last_seen = excluded.last_seen, data = excluded.data`,
+  key: (e) => `${e.host} ${e.method} ${e.path}`,
+  values: (e, out) =>
+    out.push(
       e.host,
       e.method,
       e.path,
@@ -687,6 +714,22 @@ async function upsertEndpoint(tx: SqlExecutor, e: Endpoint): Promise<void> {
       e.firstSeen ?? null,
       e.lastSeen ?? null,
       JSON.stringify(e),
-    ],
+    ),
+};
+
+/** Each producer's findings replace what it produced before. */
+async function replaceFindingsIn(
+  tx: SqlExecutor,
+  sets: ReadonlyArray<{ producer: string; findings: Finding[] }>,
+): Promise<void> {
+  const producers = [...new Set(sets.map((s) => s.producer))];
+  for (let i = 0; i < producers.length; i += 500) {
+    const chunk = producers.slice(i, i + 500);
+    await tx.run(`DELETE FROM findings WHERE producer IN (${chunk.map(() => '?').join(', ')})`, chunk);
+  }
+  await insertRows(
+    tx,
+    FINDINGS,
+    sets.flatMap((s) => s.findings.map((f) => ({ producer: s.producer, f }))),
   );
 }
