@@ -83,8 +83,7 @@ describe('pipeline', () => {
     const again = await pipeline.ingest(exchanges);
     expect(again.processed).toBe(exchanges.length);
 
-    const summary = (alerts: Alert[]) =>
-      alerts.map((a) => `${a.id} ${a.count} ${a.evidence.length}`).sort();
+    const summary = (alerts: Alert[]) => alerts.map((a) => `${a.id} ${a.count} ${a.evidence.length}`).sort();
     const cleanAlerts = await clean.listAlerts();
     expect(cleanAlerts.length).toBeGreaterThan(0);
     expect(summary(await store.listAlerts())).toEqual(summary(cleanAlerts));
