@@ -120,6 +120,10 @@ export class SqlStore implements PlatformStore {
       where.push('host = ?');
       params.push(filter.host);
     }
+    if (filter.producer) {
+      where.push('producer = ?');
+      params.push(filter.producer);
+    }
     const rows = await this.db.all<{ data: string }>(
       `SELECT data FROM findings${where.length ? ` WHERE ${where.join(' AND ')}` : ''}` +
         ` ORDER BY severity_rank DESC, rule, id${page(filter.limit, filter.offset)}`,

@@ -102,6 +102,7 @@ function storeSuite(name: string, open: () => Promise<Store>) {
       await s.replaceFindings('audit:spec', [finding('d', 'high')]);
       expect((await s.listFindings()).map((f) => f.id)).toEqual(['d', 'c']);
       expect((await s.listFindings({ minSeverity: 'high' })).map((f) => f.id)).toEqual(['d']);
+      expect((await s.listFindings({ producer: 'scan:1' })).map((f) => f.id)).toEqual(['c']);
     });
 
     it('stores alerts newest first and updates them in place', async () => {
