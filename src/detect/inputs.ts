@@ -1,6 +1,10 @@
 // The inputs of one request that payload signatures read, each with where it came from and its name:
 // the path, query names and values, headers (minus credentials and transport noise), cookies, JSON and
-// form body keys and string values (walked with bounds), and other request bodies as text.
+// form body keys and string values (walked with bounds), multipart parts (names, file names, text
+// content), and other request bodies as text. Two more views, because attackers hide payloads there:
+// a parameter or cookie *name* that is not a plain identifier is also read as a value (a form body
+// `pay%3D%3Bdrop` arrives as the name `pay=;drop`), and a value that is valid base64 of printable text
+// is read decoded as well (under the same name).
 
 import { parseCookieHeader } from '../identity/index.js';
 import type { Exchange } from '../model/index.js';
@@ -37,6 +41,12 @@ const SKIPPED_HEADERS = new Set([
 const MAX_DEPTH = 16;
 const MAX_BODY_VALUES = 1000;
 const MAX_TEXT_BODY = 16384;
+/** Names made only of these carry nothing a signature reads (`user_id`, `a.b`, `$x` do get read). */
+const PLAIN_NAME_RE = /^[A-Za-z0-9-]*$/;
+/** base64 (standard or URL alphabet) long enough to hide a payload. */
+const BASE64_RE = /^[A-Za-z0-9+/_-]{16,}={0,2}$/;
+const MAX_BASE64 = 8192;
+const MAX_PART_TEXT = 16384;
 const FORM_LIKE =
   /^[^\s=&]*[%+][^\s=&]*$|^[\w.%[\]$-]{1,128}=[^\s]*(?:&[\w.%[\]$-]{1,128}=[^\s]*)*$|^[\w.%[\]$-]{1,128}=/;
 
@@ -56,7 +66,7 @@ function walk(
   if (budget.n <= 0 || depth > MAX_DEPTH) return;
   if (typeof value === 'string') {
     budget.n--;
-    if (!opts.skipFields?.(path)) out.push({ location: 'json-value', name: path, raw: value });
+    if (!opts.skipFields?.(path)) pushValue(out, 'json-value', path, value);
     return;
   }
   if (value === null || typeof value !== 'object') return;
@@ -73,8 +83,76 @@ function walk(
     budget.n--;
     const p = `${path}.${key}`;
     out.push({ location: 'json-key', name: p, raw: key });
+    pushOddName(out, 'json-value', p, key);
     walk((value as Record<string, unknown>)[key], p, depth + 1, out, opts, budget);
   }
+}
+
+/**
+ * The text a base64 value stands for, when it is printable text (a payload), else undefined: ids,
+ * hashes and binary tokens decode to bytes and are left alone.
+ */
+export function base64Text(raw: string): string | undefined {
+  if (raw.length > MAX_BASE64 || !BASE64_RE.test(raw)) return undefined;
+  // Plain words and hex ids fit the alphabet too: real base64 mixes cases or digits with letters.
+  if (!/[A-Z]/.test(raw) || !/[a-z0-9]/.test(raw)) return undefined;
+  const bytes = Buffer.from(raw, 'base64');
+  if (bytes.length < 8) return undefined;
+  let printable = 0;
+  for (const b of bytes) if ((b >= 0x20 && b < 0x7f) || b === 0x0a || b === 0x0d || b === 0x09) printable++;
+  return printable === bytes.length ? bytes.toString('latin1') : undefined;
+}
+
+function pushValue(out: Input[], location: Input['location'], name: string, raw: string): void {
+  out.push({ location, name, raw });
+  if (raw.length >= 16) {
+    const decoded = base64Text(raw);
+    if (decoded !== undefined) out.push({ location, name, raw: decoded });
+  }
+}
+
+/** A name that is not an identifier is read as a value too; `a=b` smuggled into a name, its tail too. */
+function pushOddName(out: Input[], location: Input['location'], name: string, raw: string): void {
+  if (PLAIN_NAME_RE.test(raw)) return;
+  out.push({ location, name, raw });
+  const eq = raw.indexOf('=');
+  if (eq >= 0 && eq < raw.length - 1) out.push({ location, name, raw: raw.slice(eq + 1) });
+}
+
+interface Part {
+  name: string;
+  filename?: string;
+  text?: string;
+}
+
+/** The parts of a multipart/form-data body (boundary from its first line): names, file names, and
+ * the content of parts that are text. */
+export function multipartParts(text: string): Part[] | undefined {
+  const eol = text.indexOf('\n');
+  if (!text.startsWith('--') || eol < 3) return undefined;
+  const delimiter = text.slice(0, eol).replace(/\r$/, '');
+  const parts: Part[] = [];
+  for (const chunk of text.split(delimiter).slice(1)) {
+    if (chunk.startsWith('--')) break;
+    const split = chunk.search(/\r?\n\r?\n/);
+    const head = split < 0 ? chunk : chunk.slice(0, split);
+    const disposition = /content-disposition:[^\r\n]*/i.exec(head)?.[0];
+    if (disposition === undefined) continue;
+    const name = /;\s*name="([^"]*)"|;\s*name=([^;\s]*)/i.exec(disposition);
+    const file = /;\s*filename\*?="([^"]*)"|;\s*filename\*?=([^;\s]*)/i.exec(disposition);
+    const part: Part = { name: name ? (name[1] ?? name[2] ?? '') : '' };
+    if (file) part.filename = file[1] ?? file[2] ?? '';
+    if (split >= 0) {
+      const body = chunk
+        .slice(split)
+        .replace(/^\r?\n\r?\n/, '')
+        .replace(/\r?\n$/, '');
+      if (!body.includes('\u0000'))
+        part.text = body.length > MAX_PART_TEXT ? body.slice(0, MAX_PART_TEXT) : body;
+    }
+    parts.push(part);
+  }
+  return parts.length > 0 ? parts : undefined;
 }
 
 export function requestInputs(ex: Exchange, parsedRequest: unknown, opts: InputOptions = {}): Input[] {
@@ -82,16 +160,35 @@ export function requestInputs(ex: Exchange, parsedRequest: unknown, opts: InputO
   const out: Input[] = [{ location: 'path', name: 'path', raw: req.path }];
   for (const [name, value] of req.query) {
     out.push({ location: 'query-name', name, raw: name });
-    out.push({ location: 'query', name, raw: value });
+    pushOddName(out, 'query', name, name);
+    pushValue(out, 'query', name, value);
   }
   for (const name of Object.keys(req.headers)) {
     if (SKIPPED_HEADERS.has(name) || name.startsWith('sec-')) continue;
-    out.push({ location: 'header', name, raw: req.headers[name]! });
+    pushValue(out, 'header', name, req.headers[name]!);
   }
   const cookie = req.headers['cookie'];
   if (cookie)
-    for (const [name, value] of parseCookieHeader(cookie)) out.push({ location: 'cookie', name, raw: value });
-  if (parsedRequest !== undefined) walk(parsedRequest, '$', 0, out, opts, { n: MAX_BODY_VALUES });
+    for (const [name, value] of parseCookieHeader(cookie)) {
+      pushOddName(out, 'cookie', name, name);
+      pushValue(out, 'cookie', name, value);
+    }
+  const body = req.body?.text ?? '';
+  const parts =
+    body.startsWith('--') &&
+    (req.body?.mimeType === 'multipart/form-data' || /^content-disposition:/im.test(body.slice(0, 1024)))
+      ? multipartParts(body)
+      : undefined;
+  if (parts !== undefined) {
+    for (const part of parts.slice(0, MAX_BODY_VALUES)) {
+      const path = `$.${part.name}`;
+      out.push({ location: 'json-key', name: path, raw: part.name });
+      pushOddName(out, 'json-value', path, part.name);
+      if (part.filename !== undefined)
+        out.push({ location: 'json-value', name: `${path}#filename`, raw: part.filename });
+      if (part.text !== undefined && !opts.skipFields?.(path)) pushValue(out, 'json-value', path, part.text);
+    }
+  } else if (parsedRequest !== undefined) walk(parsedRequest, '$', 0, out, opts, { n: MAX_BODY_VALUES });
   else if (req.body && FORM_LIKE.test(req.body.text) && req.body.text.length <= MAX_TEXT_BODY) {
     // A form body sent without its media type (common with scripts and older clients): read it as
     // the server's form parser would, field by field.

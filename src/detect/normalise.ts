@@ -44,6 +44,7 @@ const PERCENT_ALL_RE = /%u([0-9a-fA-F]{4})|((?:%[0-9a-fA-F]{2})+)/g;
 const ENTITY_RE = /&(?:#[xX]([0-9a-fA-F]{1,6})|#([0-9]{1,7})|([a-zA-Z]{2,8}));?/g;
 const ESCAPE_RE = /\\(?:u\{([0-9a-fA-F]{1,6})\}|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|([0-7]{3}))/g;
 const SQL_COMMENT_RE = /\/\*!?\d*|\*\//g;
+const BLOCK_COMMENT_RE = /\/\*(?!!)[\s\S]*?\*\//g;
 /** Horizontal whitespace and controls fold to one space; line breaks are kept (as `\n`) because
  * CRLF injection and newline-separated shell commands depend on them. */
 const WS_RE = /[\t \u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u00a0\u2000-\u200b\u3000\ufeff]+/g;
@@ -144,10 +145,27 @@ export function decodeValue(raw: string): string {
   return v.replace(/\u0000/g, '');
 }
 
-/** The form regex signatures read: decoded, SQL comments removed, lower case, whitespace folded. */
+/** UTF-7 (`+ADw-script+AD4-`): browsers that sniffed it ran it; only runs that decode to markup
+ * characters are replaced, so ordinary `+` text is left alone. */
+const UTF7_RE = /\+([A-Za-z0-9+/]{3,16})-?/g;
+const UTF7_MARKUP = /^[<>"'()=;/\\`]+$/;
+export function decodeUtf7(value: string): string {
+  return value.replace(UTF7_RE, (m, b64: string) => {
+    const bytes = Buffer.from(b64, 'base64');
+    let out = '';
+    for (let i = 0; i + 1 < bytes.length; i += 2)
+      out += String.fromCharCode((bytes[i]! << 8) | bytes[i + 1]!);
+    return UTF7_MARKUP.test(out) ? out : m;
+  });
+}
+
+/** The form regex signatures read: decoded, comments removed (whole `/* … *\/` comments, and the
+ * markers of MySQL's executable `/*!50000 … *\/` ones, whose body is code), lower case, whitespace
+ * folded. */
 export function normaliseValue(raw: string): string {
   let v = decodeValue(raw);
-  if (v.includes('/*') || v.includes('*/')) v = v.replace(SQL_COMMENT_RE, ' ');
+  if (v.includes('+A')) v = decodeUtf7(v);
+  if (v.includes('/*') || v.includes('*/')) v = v.replace(BLOCK_COMMENT_RE, ' ').replace(SQL_COMMENT_RE, ' ');
   v = v.toLowerCase().replace(WS_RE, ' ');
   return v.includes('\r') ? v.replace(/\r\n?/g, '\n') : v;
 }

@@ -97,7 +97,7 @@ const INFO_FUNCTIONS = new Set([
 ]);
 /** Names that exist only in SQL: seeing one is seeing SQL. */
 const SQL_ONLY_NAME =
-  /(?:^|\.)(?:xp_\w+|sp_(?:oacreate|oamethod|executesql|makewebtask|addlogin|password|configure|addsrvrolemember|execute)|information_schema|pg_catalog|pg_sleep|sysobjects|syscolumns|mysql\.user|outfile|dumpfile|utl_http|dbms_\w+)(?:\.|$)/;
+  /(?:^|\.)(?:xp_\w+|sp_(?:oacreate|oamethod|executesql|makewebtask|addlogin|password|configure|addsrvrolemember|execute)|information_schema|pg_catalog|pg_sleep|sysobjects|syscolumns|mysql\.user|outfile|dumpfile|utl_http|dbms_\w+|openrowset|opendatasource|sqlite_master|msysaccessobjects|msysobjects|tempdb|msdb|sysibm)(?:\.|$)/;
 const WORD_OPERATORS = new Set([
   'like',
   'rlike',
@@ -191,7 +191,8 @@ export function tokenizeSql(text: string): SqlToken[] {
     if (ch === '`') {
       const j = text.indexOf('`', i + 1);
       const end = j < 0 ? n : j;
-      out.push({ type: 'n', value: text.slice(i + 1, end) });
+      const name = text.slice(i + 1, end).toLowerCase();
+      out.push({ type: SQL_ONLY_NAME.test(name) ? 'X' : 'n', value: name });
       i = end + 1;
       continue;
     }
@@ -286,6 +287,14 @@ export function tokenizeSql(text: string): SqlToken[] {
       i += 2;
       continue;
     }
+    if (two === '==' || (two === '!=' && text[i + 2] === '=')) {
+      // JavaScript-style equality in injected fragments (`|| c == '`, `&&(e===`): one operator.
+      let j = i + 2;
+      while (text[j] === '=') j++;
+      out.push({ type: 'o', value: text.slice(i, j) });
+      i = j;
+      continue;
+    }
     if (two === '<=' || two === '>=' || two === '<>' || two === '!=' || two === ':=') {
       const three = text.slice(i, i + 3);
       out.push({ type: 'o', value: three === '<=>' ? three : two });
@@ -314,21 +323,21 @@ export function tokenizeSql(text: string): SqlToken[] {
 
 const VALUE_TYPES = new Set<SqlTokenType>(['s', '1', 'v', 'n', 'X']);
 
-/** Fold a token stream into its fingerprint: inline comments vanish, arithmetic collapses into one
- * value, unary signs drop, `*` after SELECT or `,` is a column list. */
-export function fingerprint(tokens: readonly SqlToken[]): string {
-  const folded: SqlTokenType[] = [];
+/** Fold a token stream: inline comments vanish, arithmetic collapses into one value, unary signs
+ * drop, `*` after SELECT or `,` is a column list. One token per fingerprint character. */
+export function foldTokens(tokens: readonly SqlToken[]): SqlToken[] {
+  const folded: SqlToken[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.type === 'c') {
       if (i < tokens.length - 1) continue; // an inline comment is whitespace to the database
-      folded.push('c');
+      folded.push(t);
       continue;
     }
     if (t.type === 'a') {
-      const prev = folded[folded.length - 1];
+      const prev = folded[folded.length - 1]?.type;
       if (t.value === '*' && (prev === 'E' || prev === ',' || prev === '(')) {
-        folded.push('n');
+        folded.push({ type: 'n', value: '*' });
         continue;
       }
       if (prev === undefined || !(VALUE_TYPES.has(prev) || prev === ')')) continue; // unary sign
@@ -336,31 +345,75 @@ export function fingerprint(tokens: readonly SqlToken[]): string {
       if (next && VALUE_TYPES.has(next.type)) i++; // `1+1` is one value
       continue;
     }
-    folded.push(t.type);
+    folded.push(t);
   }
-  return folded.join('');
+  return folded;
+}
+
+/** The fingerprint: the folded token types, one character each. */
+export function fingerprint(tokens: readonly SqlToken[]): string {
+  let fp = '';
+  for (const t of foldTokens(tokens)) fp += t.type;
+  return fp;
+}
+
+const SYMBOLIC_OPERATOR = /^[=<>!:]/;
+const DDL_VERBS = new Set(['alter', 'create', 'drop', 'truncate', 'rename']);
+
+interface SqliShape {
+  name: string;
+  context: 'any' | 'quote' | 'plain';
+  re: RegExp;
+  /** Further condition on the folded tokens, where the fingerprint alone would also fit prose; `at`
+   * is the index of the match in the fingerprint (one token per character). */
+  words?: (t: readonly SqlToken[], at: number) => boolean;
 }
 
 /** Attack shapes, each a regex over a fingerprint. Named so an alert can say which one matched. */
-export const SQLI_SHAPES: ReadonlyArray<{ name: string; context: 'any' | 'quote' | 'plain'; re: RegExp }> = [
+export const SQLI_SHAPES: readonly SqliShape[] = [
   // x' OR 'a'='a / x' AND 1=1 / ') OR ('1'='1
   { name: 'quote-break-tautology', context: 'quote', re: /^s\)*[&o](?:[s1vfFI(]|no)/ },
   // admin'-- / admin'#
   { name: 'quote-break-comment', context: 'quote', re: /^s\)*c$/ },
   // x'; DROP TABLE … / x'; EXEC …
-  { name: 'quote-break-stacked', context: 'quote', re: /^s\)*;(?:E|c|$)/ },
+  { name: 'quote-break-stacked', context: 'quote', re: /^s\)*;(?:E|c|kv|$)/ },
+  // x' UNION … / 'ALTER a / 'select H: a closed string followed by a statement word
+  { name: 'quote-break-statement', context: 'quote', re: /^s\)*(?:U|E(?:[n1v(X]|$))/ },
   // ' ORDER BY 3-- / ' HAVING 1=1 / ' WAITFOR DELAY …
   { name: 'quote-break-clause', context: 'quote', re: /^s\)*(?:B[1n]|k[1svn(]|E[s1(k])/ },
   // 1 OR 1=1 / 1) AND (1=1 / 1 AND SLEEP(5)
   { name: 'numeric-tautology', context: 'plain', re: /^[1v]\)*&(?:[1sv][oc]|[fFI]\(|\()/ },
   // OR 1=1 on its own (appended to a closed string elsewhere)
   { name: 'bare-tautology', context: 'plain', re: /^&(?:[1s]o[1s]|[fFI]\()/ },
+  // AND deleted = 0) / || langCode == ' / OR (7319=8742): a fragment that starts with a boolean
+  // operator and compares with a symbol (word operators such as `like` or `is` read as prose)
+  {
+    name: 'bare-comparison',
+    context: 'plain',
+    re: /^&\(*[1snv]o(?:[1snvfFI(s]|$)/,
+    words: (t) => {
+      const op = t.find((x) => x.type === 'o');
+      return op !== undefined && SYMBOLIC_OPERATOR.test(op.value);
+    },
+  },
   { name: 'numeric-clause', context: 'plain', re: /^1\)*(?:B1|E[s1(])/ },
+  // '1001'='10 / "a"="a: a value that is itself a string comparison
+  {
+    name: 'string-comparison',
+    context: 'plain',
+    re: /^s\)*o[s1]/,
+    words: (t) => {
+      const op = t.find((x) => x.type === 'o');
+      return op !== undefined && SYMBOLIC_OPERATOR.test(op.value);
+    },
+  },
   // … UNION [ALL] SELECT … (a pair no prose produces)
   { name: 'union-select', context: 'any', re: /U\(*E/ },
-  { name: 'stacked-statement', context: 'any', re: /^(?:[s1v]\)*)?;E(?:[1svfFIXo(kc]|n[,k(s]|n?$)/ },
+  { name: 'stacked-statement', context: 'any', re: /^(?:[s1v]\)*)?;(?:E(?:[1svfFIXo(kc]|n[,k(s]|n?$)|kv)/ },
+  // … 9896=9896;SELECT (CASE …: a statement stacked after a complete one
+  { name: 'stacked-subquery', context: 'any', re: /[1sn)];E\(/ },
   // 1 AND (SELECT …)
-  { name: 'subquery', context: 'any', re: /[&o,]\(+E(?:[1svfFIX(o]|n[,k])/ },
+  { name: 'subquery', context: 'any', re: /[&o,]\(+E(?:[1svfFIX(o]|n[,k]|$)/ },
   // SLEEP(5), BENCHMARK(…), LOAD_FILE(…), EXTRACTVALUE(…), also left open at the end
   { name: 'dangerous-function', context: 'any', re: /F\((?:[1svnfFIX(E)]|$)/ },
   // USER(), DATABASE( — information functions called empty or left open, or inside SQL
@@ -369,6 +422,33 @@ export const SQLI_SHAPES: ReadonlyArray<{ name: string; context: 'any' | 'quote'
   { name: 'sql-only-name', context: 'any', re: /X/ },
   // SELECT CHAR(…, DECLARE @x, EXEC (@…
   { name: 'statement-start', context: 'plain', re: /^E(?:[fFI]\(|v|\(v|X)/ },
+  // ALTER TABLE x … / DROP TABLE users / CREATE DATABASE …
+  {
+    name: 'ddl-statement',
+    context: 'plain',
+    re: /^;?E(?:k[nX]|[nX];?c$)/,
+    words: (t, at) => {
+      const verb = t[at]?.type === ';' ? t[at + 1] : t[at];
+      const noun = t[t.indexOf(verb!) + 1];
+      if (!DDL_VERBS.has(verb!.value)) return false;
+      // DROP sampletable;-- : a verb, a name and a comment cutting the rest off
+      return noun?.type !== 'k' || noun.value === 'table' || noun.value === 'database';
+    },
+  },
+  // SELECT x WHERE 1=1 / SELECT a, b FROM t WHERE id = 3
+  {
+    name: 'select-where',
+    context: 'plain',
+    re: /^E[n1](?:,[n1])*(?:k[nX])?k[n1s]o[n1s]/,
+    words: (t) => t[0]?.value === 'select' && t.some((x) => x.type === 'k' && x.value === 'where'),
+  },
+  // FROM t WHERE name = "x"
+  {
+    name: 'from-where',
+    context: 'plain',
+    re: /^k[nX]k[n1]o[1s]/,
+    words: (t) => t[0]?.value === 'from' && t[2]?.value === 'where',
+  },
   // ) OR 1=1 / ) AS x FROM / ); DROP …: a closing parenthesis breaking out of the application's SQL
   { name: 'paren-break', context: 'plain', re: /^\)+(?:[&;UB]|k[ns1(]|o[1sv(])/ },
 ];
@@ -376,24 +456,29 @@ export const SQLI_SHAPES: ReadonlyArray<{ name: string; context: 'any' | 'quote'
 export interface SqliMatch {
   shape: string;
   fingerprint: string;
-  context: 'plain' | 'single-quote' | 'double-quote';
+  context: 'plain' | 'single-quote' | 'double-quote' | 'backtick';
 }
 
 /** Cheap gate: without any of these characters or words no shape can match. */
 const SQL_HINT_RE =
-  /['"`;()=<>#|&]|--|\/\*|\b(?:or|and|xor|union|select|order|group|having|waitfor|exec|sleep|declare)\b|information_schema|xp_|sp_|outfile|dumpfile|pg_|sysobjects/i;
+  /['"`;()=<>#|&]|--|\/\*|\b(?:or|and|xor|union|select|order|group|having|waitfor|exec|sleep|declare|alter|create|drop|truncate|rename|tempdb|msdb)\b|information_schema|xp_|sp_|outfile|dumpfile|pg_|sysobjects|openrowset|opendatasource|sqlite_master|msysaccessobjects|msysobjects|sysibm/i;
 
 export function detectSqli(value: string): SqliMatch | undefined {
   if (value.length < 2 || !SQL_HINT_RE.test(value)) return undefined;
   const contexts: Array<[SqliMatch['context'], string]> = [['plain', value]];
   if (value.includes("'")) contexts.push(['single-quote', `'${value}`]);
   if (value.includes('"')) contexts.push(['double-quote', `"${value}`]);
+  if (value.includes('`')) contexts.push(['backtick', `\`${value}`]);
   for (const [context, text] of contexts) {
-    const fp = fingerprint(tokenizeSql(text));
+    const tokens = foldTokens(tokenizeSql(text));
+    let fp = '';
+    for (const t of tokens) fp += t.type;
     for (const shape of SQLI_SHAPES) {
       if (shape.context === 'quote' && context === 'plain') continue;
       if (shape.context === 'plain' && context !== 'plain') continue;
-      if (shape.re.test(fp)) return { shape: shape.name, fingerprint: fp.slice(0, 12), context };
+      const m = shape.re.exec(fp);
+      if (m && (shape.words === undefined || shape.words(tokens, m.index)))
+        return { shape: shape.name, fingerprint: fp.slice(0, 12), context };
     }
   }
   return undefined;

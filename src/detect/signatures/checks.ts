@@ -67,6 +67,23 @@ function deobfuscateLookups(v: string): string {
 }
 const L4S_RE = /\$\{\s*jndi\s*:\s*(?:ldaps?|rmi|dns|iiop|corba|nds|nis|https?)?/;
 
+/** Remote file inclusion: the URL forms include() attacks use. */
+const RFI_TRAILING_QUERY =
+  /^(?:file|ftps?|https?)(?::\/\/[^/?#\s]*(?:\/[^?#\s]*\.[a-z0-9]{1,5})?)?\?+$|^(?:ftps?|https?):\/\/\S*\?\?+$/;
+const RFI_IP_SCRIPT =
+  /^(?:ftps?|https?):\/\/\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\/\S*\.(?:php\d?|txt|sh|pl|py|cgi|jsp|asp|aspx|exe|gif|jpg|png)\b/;
+const RFI_PARAM = /(?:^|[_[.])(?:path|dir|include|inc|root|basedir)\]?$/i;
+const URL_START = /^(?:ftps?|https?|file):\/\//;
+
+function detectRfi(norm: string, name: string): string | undefined {
+  const v = norm.trim();
+  if (!v.includes('ftp') && !v.includes('http') && !v.includes('file')) return undefined;
+  if (RFI_TRAILING_QUERY.test(v)) return `URL ending in "?" (include suffix cut off): ${v.slice(0, 60)}`;
+  if (RFI_IP_SCRIPT.test(v)) return `script on a bare IP address: ${v.slice(0, 60)}`;
+  if (RFI_PARAM.test(name) && URL_START.test(v)) return `URL in include-path parameter ${name}`;
+  return undefined;
+}
+
 function graphqlDepth(query: string): number {
   let depth = 0;
   let max = 0;
@@ -102,6 +119,8 @@ export function compileCheck(check: SignatureCheck): Checker {
         const m = detectSsrf(norm, URL_FIELD.test(name));
         return m ? `${m.reason} (${m.target.slice(0, 60)})` : undefined;
       };
+    case 'rfi':
+      return ({ norm, name }) => detectRfi(norm, name);
     case 'log4shell':
       return ({ norm }) => {
         if (!norm.includes('${')) return undefined;

@@ -33,6 +33,12 @@ export type SignatureFamily =
   | 'ssi-injection'
   | 'scanner'
   | 'graphql'
+  | 'java-injection'
+  | 'php-injection'
+  | 'script-upload'
+  | 'nodejs-injection'
+  | 'remote-file-inclusion'
+  | 'request-smuggling'
   | 'prompt-injection'
   | 'system-prompt-extraction';
 
@@ -46,6 +52,7 @@ export type SignatureCheck =
     }
   | { kind: 'sqli' }
   | { kind: 'ssrf' }
+  | { kind: 'rfi' }
   | { kind: 'log4shell' }
   | { kind: 'nosql-operator' }
   | { kind: 'prototype-pollution' }
