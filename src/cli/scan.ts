@@ -6,6 +6,7 @@ import { request } from 'undici';
 import type { ApiSpec, Finding, InputIssue, Severity } from '../model/index.js';
 import { atLeast, InputError, SEVERITIES } from '../model/index.js';
 import { type RuleMeta, toJunit, toSarif } from '../report/index.js';
+import { RECOVER_MS } from '../scan/client.js';
 import { parseIdentities } from '../scan/identities.js';
 import { Masker } from '../scan/mask.js';
 import { resolveBasePath, runScan, SCAN_DEFAULTS } from '../scan/runner.js';
@@ -28,6 +29,7 @@ interface ScanFlags {
   maxRequests: string;
   maxTime: string;
   timeout: string;
+  recoverWait: string;
   seed: string;
   format?: 'table' | 'json' | 'sarif' | 'junit';
   failOn?: Severity;
@@ -107,6 +109,11 @@ export const register: Register = (program: Command, done) => {
     )
     .option('--timeout <ms>', 'per-request timeout', String(SCAN_DEFAULTS.timeoutMs))
     .option(
+      '--recover-wait <seconds>',
+      'how long a target that went down mid-scan gets to come back before the scan stops',
+      String(RECOVER_MS / 1000),
+    )
+    .option(
       '--seed <n>',
       'seed for markers and payload choices (same seed, same findings)',
       String(SCAN_DEFAULTS.seed),
@@ -151,6 +158,7 @@ async function scanCommand(flags: ScanFlags): Promise<number> {
   const timeMs = positive('--max-time', flags.maxTime) * 1000;
   const timeoutMs = positive('--timeout', flags.timeout, 10);
   const seed = positive('--seed', flags.seed, 0);
+  const recoverMs = positive('--recover-wait', flags.recoverWait, 0) * 1000;
   const spec = flags.spec ? await specFromFile(flags.spec) : await specFromInventory(target, flags.db);
   const base = resolveBasePath(target, spec);
   if (typeof base !== 'string') throw new InputError(base);
@@ -182,6 +190,7 @@ async function scanCommand(flags: ScanFlags): Promise<number> {
     maxRequests,
     timeMs,
     timeoutMs,
+    recoverMs,
     seed,
     ...(flags.verbose
       ? { log: (line: string) => process.stderr.write(`mamori scan: ${masker.text(line)}\n`) }

@@ -46,6 +46,8 @@ export interface ClientOptions {
   /** Largest response body kept, bytes. */
   bodyCap?: number;
   transport?: Transport;
+  /** How long a target that went down gets to come back before the scan stops (default 30 s). */
+  recoverMs?: number;
   /** Cancels the scan: nothing more is sent, the request in flight and any wait are cut short. */
   signal?: AbortSignal;
   /** Called after every request sent. */
@@ -70,7 +72,7 @@ export interface ConnectionIncident {
 }
 
 /** How long a crashed target gets to come back (a supervisor restarting it) before the scan stops. */
-const RECOVER_MS = 30_000;
+export const RECOVER_MS = 30_000;
 const PROBE_EVERY_MS = 200;
 /** Transport errors that mean the connection was lost, not that the answer was slow. */
 const CONNECTION_LOST = /ECONNRESET|ECONNREFUSED|EPIPE|UND_ERR_SOCKET|other side closed|socket hang up/i;
@@ -203,7 +205,7 @@ export class ScanClient {
     const previous = this.exchanges[this.exchanges.length - 2];
     const probeUrl = new URL('/', this.opts.target);
     const started = this.now();
-    const until = Math.min(started + RECOVER_MS, this.opts.deadline);
+    const until = Math.min(started + (this.opts.recoverMs ?? RECOVER_MS), this.opts.deadline);
     let downProbe: ScanExchange | undefined;
     for (;;) {
       this.checkCancelled();

@@ -3,6 +3,7 @@
 
 import type { ApiSpec, Finding, JsonSchema, SpecOperation } from '../model/index.js';
 import type { CallbackListener } from './callback.js';
+import type { DirectoryListing } from './checkers/files.js';
 import { DestructiveRefused, isDestructive, type ScanClient, ScopeError } from './client.js';
 import { evidenceRefs, fingerprint } from './evidence.js';
 import type { Masker } from './mask.js';
@@ -54,6 +55,8 @@ export class ScanContext {
   readonly objects: OwnedObject[] = [];
   /** HMAC secret recovered from an identity's token (jwt-weak-secret), for chained JWT tests. */
   crackedSecret: string | undefined;
+  /** Browsable folders found (gathered once, shared by the listing and null-byte tests). */
+  listings: DirectoryListing[] | undefined;
   /** Profile objects (a JSON object from a parameterless GET) per identity name. */
   readonly profiles = new Map<string, Record<string, unknown>>();
   private readonly bases = new Map<string, ScanExchange | undefined>();

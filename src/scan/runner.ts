@@ -41,6 +41,8 @@ export interface ScanOptions {
   /** Wall-time budget for the whole scan. */
   timeMs?: number;
   timeoutMs?: number;
+  /** How long a target that went down mid-scan gets to come back before the scan stops. */
+  recoverMs?: number;
   seed?: number;
   transport?: Transport;
   /** Progress lines (masked) for stderr. */
@@ -152,6 +154,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     timeoutMs: opts.timeoutMs ?? SCAN_DEFAULTS.timeoutMs,
     ...(opts.transport ? { transport: opts.transport } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.recoverMs !== undefined ? { recoverMs: opts.recoverMs } : {}),
     onSent: () => progress(false),
   });
   const masker = new Masker(

@@ -4,7 +4,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { SpecOperation } from '../../model/index.js';
-import { denied, isSecured, ok, parseJson, type ScanContext } from '../context.js';
+import { answered2xx, denied, isSecured, ok, parseJson, type ScanContext } from '../context.js';
 import { credentialFields, hasPathParams, isLoginOp, isResetOp, resetField } from '../ops.js';
 import type { Identity, ScanExchange, ScanTest } from '../types.js';
 import { JWT_WORDLIST } from './wordlist.js';
@@ -364,4 +364,74 @@ export function hasData(body: string): boolean {
     return v !== null && v !== '' && v !== undefined;
   };
   return walk(j, 0);
+}
+
+/** Passwords that top every breach list (and default admin passwords), tried on few known accounts. */
+const COMMON_PASSWORDS = [
+  'admin123',
+  'admin',
+  'password',
+  '123456',
+  'Password1',
+  'password123',
+  'admin1234',
+  'letmein',
+  'qwerty',
+  'changeme',
+];
+const EMAIL_IN_TEXT = /[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+/g;
+
+/** Accounts the scan saw: the identities' own, then e-mail addresses in answers (admins first). */
+function accountsSeen(ctx: ScanContext, max: number): string[] {
+  const seen = new Set(knownAccounts(ctx));
+  for (const ex of ctx.client.exchanges) {
+    for (const m of ex.response.body.matchAll(EMAIL_IN_TEXT)) if (!m[0].endsWith('.example')) seen.add(m[0]);
+  }
+  const all = [...seen].filter(
+    (a) => !/mamori|example\.(com|org|net)$/i.test(a) || knownAccounts(ctx).includes(a),
+  );
+  return [...all.filter((a) => /admin|root/i.test(a)), ...all.filter((a) => !/admin|root/i.test(a))].slice(
+    0,
+    max,
+  );
+}
+
+/** API2: an account the scan knows of logs in with one of the most common passwords. */
+export async function commonPassword(ctx: ScanContext, test: ScanTest): Promise<void> {
+  const maxAccounts = Number(test.options['accounts'] ?? 5);
+  for (const op of ctx.ops(isLoginOp)) {
+    const f = credentialFields(op);
+    if (!f.user || !f.pass) continue;
+    const wantsEmail = /mail/i.test(f.user);
+    const sample = (ctx.sampleBody(op) as Record<string, unknown>) ?? {};
+    const login = (user: string, password: string, note: string) =>
+      ctx.send({
+        method: op.method,
+        path: ctx.fullPath(op.path),
+        body: JSON.stringify({ ...sample, [f.user!]: user, [f.pass!]: password }),
+        op,
+        as: '',
+        note,
+      });
+    const accounts = accountsSeen(ctx, 50)
+      .filter((a) => a.includes('@') === wantsEmail)
+      .slice(0, maxAccounts);
+    for (const account of accounts) {
+      const control = await login(account, `Wrong-${ctx.rng.marker('pw')}`, 'control: a wrong password');
+      if (!control || answered2xx(control)) continue;
+      for (const password of COMMON_PASSWORDS) {
+        const probe = await login(account, password, 'common password');
+        if (!ok(probe) || !/token|session|jwt|authentication/i.test(probe.response.body)) continue;
+        ctx.report(test, {
+          op,
+          where: account,
+          proof: [control, probe],
+          control: `a wrong password for ${account} got ${control.response.status}; "${password}" logged in`,
+          detail: `The account ${account} uses the common password "${password}" (${COMMON_PASSWORDS.length} most common tried).`,
+          confidence: 1,
+        });
+        break;
+      }
+    }
+  }
 }

@@ -3,8 +3,9 @@
 import type { ScanContext } from '../context.js';
 import type { CheckerName, ScanTest } from '../types.js';
 import { adminAccess, bola, idEnumeration, massAssignment, methodSwitch } from './access.js';
-import { authRequired, jwtForgery, jwtWeakSecret, userEnumeration } from './auth.js';
+import { authRequired, commonPassword, jwtForgery, jwtWeakSecret, userEnumeration } from './auth.js';
 import { responseSchema, schemaFuzz, sensitiveFields, undeclaredFields } from './exposure.js';
+import { directoryListing, nullByte } from './files.js';
 import {
   commandInjection,
   nosqlOperator,
@@ -25,6 +26,7 @@ import {
   trace,
   verboseErrors,
 } from './misconfig.js';
+import { openRedirect } from './redirect.js';
 import { pageSize, payloadSize, rateLimit, targetCrash } from './resources.js';
 import { ssrfCallback, ssrfInternal } from './ssrf.js';
 
@@ -35,6 +37,7 @@ export const CHECKERS: Record<CheckerName, Checker> = {
   'jwt-forgery': jwtForgery,
   'jwt-weak-secret': jwtWeakSecret,
   'user-enumeration': userEnumeration,
+  'common-password': commonPassword,
   bola,
   'id-enumeration': idEnumeration,
   'mass-assignment': massAssignment,
@@ -55,6 +58,9 @@ export const CHECKERS: Record<CheckerName, Checker> = {
   'plain-http': plainHttp,
   'old-version': oldVersion,
   'exposed-path': exposedPath,
+  'directory-listing': directoryListing,
+  'null-byte': nullByte,
+  'open-redirect': openRedirect,
   'sqli-error': sqliError,
   'sqli-boolean': sqliBoolean,
   'sqli-time': sqliTime,

@@ -338,6 +338,29 @@ export function testApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/redirect': {
+        get: {
+          operationId: 'redirect',
+          parameters: [
+            {
+              name: 'to',
+              in: 'query',
+              required: true,
+              schema: { type: 'string', format: 'uri', example: 'https://docs.example.com/guide' },
+            },
+          ],
+          responses: { '302': { description: 'to an allow-listed page' } },
+        },
+      },
+      '/logout': {
+        get: {
+          operationId: 'logout',
+          parameters: [
+            { name: 'next', in: 'query', required: true, schema: { type: 'string', example: '/home' } },
+          ],
+          responses: { '302': { description: 'to the next page' } },
+        },
+      },
       '/greeting': {
         get: {
           operationId: 'greeting',

@@ -119,7 +119,7 @@ export async function startTestApi(mode: TestApiMode): Promise<TestApi> {
       id: 3,
       username: 'admin',
       email: 'admin@example.com',
-      password: randomBytes(9).toString('hex'),
+      password: vulnerable ? 'admin123' : randomBytes(9).toString('hex'), // flaw: a common password
       role: 'admin',
       displayName: 'Admin',
       plan: 'enterprise',
@@ -379,6 +379,33 @@ export async function startTestApi(mode: TestApiMode): Promise<TestApi> {
     if (path === '/' || path === '') return send(res, 200, { name: 'test api' });
     const exposed = vulnerable ? EXPOSED[path === '/graphql' ? '/graphql' : path] : undefined;
     if (exposed) return send(res, 200, exposed[1], exposed[0]); // flaw: undocumented endpoints
+    if (path === '/backup/' || path === '/backup') {
+      if (!vulnerable) return fail(res, 404, 'not found');
+      const links = Object.keys(BACKUP)
+        .map((f) => `<li><a href="/backup/${f}">${f}</a></li>`)
+        .join('');
+      return send(
+        res,
+        200,
+        `<html><head><title>listing directory /backup/</title></head><body><ul>${links}</ul></body></html>`,
+        'text/html',
+      ); // flaw: directory listing
+    }
+    const backupMatch = /^\/backup\/([^/]+)$/.exec(path);
+    if (backupMatch && method === 'GET') {
+      let name: string;
+      try {
+        name = decodeURIComponent(backupMatch[1]!);
+      } catch {
+        return fail(res, 400, 'invalid name');
+      }
+      if (!/\.(md|pdf)$/.test(name)) return fail(res, 403, 'Only .md and .pdf files are allowed!');
+      if (vulnerable)
+        name = name.split('%00')[0]!.split('\0')[0]!; // flaw: cut at a null byte after the check
+      else if (/[%\0]/.test(name)) return fail(res, 400, 'invalid name');
+      const file = BACKUP[name];
+      return file ? send(res, 200, file, 'text/plain') : fail(res, 404, 'no such file');
+    }
     const version = /^\/api\/(v\d+|internal|beta|dev)(\/.*)$/.exec(path);
     if (!version) return fail(res, 404, 'not found');
     const anonymousOldVersion = vulnerable && version[1] === 'v1';
@@ -794,6 +821,33 @@ export async function startTestApi(mode: TestApiMode): Promise<TestApi> {
         return fail(res, 404, 'no such file');
       }
     }
+    if (path === '/redirect' && method === 'GET') {
+      const to = q.get('to') ?? '';
+      const allowed = 'https://docs.example.com/guide';
+      let fine: boolean;
+      if (vulnerable)
+        fine = to.includes(allowed); // flaw: substring allow-list
+      else {
+        try {
+          const u = new URL(to);
+          fine = u.origin === 'https://docs.example.com' && u.pathname.startsWith('/guide');
+        } catch {
+          fine = false;
+        }
+      }
+      if (!fine) return fail(res, 406, 'unrecognised redirect target');
+      res.statusCode = 302;
+      res.setHeader('location', to);
+      return void res.end();
+    }
+    if (path === '/logout' && method === 'GET') {
+      const next = q.get('next') ?? '/';
+      // flaw (vulnerable): any absolute URL is followed; the twin keeps same-site relative paths only
+      const target = vulnerable || /^\/(?![/\\])/.test(next) ? next : '/';
+      res.statusCode = 302;
+      res.setHeader('location', target);
+      return void res.end();
+    }
     if (path === '/greeting' && method === 'GET') {
       const name = q.get('name') ?? 'visitor';
       if (vulnerable) return send(res, 200, `<p>Hello ${render(name)}</p>`, 'text/html'); // flaw: SSTI + XSS
@@ -866,6 +920,12 @@ export async function startTestApi(mode: TestApiMode): Promise<TestApi> {
     return undefined;
   }
 }
+
+/** Files under /backup/ (listed by the vulnerable variant only; .md files download in both). */
+const BACKUP: Record<string, string> = {
+  'quarterly.md': '# Quarterly figures\nRevenue up.\n',
+  'customers.csv.bak': 'id,email\n1,alice@example.com\n2,bob@example.com\n',
+};
 
 /** Undocumented endpoints the vulnerable variant serves: path → [content-type, body]. */
 const EXPOSED: Record<string, [string, string]> = {

@@ -243,4 +243,19 @@ export const API2: ScanTest[] = [
     options: { flow: 'reset' },
     destructive: true,
   },
+  {
+    id: 'MAM-SCAN-API2-019',
+    name: 'Account uses a common password',
+    severity: 'critical',
+    owasp: 'API2:2023',
+    cwe: 521,
+    sends:
+      'for at most 5 accounts the scan knows (its identities, e-mail addresses seen in answers, admins first): one login with a wrong password, then the 10 most common passwords',
+    decides: 'a common password logs in (2xx with a token) while the wrong password was refused',
+    remediation:
+      'Refuse passwords from breach lists at sign-up and change (NIST SP 800-63B 5.1.1.2), force a change of default credentials, and throttle logins.',
+    checker: 'common-password',
+    options: { accounts: 5 },
+    destructive: true,
+  },
 ];

@@ -188,6 +188,36 @@ export const API8: ScanTest[] = [
     checker: 'plain-http',
     options: {},
   },
+  {
+    id: 'MAM-SCAN-API8-011',
+    name: 'Open redirect',
+    severity: 'medium',
+    owasp: 'API8:2023',
+    cwe: 601,
+    sends:
+      'a redirect-like query parameter (to, next, redirect_uri, return …) of a GET operation set to https://mamori-redirect.example/<marker> (a reserved name: never contacted)',
+    decides:
+      'the documented value redirects (control) and the foreign one answers 3xx with Location on mamori-redirect.example; the redirect is not followed',
+    remediation:
+      'Redirect only to relative paths or to an exact allow-list of origins compared after URL parsing.',
+    checker: 'open-redirect',
+    options: { mode: 'plain' },
+  },
+  {
+    id: 'MAM-SCAN-API8-012',
+    name: 'Redirect allow-list bypassed',
+    severity: 'medium',
+    owasp: 'API8:2023',
+    cwe: 601,
+    sends:
+      'when a plain foreign URL is refused: the documented (allowed) URL embedded in a foreign one — in its query, fragment, as a subdomain or as userinfo',
+    decides:
+      'one of those answers 3xx with Location on mamori-redirect.example while the plain foreign URL was refused',
+    remediation:
+      'Parse the URL and compare its origin (scheme, host, port) with the allow-list exactly; never test with includes/startsWith on the raw string.',
+    checker: 'open-redirect',
+    options: { mode: 'bypass' },
+  },
 ];
 
 const exposed = (
@@ -402,4 +432,19 @@ export const API9: ScanTest[] = [
     'high',
     215,
   ),
+  {
+    id: 'MAM-SCAN-API9-021',
+    name: 'Directory listing exposed',
+    severity: 'medium',
+    owasp: 'API9:2023',
+    cwe: 548,
+    sends:
+      'GET of common folder names (/ftp/, /backup/, /uploads/, /logs/, /keys/ … at the root and under the base path), then GET of each listed file (at most 25)',
+    decides:
+      'the answer is a listing page (Apache/nginx/serve-index/IIS title) linking to files of that folder, and a random folder gets no listing',
+    remediation:
+      'Turn off directory indexes; serve downloads through an authorised API operation that names each file it may return.',
+    checker: 'directory-listing',
+    options: {},
+  },
 ];

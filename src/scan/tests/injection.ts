@@ -260,6 +260,21 @@ export const INJECTION: ScanTest[] = [
     ),
     destructive: true,
   },
+  {
+    id: 'MAM-SCAN-INJ-037',
+    name: 'Null byte gets past a file-type allow-list',
+    severity: 'high',
+    owasp: 'API8:2023',
+    cwe: 158,
+    sends:
+      'for each listed file the server refused (4xx), the same name with %2500.<ext> or %00.<ext> appended, <ext> taken from the refusal ("only .md and .pdf")',
+    decides:
+      'the suffixed name returns content other than the refusal, while a file that does not exist with the same suffix is not served',
+    remediation:
+      'Reject names containing NUL or percent signs before any check; check the extension of the name actually opened; serve only allow-listed names, not a folder.',
+    checker: 'null-byte',
+    options: {},
+  },
 ];
 
 export const SCHEMA: ScanTest[] = [
