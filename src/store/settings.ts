@@ -47,6 +47,12 @@ export function settingsFrom(json: string | undefined): PlatformSettings {
         : [],
     },
   };
+  const org = s['organisation'];
+  if (isObject(org)) {
+    out.organisation = {};
+    if (typeof org['industry'] === 'string') out.organisation.industry = org['industry'];
+    if (typeof org['country'] === 'string') out.organisation.country = org['country'];
+  }
   const syslog = integrations['syslog'];
   if (isObject(syslog) && typeof syslog['host'] === 'string' && typeof syslog['port'] === 'number')
     out.integrations.syslog = { host: syslog['host'], port: syslog['port'] };

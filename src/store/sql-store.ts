@@ -280,6 +280,20 @@ export class SqlStore implements PlatformStore {
     return Number(rows[0]?.n ?? 0);
   }
 
+  async exchangeDays(from: number): Promise<Array<{ day: string; exchanges: number; endpoints: number }>> {
+    // Integer division buckets epoch ms by UTC day in both dialects (BIGINT / BIGINT truncates).
+    const rows = await this.db.all<{ d: number | string; n: number | string; e: number | string }>(
+      `SELECT time / 86400000 AS d, COUNT(*) AS n, COUNT(DISTINCT host || ' ' || method || ' ' || path) AS e
+       FROM exchanges WHERE time >= ? GROUP BY time / 86400000 ORDER BY d`,
+      [from],
+    );
+    return rows.map((r) => ({
+      day: new Date(Number(r.d) * 86_400_000).toISOString().slice(0, 10),
+      exchanges: Number(r.n),
+      endpoints: Number(r.e),
+    }));
+  }
+
   async pruneExchanges(opts: { before?: number; maxRows?: number }): Promise<number> {
     return this.db.transaction(async (tx) => {
       const count = async () =>

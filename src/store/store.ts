@@ -151,6 +151,8 @@ export interface PlatformStore extends Store {
   commitIngest(commit: IngestCommit): Promise<void>;
   queryExchanges(q: ExchangeQuery): Promise<RetainedExchange[]>;
   countExchanges(): Promise<number>;
+  /** Per UTC day since `from` (epoch ms): retained exchanges and distinct endpoints they called. */
+  exchangeDays(from: number): Promise<Array<{ day: string; exchanges: number; endpoints: number }>>;
   /** Deletes retained exchanges older than `before` (epoch ms) and the oldest beyond `maxRows`. */
   pruneExchanges(opts: { before?: number; maxRows?: number }): Promise<number>;
   createToken(t: TokenRecord & { hash: string }): Promise<void>;
@@ -254,6 +256,8 @@ export interface PlatformSettings {
   masking: { types: Record<string, 'mask' | 'keep'> };
   /** Origins (scheme://host[:port]) the server may scan. */
   scanTargets: string[];
+  /** Who the installation is, for peer comparisons (survey figures by industry and country). */
+  organisation?: { industry?: string; country?: string };
   integrations: {
     webhooks: Array<{ url: string; events: string[]; secret?: string }>;
     syslog?: { host: string; port: number };
