@@ -18,6 +18,7 @@ export const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   token: () => import('./token.js'),
   proxy: () => import('./proxy.js'),
   patch: () => import('./patch.js'),
+  rules: () => import('./rules.js'),
 };
 
 /** The modules a command line needs: just the named command, or all of them for help and errors. */

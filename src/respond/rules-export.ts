@@ -1,0 +1,536 @@
+// Hands mamori's virtual patches and blocked actors to the WAFs teams already run: ModSecurity SecRules
+// (v2/v3 syntax, chained, phase 2), Cloudflare custom rules (the Rulesets API body for the
+// `http_request_firewall_custom` phase) and AWS WAFv2 rules (the `Rules` of CreateRuleGroup /
+// UpdateWebACL, plus the IP sets blocked addresses need). Patterns are portable by construction
+// (patch.ts); values are decoded and lower-cased by each product's transformations as our guard does.
+// What a product cannot express is listed as skipped with the reason, never silently dropped:
+// actors other than IP addresses (token and key hashes a WAF cannot compute) and throttles.
+// Pure: no I/O.
+
+import type { Decision } from './decisions.js';
+import { isLive, type Patch, type PatchMatch } from './patch.js';
+
+export type RulesFormat = 'modsecurity' | 'cloudflare' | 'aws-waf';
+
+export interface ExportInput {
+  patches: readonly Patch[];
+  decisions: readonly Decision[];
+  /** Epoch ms: expired and revoked patches and lapsed decisions are left out. */
+  now: number;
+}
+
+export interface Skipped {
+  id: string;
+  reason: string;
+}
+
+export interface RulesExport {
+  format: RulesFormat;
+  /** The file to hand to the product. */
+  text: string;
+  rules: number;
+  skipped: Skipped[];
+}
+
+interface Prepared {
+  patches: Patch[];
+  /** Blocked addresses with where the block came from. */
+  ips: Array<{ ip: string; v6: boolean; from: string }>;
+  skipped: Skipped[];
+}
+
+const IPV4 = /^(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+const IPV6 = /^[0-9a-f:]+(?::(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})?$/i;
+
+function prepare(input: ExportInput): Prepared {
+  const out: Prepared = { patches: [], ips: [], skipped: [] };
+  const seen = new Set<string>();
+  const addActor = (actor: string, from: string) => {
+    const ip = /^ip:(.+)$/.exec(actor)?.[1];
+    if (ip && (IPV4.test(ip) || (ip.includes(':') && IPV6.test(ip)))) {
+      if (!seen.has(ip)) out.ips.push({ ip, v6: ip.includes(':'), from });
+      seen.add(ip);
+    } else
+      out.skipped.push({
+        id: from,
+        reason: `actor ${actor} is not an IP address (a WAF cannot compute mamori's credential hashes)`,
+      });
+  };
+  for (const p of input.patches) {
+    if (!isLive(p, input.now)) continue;
+    if (p.match.actor !== undefined) {
+      const { actor, ...rest } = p.match;
+      if (Object.keys(rest).length === 0 && p.action === 'block') {
+        addActor(actor, p.id);
+        continue;
+      }
+      out.skipped.push({
+        id: p.id,
+        reason: 'patches that combine an actor with other conditions are not exported',
+      });
+      continue;
+    }
+    out.patches.push(p);
+  }
+  for (const d of input.decisions) {
+    if (d.until <= input.now) continue;
+    if (d.action !== 'block') {
+      out.skipped.push({
+        id: `decision:${d.actor}`,
+        reason: 'throttles map to rate-limiting products, not rules',
+      });
+      continue;
+    }
+    addActor(d.actor, `decision:${d.actor}`);
+  }
+  return out;
+}
+
+/** `/users/{id}` → `^/users/[^/]+/?$`. */
+export function pathRegex(template: string): string {
+  let src = '^';
+  let last = 0;
+  for (const m of template.matchAll(/\{[^}]+\}/g)) {
+    src += escapeRe(template.slice(last, m.index));
+    src += '[^/]+';
+    last = m.index + m[0].length;
+  }
+  return `${src}${escapeRe(template.slice(last).replace(/\/$/, ''))}/?$`;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function oneLine(s: string): string {
+  return s.replace(/[\r\n]+/g, ' ').slice(0, 200);
+}
+
+// ---- ModSecurity ---------------------------------------------------------------------------------
+
+const MODSEC_T = 't:none,t:urlDecodeUni,t:htmlEntityDecode,t:lowercase';
+
+interface Cond {
+  variable: string;
+  operator: string;
+  transforms?: string;
+}
+
+/** The name as a ModSecurity selector regex: the name itself and what lies under it. No `|` (it
+ * separates variables). libmodsecurity 3 names JSON body values `json.a.b` (arrays `json.a.array_0`)
+ * and puts them in ARGS, not ARGS_POST (checked against 3.0.9 in the tests). */
+function selector(name: string, json: boolean): string {
+  const n = escapeRe(name)
+    .replace(/\\\[\\\]/g, '[.\\[][a-z_0-9\\]]*')
+    .replace(/\//g, '\\/');
+  return `/^${json ? 'json\\.' : ''}${n}(?:[.\\[].*)?$/`;
+}
+
+function modsecInput(m: PatchMatch): Cond | undefined {
+  const pattern = m.pattern;
+  const op = pattern !== undefined ? `@rx ${pattern}` : undefined;
+  const vars = (list: string[]): Cond =>
+    op
+      ? { variable: list.join('|'), operator: op, transforms: MODSEC_T }
+      : { variable: list.map((v) => `&${v}`).join('|'), operator: '@gt 0' };
+  if (m.where === 'path' || (m.where === undefined && m.name === undefined && pattern !== undefined))
+    return op ? { variable: 'REQUEST_FILENAME', operator: op, transforms: MODSEC_T } : undefined;
+  if (m.where === 'body' && m.name === undefined)
+    return op ? { variable: 'REQUEST_BODY', operator: op, transforms: MODSEC_T } : undefined;
+  if (m.name === undefined) return undefined;
+  switch (m.where) {
+    case 'query':
+      return vars([`ARGS_GET:${selector(m.name, false)}`]);
+    case 'body':
+      return vars([`ARGS_POST:${selector(m.name, false)}`, `ARGS:${selector(m.name, true)}`]);
+    case 'header':
+      return vars([`REQUEST_HEADERS:${m.name}`]);
+    case 'cookie':
+      return vars([`REQUEST_COOKIES:${m.name}`]);
+    default:
+      return vars([
+        `ARGS:${selector(m.name, false)}`,
+        `ARGS:${selector(m.name, true)}`,
+        `REQUEST_HEADERS:${m.name}`,
+        `REQUEST_COOKIES:${m.name}`,
+      ]);
+  }
+}
+
+function quoteModsec(s: string): string {
+  return `"${s.replace(/"/g, '\\"')}"`;
+}
+
+export function toModSecurity(input: ExportInput, opts: { idBase?: number } = {}): RulesExport {
+  const prep = prepare(input);
+  let id = opts.idBase ?? 10_000;
+  const lines = [
+    '# mamori virtual patches and blocked actors (mamori rules export --format modsecurity)',
+    `# generated ${new Date(input.now).toISOString()}; rule ids from ${id}; phase 2 (request body available)`,
+    '',
+  ];
+  let rules = 0;
+  for (const p of prep.patches) {
+    const m = p.match;
+    const conds: Cond[] = [];
+    if (m.method) conds.push({ variable: 'REQUEST_METHOD', operator: `@streq ${m.method}` });
+    if (m.host)
+      conds.push({ variable: 'SERVER_NAME', operator: `@streq ${m.host}`, transforms: 't:none,t:lowercase' });
+    if (m.path) conds.push({ variable: 'REQUEST_FILENAME', operator: `@rx ${pathRegex(m.path)}` });
+    const inputCond = modsecInput(m);
+    if (inputCond) conds.push(inputCond);
+    else if (m.name !== undefined || m.pattern !== undefined) {
+      prep.skipped.push({ id: p.id, reason: 'input without a name that ModSecurity can address' });
+      continue;
+    }
+    if (conds.length === 0) {
+      prep.skipped.push({ id: p.id, reason: 'a patch with no condition would match every request' });
+      continue;
+    }
+    const disruptive = p.action === 'block' ? 'deny,status:403' : 'pass';
+    const msg = oneLine(`mamori ${p.id}: ${p.description}`).replace(/'/g, '');
+    lines.push(`# ${p.id} (${p.source.kind} ${p.source.id})${p.expires ? ` until ${p.expires}` : ''}`);
+    conds.forEach((c, i) => {
+      const actions: string[] = [];
+      if (i === 0)
+        actions.push(`id:${id}`, 'phase:2', disruptive, 'log', `msg:'${msg}'`, `tag:'mamori/patch/${p.id}'`);
+      actions.push(c.transforms ?? 't:none');
+      if (i < conds.length - 1) actions.push('chain');
+      const indent = i === 0 ? '' : '  ';
+      lines.push(
+        `${indent}SecRule ${c.variable} ${quoteModsec(c.operator)} ${quoteModsec(actions.join(','))}`,
+      );
+    });
+    lines.push('');
+    id++;
+    rules++;
+  }
+  if (prep.ips.length > 0) {
+    lines.push(`# blocked actors: ${prep.ips.map((x) => x.from).join(', ')}`);
+    lines.push(
+      `SecRule REMOTE_ADDR ${quoteModsec(`@ipMatch ${prep.ips.map((x) => x.ip).join(',')}`)} ${quoteModsec(
+        `id:${id},phase:1,deny,status:403,log,msg:'mamori blocked actor',tag:'mamori/actor'`,
+      )}`,
+    );
+    lines.push('');
+    rules++;
+  }
+  return { format: 'modsecurity', text: lines.join('\n'), rules, skipped: prep.skipped };
+}
+
+// ---- Cloudflare ----------------------------------------------------------------------------------
+
+export interface CloudflareRule {
+  action: 'block' | 'log';
+  expression: string;
+  description: string;
+  enabled: boolean;
+  action_parameters?: { response: { status_code: number; content_type: string; content: string } };
+}
+
+/** A Cloudflare string literal: double quotes, `\"` and `\\` escaped. */
+function cfString(s: string): string {
+  return `"${s.replace(/[\\"]/g, '\\$&')}"`;
+}
+
+/** Regex literal for `matches`: raw string syntax r#"…"# keeps backslashes as written. */
+function cfRegex(re: string): string {
+  return re.includes('"#') ? cfString(re) : `r#"${re}"#`;
+}
+
+function cfInput(m: PatchMatch): string | undefined {
+  const re = m.pattern !== undefined ? cfRegex(m.pattern) : undefined;
+  if (m.where === 'path' || (m.where === undefined && m.name === undefined && re))
+    return re ? `lower(url_decode(http.request.uri.path)) matches ${re}` : undefined;
+  if (m.where === 'body' && m.name === undefined)
+    return re ? `lower(http.request.body.raw) matches ${re}` : undefined;
+  if (m.name === undefined) return undefined;
+  const name = m.name;
+  const q = re
+    ? `any(lower(http.request.uri.args[${cfString(name)}][*])[*] matches ${re})`
+    : `any(http.request.uri.args.names[*] == ${cfString(name)})`;
+  const h = re
+    ? `any(lower(http.request.headers[${cfString(name.toLowerCase())}][*])[*] matches ${re})`
+    : `any(lower(http.request.headers.names[*])[*] == ${cfString(name.toLowerCase())})`;
+  const c = re
+    ? `any(lower(http.request.cookies[${cfString(name)}][*])[*] matches ${re})`
+    : `any(http.request.cookies.names[*] == ${cfString(name)})`;
+  const keys = name.includes('[]') ? undefined : name.split('.');
+  const jsonValue =
+    keys && re
+      ? `lower(lookup_json_string(http.request.body.raw, ${keys.map(cfString).join(', ')})) matches ${re}`
+      : undefined;
+  const last = name.split('.').pop()!.replace(/\[\]$/, '');
+  const jsonKey = `http.request.body.raw matches ${cfRegex(`"${escapeRe(last)}"\\s*:`)}`;
+  const form = re
+    ? `any(lower(http.request.body.form[${cfString(name)}][*])[*] matches ${re})`
+    : `any(http.request.body.form.names[*] == ${cfString(name)})`;
+  const body = re ? `(${[jsonValue, form].filter(Boolean).join(' or ')})` : `(${jsonKey} or ${form})`;
+  switch (m.where) {
+    case 'query':
+      return q;
+    case 'header':
+      return h;
+    case 'cookie':
+      return c;
+    case 'body':
+      return body;
+    default:
+      return `(${q} or ${h} or ${c} or ${body})`;
+  }
+}
+
+export function toCloudflare(input: ExportInput): RulesExport {
+  const prep = prepare(input);
+  const rules: CloudflareRule[] = [];
+  for (const p of prep.patches) {
+    const m = p.match;
+    const parts: string[] = [];
+    if (m.host) parts.push(`http.host eq ${cfString(m.host)}`);
+    if (m.method) parts.push(`http.request.method eq ${cfString(m.method)}`);
+    if (m.path)
+      parts.push(
+        m.path.includes('{')
+          ? `http.request.uri.path matches ${cfRegex(pathRegex(m.path))}`
+          : `http.request.uri.path eq ${cfString(m.path)}`,
+      );
+    const inputExpr = cfInput(m);
+    if (inputExpr) parts.push(inputExpr);
+    else if (m.name !== undefined || m.pattern !== undefined) {
+      prep.skipped.push({ id: p.id, reason: 'input without a name that Cloudflare can address' });
+      continue;
+    }
+    if (parts.length === 0) {
+      prep.skipped.push({ id: p.id, reason: 'a patch with no condition would match every request' });
+      continue;
+    }
+    rules.push(cfRule(p.action, parts.join(' and '), `mamori ${p.id}: ${p.description}`));
+  }
+  if (prep.ips.length > 0)
+    rules.push(
+      cfRule('block', `ip.src in {${prep.ips.map((x) => x.ip).join(' ')}}`, 'mamori: blocked actors'),
+    );
+  const body = { description: 'mamori virtual patches and blocked actors', rules };
+  return {
+    format: 'cloudflare',
+    text: `${JSON.stringify(body, null, 2)}\n`,
+    rules: rules.length,
+    skipped: prep.skipped,
+  };
+}
+
+function cfRule(action: 'block' | 'log', expression: string, description: string): CloudflareRule {
+  const rule: CloudflareRule = {
+    action,
+    expression,
+    description: oneLine(description).slice(0, 500),
+    enabled: true,
+  };
+  if (action === 'block')
+    rule.action_parameters = {
+      response: {
+        status_code: 403,
+        content_type: 'application/json',
+        content: '{"error":"blocked","reason":"mamori virtual patch"}',
+      },
+    };
+  return rule;
+}
+
+// ---- AWS WAFv2 -----------------------------------------------------------------------------------
+
+type Json = Record<string, unknown>;
+
+const AWS_T = [
+  { Priority: 0, Type: 'URL_DECODE' },
+  { Priority: 1, Type: 'HTML_ENTITY_DECODE' },
+  { Priority: 2, Type: 'LOWERCASE' },
+];
+const NONE_T = [{ Priority: 0, Type: 'NONE' }];
+
+/** AWS names: 1–128 of [0-9A-Za-z_-]. */
+function awsName(s: string): string {
+  return s.replace(/[^0-9A-Za-z_-]/g, '-').slice(0, 128);
+}
+
+function awsMatch(field: Json, pattern: string | undefined): Json {
+  return pattern !== undefined
+    ? { RegexMatchStatement: { RegexString: pattern, FieldToMatch: field, TextTransformations: AWS_T } }
+    : // Present (even empty): size ≥ 0 matches only when the field exists.
+      {
+        SizeConstraintStatement: {
+          FieldToMatch: field,
+          ComparisonOperator: 'GE',
+          Size: 0,
+          TextTransformations: NONE_T,
+        },
+      };
+}
+
+function jsonPointer(name: string): string | undefined {
+  if (name.includes('[]')) return undefined;
+  return `/${name
+    .split('.')
+    .map((k) => k.replace(/~/g, '~0').replace(/\//g, '~1'))
+    .join('/')}`;
+}
+
+function awsInput(m: PatchMatch): Json | undefined {
+  if (m.where === 'path' || (m.where === undefined && m.name === undefined && m.pattern !== undefined))
+    return m.pattern !== undefined ? awsMatch({ UriPath: {} }, m.pattern) : undefined;
+  if (m.where === 'body' && m.name === undefined)
+    return m.pattern !== undefined ? awsMatch({ Body: { OversizeHandling: 'MATCH' } }, m.pattern) : undefined;
+  if (m.name === undefined) return undefined;
+  const query = awsMatch({ SingleQueryArgument: { Name: m.name } }, m.pattern);
+  const header = awsMatch({ SingleHeader: { Name: m.name.toLowerCase() } }, m.pattern);
+  const cookie = awsMatch(
+    {
+      Cookies: {
+        MatchPattern: { IncludedCookies: [m.name] },
+        MatchScope: 'VALUE',
+        OversizeHandling: 'MATCH',
+      },
+    },
+    m.pattern,
+  );
+  const pointer = jsonPointer(m.name);
+  const body = pointer
+    ? awsMatch(
+        {
+          JsonBody: {
+            MatchPattern: { IncludedPaths: [pointer] },
+            MatchScope: 'VALUE',
+            InvalidFallbackBehavior: 'EVALUATE_AS_STRING',
+            OversizeHandling: 'MATCH',
+          },
+        },
+        m.pattern,
+      )
+    : undefined;
+  switch (m.where) {
+    case 'query':
+      return query;
+    case 'header':
+      return header;
+    case 'cookie':
+      return cookie;
+    case 'body':
+      return body;
+    default:
+      return { OrStatement: { Statements: [query, header, cookie, ...(body ? [body] : [])] } };
+  }
+}
+
+export function toAwsWaf(input: ExportInput, opts: { scope?: 'REGIONAL' | 'CLOUDFRONT' } = {}): RulesExport {
+  const prep = prepare(input);
+  const rules: Json[] = [];
+  const ipSets: Json[] = [];
+  const rule = (name: string, action: 'block' | 'log', statement: Json): Json => ({
+    Name: awsName(name),
+    Priority: rules.length,
+    Action: action === 'block' ? { Block: { CustomResponse: { ResponseCode: 403 } } } : { Count: {} },
+    VisibilityConfig: {
+      SampledRequestsEnabled: true,
+      CloudWatchMetricsEnabled: true,
+      MetricName: awsName(name),
+    },
+    Statement: statement,
+  });
+  for (const p of prep.patches) {
+    const m = p.match;
+    const parts: Json[] = [];
+    if (m.host)
+      parts.push({
+        ByteMatchStatement: {
+          SearchString: m.host,
+          FieldToMatch: { SingleHeader: { Name: 'host' } },
+          TextTransformations: [{ Priority: 0, Type: 'LOWERCASE' }],
+          PositionalConstraint: 'EXACTLY',
+        },
+      });
+    if (m.method)
+      parts.push({
+        ByteMatchStatement: {
+          SearchString: m.method,
+          FieldToMatch: { Method: {} },
+          TextTransformations: NONE_T,
+          PositionalConstraint: 'EXACTLY',
+        },
+      });
+    if (m.path)
+      parts.push(
+        m.path.includes('{')
+          ? {
+              RegexMatchStatement: {
+                RegexString: pathRegex(m.path),
+                FieldToMatch: { UriPath: {} },
+                TextTransformations: NONE_T,
+              },
+            }
+          : {
+              ByteMatchStatement: {
+                SearchString: m.path,
+                FieldToMatch: { UriPath: {} },
+                TextTransformations: NONE_T,
+                PositionalConstraint: 'EXACTLY',
+              },
+            },
+      );
+    const inputStatement = awsInput(m);
+    if (inputStatement) parts.push(inputStatement);
+    else if (m.name !== undefined || m.pattern !== undefined) {
+      prep.skipped.push({ id: p.id, reason: 'input AWS WAF cannot address (array element in a JSON body)' });
+      continue;
+    }
+    if (parts.length === 0) {
+      prep.skipped.push({ id: p.id, reason: 'a patch with no condition would match every request' });
+      continue;
+    }
+    rules.push(
+      rule(
+        `mamori-${p.id}`,
+        p.action,
+        parts.length === 1 ? parts[0]! : { AndStatement: { Statements: parts } },
+      ),
+    );
+  }
+  const scope = opts.scope ?? 'REGIONAL';
+  for (const v6 of [false, true]) {
+    const ips = prep.ips.filter((x) => x.v6 === v6);
+    if (ips.length === 0) continue;
+    const name = `mamori-blocked-actors-${v6 ? 'ipv6' : 'ipv4'}`;
+    ipSets.push({
+      Name: name,
+      Scope: scope,
+      IPAddressVersion: v6 ? 'IPV6' : 'IPV4',
+      Addresses: ips.map((x) => `${x.ip}/${v6 ? 128 : 32}`),
+      Description: 'Actors blocked by mamori',
+    });
+    // The IP set's ARN is known only after CreateIPSet: the placeholder names the set to create.
+    rules.push(
+      rule(name, 'block', {
+        IPSetReferenceStatement: {
+          ARN: `arn:aws:wafv2:REGION:ACCOUNT:${scope === 'CLOUDFRONT' ? 'global' : 'regional'}/ipset/${name}/ID`,
+        },
+      }),
+    );
+  }
+  const body = { IPSets: ipSets, Rules: rules };
+  return {
+    format: 'aws-waf',
+    text: `${JSON.stringify(body, null, 2)}\n`,
+    rules: rules.length,
+    skipped: prep.skipped,
+  };
+}
+
+export function exportRules(format: RulesFormat, input: ExportInput): RulesExport {
+  switch (format) {
+    case 'modsecurity':
+      return toModSecurity(input);
+    case 'cloudflare':
+      return toCloudflare(input);
+    case 'aws-waf':
+      return toAwsWaf(input);
+  }
+}
