@@ -11,6 +11,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createSensor, guardRequest, type MamoriOptions, type Sensor } from './core.js';
 
+export { createSinks, type SinkOptions } from '../respond/sinks.js';
 export type { MamoriOptions } from './core.js';
 
 type ExpressRequest = IncomingMessage & { body?: unknown; originalUrl?: string };

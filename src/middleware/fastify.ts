@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Pending } from '../proxy/guard.js';
 import { createSensor, type MamoriOptions, parsedBody, tapResponse, viewOf } from './core.js';
 
+export { createSinks, type SinkOptions } from '../respond/sinks.js';
 export type { MamoriOptions } from './core.js';
 
 const PENDING = Symbol('mamori.pending');

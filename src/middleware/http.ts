@@ -7,6 +7,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { createSensor, guardRequest, type MamoriOptions, type Sensor } from './core.js';
 
+export { createSinks, type SinkOptions } from '../respond/sinks.js';
 export type { MamoriOptions } from './core.js';
 
 /** The wrapped listener; `sensor` exposes the guard (decisions) and `close()` flushes the shipper. */
