@@ -157,13 +157,18 @@ export function multipartParts(text: string): Part[] | undefined {
 
 export function requestInputs(ex: Exchange, parsedRequest: unknown, opts: InputOptions = {}): Input[] {
   const req = ex.request;
-  const out: Input[] = [{ location: 'path', name: 'path', raw: req.path }];
+  const out: Input[] = [
+    { location: 'path', name: 'path', raw: req.path },
+    { location: 'method', name: 'method', raw: req.method },
+  ];
   for (const [name, value] of req.query) {
     out.push({ location: 'query-name', name, raw: name });
     pushOddName(out, 'query', name, name);
     pushValue(out, 'query', name, value);
   }
   for (const name of Object.keys(req.headers)) {
+    out.push({ location: 'header-name', name, raw: name });
+    if (name === 'content-type') out.push({ location: 'content-type', name, raw: req.headers[name]! });
     if (SKIPPED_HEADERS.has(name) || name.startsWith('sec-')) continue;
     pushValue(out, 'header', name, req.headers[name]!);
   }
@@ -183,6 +188,7 @@ export function requestInputs(ex: Exchange, parsedRequest: unknown, opts: InputO
     for (const part of parts.slice(0, MAX_BODY_VALUES)) {
       const path = `$.${part.name}`;
       out.push({ location: 'json-key', name: path, raw: part.name });
+      out.push({ location: 'part-name', name: path, raw: part.name });
       pushOddName(out, 'json-value', path, part.name);
       if (part.filename !== undefined)
         out.push({ location: 'json-value', name: `${path}#filename`, raw: part.filename });

@@ -84,6 +84,8 @@ function detectRfi(norm: string, name: string): string | undefined {
   return undefined;
 }
 
+const CONTROL_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
 function graphqlDepth(query: string): number {
   let depth = 0;
   let max = 0;
@@ -118,6 +120,12 @@ export function compileCheck(check: SignatureCheck): Checker {
       return ({ norm, name }) => {
         const m = detectSsrf(norm, URL_FIELD.test(name));
         return m ? `${m.reason} (${m.target.slice(0, 60)})` : undefined;
+      };
+    case 'control-chars':
+      // Read raw: normalisation drops NUL. Tab, CR and LF belong to other signatures.
+      return ({ raw }) => {
+        const m = CONTROL_RE.exec(raw);
+        return m ? `control character U+${m[0].charCodeAt(0).toString(16).padStart(4, '0')}` : undefined;
       };
     case 'rfi':
       return ({ norm, name }) => detectRfi(norm, name);

@@ -14,7 +14,11 @@ export type InputLocation =
   | 'json-value' // a string value in a JSON or form body
   | 'json-key' // an object key in a JSON body
   | 'body' // a non-JSON request body (XML, text)
-  | 'prompt'; // user text sent to an LLM endpoint (ai/)
+  | 'prompt' // user text sent to an LLM endpoint (ai/)
+  | 'method' // the request method
+  | 'header-name' // a request header's name
+  | 'content-type' // the request's Content-Type header, whole
+  | 'part-name'; // a multipart part's name, as sent
 
 export type SignatureFamily =
   | 'sqli'
@@ -39,6 +43,7 @@ export type SignatureFamily =
   | 'nodejs-injection'
   | 'remote-file-inclusion'
   | 'request-smuggling'
+  | 'protocol-anomaly'
   | 'prompt-injection'
   | 'system-prompt-extraction';
 
@@ -53,6 +58,7 @@ export type SignatureCheck =
   | { kind: 'sqli' }
   | { kind: 'ssrf' }
   | { kind: 'rfi' }
+  | { kind: 'control-chars' }
   | { kind: 'log4shell' }
   | { kind: 'nosql-operator' }
   | { kind: 'prototype-pollution' }
