@@ -10,7 +10,7 @@ import { apiRisk, applyConfig, complianceView, RULES, riskiestEndpoints, ruleMet
 import type { Signature } from '../detect/index.js';
 import { compileCatalogue } from '../detect/index.js';
 import { requestInputs } from '../detect/inputs.js';
-import type { Alert, Exchange, InputIssue } from '../model/index.js';
+import type { Alert, Endpoint, Exchange, InputIssue } from '../model/index.js';
 import { type IngestQueue, type MaskOptions, QueueFullError } from '../pipeline/index.js';
 import { toHtml, toSarif } from '../report/index.js';
 import { parseBodies } from '../sensitive/index.js';
@@ -21,6 +21,9 @@ import { registerConsole } from './console.js';
 import type { RouteContext } from './context.js';
 import { EventHub, registerEventRoutes } from './events.js';
 import { openApiDocument, type RouteDoc } from './openapi.js';
+import { registerOverviewRoutes } from './overview.js';
+import { registerRespondRoutes } from './respond.js';
+import { registerSavedQueryRoutes } from './saved-queries.js';
 import { registerScanRoutes, ScanService } from './scans.js';
 import { schemas } from './schemas.js';
 import { CSRF_HEADER, DEFAULT_SESSION_TTL_MS, registerSessionRoutes, sessionAuth } from './session.js';
@@ -250,6 +253,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   registerScanRoutes(app, ctx, scans, opts.scanTargets ?? []);
   applyMasking(opts.mask, await store.getSettings());
   registerSettingsRoutes(app, { ...ctx, mask: opts.mask, onChange: opts.onSettings });
+  registerRespondRoutes(app, ctx);
+  registerSavedQueryRoutes(app, ctx);
+  registerOverviewRoutes(app, ctx);
   registerSessionRoutes(app, {
     store,
     ttlMs: opts.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
@@ -360,23 +366,23 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
           sensitive?: string;
           minRisk?: number;
           search?: string;
+          fields?: 'full' | 'summary';
           limit?: number;
           offset?: number;
         };
       }>,
     ) => {
       const q = req.query;
-      return {
-        endpoints: await store.listEndpoints({
-          ...(q.host ? { host: q.host } : {}),
-          ...(q.tag ? { tag: q.tag } : {}),
-          ...(q.sensitive ? { sensitiveType: q.sensitive } : {}),
-          ...(q.minRisk !== undefined ? { minRisk: q.minRisk } : {}),
-          ...(q.search ? { search: q.search } : {}),
-          limit: q.limit ?? 1000,
-          ...(q.offset ? { offset: q.offset } : {}),
-        }),
-      };
+      const endpoints = await store.listEndpoints({
+        ...(q.host ? { host: q.host } : {}),
+        ...(q.tag ? { tag: q.tag } : {}),
+        ...(q.sensitive ? { sensitiveType: q.sensitive } : {}),
+        ...(q.minRisk !== undefined ? { minRisk: q.minRisk } : {}),
+        ...(q.search ? { search: q.search } : {}),
+        limit: q.limit ?? 1000,
+        ...(q.offset ? { offset: q.offset } : {}),
+      });
+      return { endpoints: q.fields === 'summary' ? endpoints.map(endpointSummary) : endpoints };
     },
   );
 
@@ -721,6 +727,21 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   );
 
   return app;
+}
+
+/** The inventory row the DESIGN.md contract names, without the per-endpoint detail. */
+function endpointSummary(e: Endpoint) {
+  return {
+    host: e.host,
+    method: e.method,
+    path: e.path,
+    tags: e.tags,
+    calls: e.calls,
+    auth: e.auth,
+    sensitive: e.sensitive,
+    risk: e.risk,
+    ...(e.lastSeen ? { lastSeen: e.lastSeen } : {}),
+  };
 }
 
 function retainedView(row: {

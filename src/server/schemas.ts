@@ -132,6 +132,18 @@ const settingsShape = (input: boolean) =>
     properties: {
       retention: RETENTION,
       masking: MASKING,
+      organisation: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'who the installation is, for peer comparisons',
+        properties: {
+          industry: {
+            type: 'string',
+            enum: ['all', 'financial-services', 'government', 'healthcare', 'energy-utilities'],
+          },
+          country: { type: 'string', enum: ['US', 'UK', 'DE', 'JP', 'SG', 'IN', 'other'] },
+        },
+      },
       scanTargets: {
         type: 'array',
         maxItems: 100,
@@ -150,6 +162,152 @@ const settingsShape = (input: boolean) =>
       },
     },
   }) as const;
+
+export const PatchSchema = {
+  type: 'object',
+  required: ['id', 'created', 'createdBy', 'source', 'description', 'match', 'action'],
+  properties: {
+    id: str(64),
+    created: dateTime,
+    createdBy: str(128),
+    expires: dateTime,
+    revoked: dateTime,
+    revokedBy: str(128),
+    source: {
+      type: 'object',
+      required: ['kind', 'id'],
+      properties: { kind: { type: 'string', enum: ['finding', 'alert', 'manual'] }, id: str(512) },
+    },
+    description: str(2000),
+    match: {
+      type: 'object',
+      properties: {
+        host: str(253),
+        method: str(16),
+        path: str(2048),
+        where: { type: 'string', enum: ['query', 'header', 'cookie', 'body', 'path'] },
+        name: str(256),
+        pattern: str(1000),
+        actor: str(256),
+      },
+    },
+    action: { type: 'string', enum: ['block', 'log'] },
+  },
+} as const;
+
+export const DecisionSchema = {
+  type: 'object',
+  required: ['id', 'created', 'createdBy', 'actor', 'action', 'until', 'reason'],
+  properties: {
+    id: str(64),
+    created: dateTime,
+    createdBy: str(128),
+    actor: str(256),
+    action: { type: 'string', enum: ['block', 'throttle'] },
+    until: dateTime,
+    reason: str(500),
+    ratePerSecond: { type: 'number', minimum: 0, maximum: 10_000 },
+  },
+} as const;
+
+const huntParams = {
+  actor: str(256),
+  host: str(253),
+  method: { type: 'string', maxLength: 16, pattern: '^[A-Za-z]+$' },
+  endpoint: str(2048),
+  from: dateTime,
+  to: dateTime,
+  status: int(0, 999),
+  hit: str(128),
+  contains: str(256),
+} as const;
+
+export const SavedQuerySchema = {
+  type: 'object',
+  required: ['id', 'name', 'owner', 'query', 'created'],
+  properties: {
+    id: str(64),
+    name: str(128),
+    owner: str(128),
+    query: { type: 'object', properties: huntParams },
+    created: dateTime,
+  },
+} as const;
+
+const counts = (keys: readonly string[]) =>
+  ({
+    type: 'object',
+    required: keys,
+    additionalProperties: false,
+    properties: Object.fromEntries(keys.map((k) => [k, int()])),
+  }) as const;
+
+export const OverviewSchema = {
+  type: 'object',
+  required: [
+    'apis',
+    'endpoints',
+    'tags',
+    'sensitiveEndpoints',
+    'sensitiveWithoutAuth',
+    'openAlerts',
+    'openIncidents',
+    'topRisky',
+    'trends',
+    'maturity',
+  ],
+  properties: {
+    apis: int(),
+    endpoints: int(),
+    tags: counts(['shadow', 'zombie', 'deprecated', 'orphan', 'rogue']),
+    sensitiveEndpoints: int(),
+    sensitiveWithoutAuth: int(),
+    openAlerts: int(),
+    openIncidents: counts(['critical', 'high', 'medium', 'low', 'info']),
+    topRisky: {
+      type: 'array',
+      maxItems: 10,
+      items: {
+        type: 'object',
+        required: ['host', 'method', 'path', 'risk', 'tags', 'sensitive'],
+        properties: {
+          host: str(253),
+          method: str(16),
+          path: str(2048),
+          risk: { type: 'number', minimum: 0, maximum: 100 },
+          tags: { type: 'array', maxItems: 10, items: str(32) },
+          sensitive: { type: 'array', maxItems: 100, items: str(64) },
+        },
+      },
+    },
+    trends: {
+      type: 'array',
+      maxItems: 14,
+      items: {
+        type: 'object',
+        required: ['day', 'endpointsSeen', 'alerts'],
+        properties: {
+          day: { type: 'string', format: 'date' },
+          endpointsSeen: int(),
+          alerts: int(),
+          findings: { ...int(), description: 'findings open that day; absent before the first record' },
+        },
+      },
+    },
+    maturity: {
+      type: 'object',
+      required: ['documentedShare', 'sensitiveClassified', 'realTimeDetection', 'scansLast30Days'],
+      properties: {
+        documentedShare: { type: 'number', minimum: 0, maximum: 1 },
+        sensitiveClassified: { type: 'boolean' },
+        realTimeDetection: { type: 'boolean' },
+        lastIngest: dateTime,
+        scansLast30Days: int(),
+        lastScan: dateTime,
+      },
+    },
+  },
+} as const;
 
 export const schemas = {
   health: {
@@ -200,6 +358,11 @@ export const schemas = {
         sensitive: { type: 'string', maxLength: 64, pattern: '^[A-Z0-9_]+$' },
         minRisk: { type: 'number', minimum: 0, maximum: 100 },
         search: str(256),
+        fields: {
+          type: 'string',
+          enum: ['full', 'summary'],
+          description: 'summary: host, method, path, tags, calls, auth, sensitive, risk, lastSeen',
+        },
         ...paging,
       },
     },
@@ -450,6 +613,118 @@ export const schemas = {
     },
   },
   events: { response: { ...authErrors } },
+  overview: { response: { 200: OverviewSchema, ...authErrors } },
+  patches: {
+    querystring: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { includeExpired: { type: 'boolean', description: 'also revoked and expired patches' } },
+    },
+    response: {
+      200: {
+        type: 'object',
+        required: ['patches'],
+        properties: { patches: { type: 'array', maxItems: 100_000, items: PatchSchema } },
+      },
+      ...authErrors,
+    },
+  },
+  patchCreate: {
+    body: {
+      type: 'object',
+      required: ['from', 'id'],
+      additionalProperties: false,
+      properties: {
+        from: { type: 'string', enum: ['finding', 'alert'] },
+        id: { type: 'string', minLength: 1, maxLength: 512 },
+        ttlHours: { type: 'number', exclusiveMinimum: 0, maximum: 8760 },
+        action: { type: 'string', enum: ['block', 'log'], description: 'override the suggested action' },
+      },
+    },
+    response: {
+      201: { type: 'object', required: ['patch'], properties: { patch: PatchSchema } },
+      ...errors(400, 401, 403, 404, 413, 429),
+    },
+  },
+  patchRevoke: {
+    params: idParams,
+    response: {
+      200: { type: 'object', required: ['patch'], properties: { patch: PatchSchema } },
+      ...errors(400, 401, 403, 404, 429),
+    },
+  },
+  decisions: {
+    response: {
+      200: {
+        type: 'object',
+        required: ['decisions'],
+        properties: { decisions: { type: 'array', maxItems: 100_000, items: DecisionSchema } },
+      },
+      ...authErrors,
+    },
+  },
+  decisionCreate: {
+    body: {
+      type: 'object',
+      required: ['actor', 'action', 'ttlSeconds', 'reason'],
+      additionalProperties: false,
+      properties: {
+        actor: { type: 'string', minLength: 1, maxLength: 256, description: 'actor id, e.g. ip:203.0.113.9' },
+        action: { type: 'string', enum: ['block', 'throttle'] },
+        ttlSeconds: int(1, 90 * 86_400),
+        reason: { type: 'string', minLength: 1, maxLength: 500 },
+        ratePerSecond: { type: 'number', minimum: 0.01, maximum: 10_000 },
+      },
+    },
+    response: {
+      201: { type: 'object', required: ['decision'], properties: { decision: DecisionSchema } },
+      ...errors(400, 401, 403, 413, 429),
+    },
+  },
+  decisionDelete: {
+    params: idParams,
+    response: {
+      200: { type: 'object', required: ['deleted'], properties: { deleted: str(64) } },
+      ...errors(400, 401, 403, 404, 429),
+    },
+  },
+  savedList: {
+    querystring: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { mine: { type: 'boolean', description: 'only the caller’s own queries' } },
+    },
+    response: {
+      200: {
+        type: 'object',
+        required: ['queries'],
+        properties: { queries: { type: 'array', maxItems: 100_000, items: SavedQuerySchema } },
+      },
+      ...authErrors,
+    },
+  },
+  savedCreate: {
+    body: {
+      type: 'object',
+      required: ['name', 'query'],
+      additionalProperties: false,
+      properties: {
+        name: { type: 'string', minLength: 1, maxLength: 128 },
+        query: { type: 'object', additionalProperties: false, properties: huntParams },
+      },
+    },
+    response: {
+      201: { type: 'object', required: ['query'], properties: { query: SavedQuerySchema } },
+      ...errors(400, 401, 403, 413, 429),
+    },
+  },
+  savedDelete: {
+    params: idParams,
+    response: {
+      200: { type: 'object', required: ['deleted'], properties: { deleted: str(64) } },
+      ...errors(400, 401, 403, 404, 429),
+    },
+  },
   settings: { response: { 200: settingsShape(false), ...authErrors } },
   settingsPut: {
     body: { ...settingsShape(true), minProperties: 1 },

@@ -56,6 +56,11 @@ export function registerSettingsRoutes(
       const next: PlatformSettings = {
         retention: b.retention ?? current.retention,
         masking: b.masking ?? current.masking,
+        ...(b.organisation
+          ? { organisation: b.organisation }
+          : current.organisation
+            ? { organisation: current.organisation }
+            : {}),
         scanTargets: current.scanTargets,
         integrations: { ...current.integrations, ...(b.integrations ?? {}) },
       };

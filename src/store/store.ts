@@ -4,6 +4,7 @@
 
 import type { Alert, Endpoint, Finding, Incident } from '../model/index.js';
 import type { Decision } from '../respond/decisions.js';
+import type { Patch } from '../respond/patch.js';
 
 export interface EndpointFilter {
   host?: string;
@@ -226,26 +227,8 @@ export interface SavedQuery {
   created: string;
 }
 
-/** A virtual patch (src/respond/patch.ts shape): block or log requests matching a finding or alert. */
-export interface StoredPatch {
-  id: string;
-  created: string;
-  createdBy: string;
-  expires?: string;
-  revoked?: string;
-  source: { kind: 'finding' | 'alert' | 'manual'; id: string };
-  description: string;
-  match: {
-    host?: string;
-    method?: string;
-    path?: string;
-    where?: 'query' | 'header' | 'cookie' | 'body' | 'path';
-    name?: string;
-    pattern?: string;
-    actor?: string;
-  };
-  action: 'block' | 'log';
-}
+/** A virtual patch (src/respond/patch.ts) as stored; revocation also records who. */
+export type StoredPatch = Patch & { revokedBy?: string };
 
 /** A decision about an actor (src/respond/decisions.ts) as stored and shared by server, proxy, middleware. */
 export type StoredDecision = Decision & { id: string; created: string; createdBy: string };
