@@ -62,7 +62,7 @@ export interface Rejection {
 export interface Pending {
   exchange: Exchange;
   actor: string;
-  /** Signature hits on the request (monitor mode records them too). */
+  /** Signature hits on the request (block mode; in monitor mode the detector raises them as alerts). */
   hits: SignatureHit[];
   /** Set when the request must not go on. */
   rejection?: Rejection;
@@ -193,6 +193,9 @@ export class Guard {
       this.act(verdict.action, verdict.decision.reason, pending);
       return pending;
     }
+    // Monitor mode without patches has nothing to decide here: the detector (after the response)
+    // raises the signature alerts, so the inputs are not read and matched twice.
+    if (this.mode !== 'block' && this.patches.size === 0) return pending;
     const parsed = ex.request.body ? parseBodies(ex).request : undefined;
     const inputs = requestInputs(ex, parsed);
     if (this.patches.size > 0) {
@@ -217,8 +220,9 @@ export class Guard {
         this.act('log', `patch ${patch.id}`, pending);
       }
     }
+    if (this.mode !== 'block') return pending;
     pending.hits = CATALOGUE.match(inputs);
-    if (pending.hits.length > 0 && this.mode === 'block') {
+    if (pending.hits.length > 0) {
       const first = pending.hits[0]!;
       const reason = `signature.${first.signature.family}`;
       pending.rejection = { status: 403, body: { error: 'blocked', requestId: ex.id, reason }, headers: {} };
@@ -243,12 +247,6 @@ export class Guard {
     };
     if (p.patch) action.patchId = p.patch.id;
     on(action, p.exchange);
-  }
-
-  /** Signatures over a body that arrived after the request went on (monitor mode: recorded only). */
-  inspectBody(ex: Exchange): SignatureHit[] {
-    const parsed = ex.request.body ? parseBodies(ex).request : undefined;
-    return CATALOGUE.match(requestInputs(ex, parsed));
   }
 
   /** The exchange is complete (response or rejection): behaviour, decisions, masked hand-off. */

@@ -236,12 +236,9 @@ export function startProxy(opts: ProxyOptions, host: string, port: number): Prom
         guard.complete(pending, { status: r.status, headers: {} }, performance.now() - started);
         return;
       }
-      // Signatures over the body run once it is complete (recorded, never blocking).
+      // The body is recorded once complete; the detector judges it after the response.
       req.on('end', () => {
-        if (reqSize > 0) {
-          ex.request.body = bodyOf(reqChunks, reqSize, guard.bodyCap, headers);
-          pending.hits = guard.inspectBody(ex);
-        }
+        if (reqSize > 0) ex.request.body = bodyOf(reqChunks, reqSize, guard.bodyCap, headers);
       });
       forward(pending, [], false);
     }
