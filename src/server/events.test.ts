@@ -1,0 +1,96 @@
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoHar } from '../pipeline/test-support.js';
+import { startTestServer, type TestServer } from './test-support.js';
+
+let t: TestServer;
+let port = 0;
+beforeAll(async () => {
+  t = await startTestServer({ eventsPollMs: 50 });
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  port = (t.app.server.address() as AddressInfo).port;
+});
+afterAll(() => t.close());
+
+interface Stream {
+  status: number;
+  type: string;
+  events: Array<{ event: string; data: { id?: string } }>;
+  close(): void;
+}
+
+function listen(headers: Record<string, string>): Promise<Stream> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/api/v1/events', headers }, (res) => {
+      const stream: Stream = {
+        status: res.statusCode ?? 0,
+        type: String(res.headers['content-type']),
+        events: [],
+        close: () => req.destroy(),
+      };
+      let buf = '';
+      res.on('data', (chunk: Buffer) => {
+        buf += chunk.toString();
+        for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event && data) stream.events.push({ event, data: JSON.parse(data) });
+        }
+      });
+      res.on('error', () => undefined);
+      resolve(stream);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function waitFor(check: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('live events', () => {
+  it('needs a token or session and a reading role', async () => {
+    const none = await listen({});
+    expect(none.status).toBe(401);
+    none.close();
+    const ingest = await listen({ authorization: `Bearer ${t.tokens.ingest}` });
+    expect(ingest.status).toBe(403);
+    ingest.close();
+  });
+
+  it('pushes new alerts and incidents to a session-cookie listener', async () => {
+    const signIn = await t.call('viewer', { method: 'POST', url: '/api/v1/session' });
+    const cookie = String(signIn.headers['set-cookie']).split(';')[0] ?? '';
+    const stream = await listen({ cookie });
+    expect(stream.status).toBe(200);
+    expect(stream.type).toContain('text/event-stream');
+    // Let the watcher take its first look before anything happens.
+    await new Promise((r) => setTimeout(r, 200));
+    const res = await t.call('ingest', {
+      method: 'POST',
+      url: '/api/v1/traffic?wait=true',
+      payload: demoHar(400),
+    });
+    expect(res.statusCode).toBe(202);
+    const alerts = (await t.call('viewer', { method: 'GET', url: '/api/v1/alerts' })).json().alerts as Array<{
+      id: string;
+    }>;
+    expect(alerts.length).toBeGreaterThan(0);
+    await waitFor(() => stream.events.filter((e) => e.event === 'alert').length >= alerts.length);
+    expect(new Set(stream.events.filter((e) => e.event === 'alert').map((e) => e.data.id))).toEqual(
+      new Set(alerts.map((a) => a.id)),
+    );
+    const incidents = (await t.call('viewer', { method: 'GET', url: '/api/v1/incidents' })).json().incidents;
+    expect(incidents.length).toBeGreaterThan(0);
+    await waitFor(() => stream.events.some((e) => e.event === 'incident'));
+    stream.close();
+  });
+});
