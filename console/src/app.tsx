@@ -5,8 +5,14 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, onSessionExpired } from './client';
 import { connectEvents, useEvents } from './events';
 import { type Key, useI18n } from './i18n';
+import { AlertsPage } from './pages/alerts';
 import { EndpointPage } from './pages/endpoint';
+import { FindingsPage } from './pages/findings';
+import { HuntPage } from './pages/hunt';
 import { InventoryPage } from './pages/inventory';
+import { OverviewPage } from './pages/overview';
+import { ScansPage } from './pages/scans';
+import { SettingsPage } from './pages/settings';
 import { SignIn } from './pages/sign-in';
 import { initialTheme, saveTheme, type Theme } from './prefs';
 import { href, useRoute } from './router';
@@ -174,8 +180,14 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: () => Pr
         {live.count > 0 ? t('alerts.liveNotice', { what: live.last ?? '' }) : ''}
       </div>
       <main id="main" tabIndex={-1}>
+        {page === 'overview' && <OverviewPage />}
         {page === 'inventory' && <InventoryPage params={route.params} />}
         {page === 'endpoint' && <EndpointPage params={route.params} />}
+        {page === 'findings' && <FindingsPage params={route.params} />}
+        {page === 'alerts' && <AlertsPage params={route.params} />}
+        {page === 'scans' && <ScansPage params={route.params} />}
+        {page === 'hunt' && <HuntPage />}
+        {page === 'settings' && <SettingsPage />}
       </main>
     </SessionCtx.Provider>
   );

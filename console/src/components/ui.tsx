@@ -99,3 +99,13 @@ export function TagList({ tags }: { tags: readonly string[] }) {
 export function markInteractive(name: string): void {
   if (performance.getEntriesByName(`mamori:${name}`).length === 0) performance.mark(`mamori:${name}`);
 }
+
+/** Preformatted evidence: a scrollable region, so it takes keyboard focus (WCAG 2.1.1). */
+export function Pre({ children, className }: { children: ReactNode; className?: string }) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+    <pre tabIndex={0} className={className}>
+      {children}
+    </pre>
+  );
+}

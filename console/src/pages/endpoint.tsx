@@ -2,7 +2,7 @@
 // evidence behind each, findings, alerts and the most recent (masked) exchanges.
 
 import { api, must } from '../client';
-import { markInteractive, PageTitle, Severity, Status, TagList, useLoad } from '../components/ui';
+import { markInteractive, PageTitle, Pre, Severity, Status, TagList, useLoad } from '../components/ui';
 import { useI18n } from '../i18n';
 import type { Alert, Endpoint, Finding } from '../model';
 import { href } from '../router';
@@ -250,7 +250,11 @@ export function FindingList({ findings }: { findings: readonly Finding[] }) {
           <details>
             <summary>
               <Severity value={f.severity} /> <strong>{f.rule ?? f.test}</strong> {f.title}{' '}
-              <span className="muted">{f.owasp}</span>
+              <span className="muted">
+                {f.owasp}
+                {f.method && f.path ? ` · ${f.method} ${f.host ?? ''}${f.path}` : ''}
+                {f.location ? ` · ${f.location.file}:${f.location.line}:${f.location.column}` : ''}
+              </span>
             </summary>
             <div className="detail">
               {f.description ? <p>{f.description}</p> : null}
@@ -263,7 +267,7 @@ export function FindingList({ findings }: { findings: readonly Finding[] }) {
               {f.evidence.map((e, i) =>
                 e.excerpt ? (
                   // biome-ignore lint/suspicious/noArrayIndexKey: evidence has no id of its own
-                  <pre key={i}>{e.excerpt}</pre>
+                  <Pre key={i}>{e.excerpt}</Pre>
                 ) : null,
               )}
             </div>

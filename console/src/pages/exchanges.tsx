@@ -1,6 +1,7 @@
 // Retained exchanges as the API serves them (already masked at rest): a compact list, each one opening
 // to its full request and response.
 
+import { Pre } from '../components/ui';
 import { useI18n } from '../i18n';
 
 export interface RetainedView {
@@ -36,7 +37,7 @@ export function ExchangeList({ exchanges }: { exchanges: readonly RetainedView[]
                 </span>
                 {x.hits.length ? <span className="tag tag-hit">{x.hits.join(', ')}</span> : null}
               </summary>
-              <pre className="json">{JSON.stringify(x.exchange, null, 2)}</pre>
+              <Pre className="json">{JSON.stringify(x.exchange, null, 2)}</Pre>
             </details>
           </li>
         );

@@ -1,0 +1,305 @@
+// The web console in real Chromium (Debian `chromium` driven by playwright-core) against a real
+// `mamori serve --demo` on 127.0.0.1 with a temporary data directory: sign-in, inventory, endpoint,
+// alert evidence and workflow, a scan of the vulnerable test API on loopback, Japanese, roles,
+// sign-out and expiry, and an axe-core check of every page (no serious or critical violation).
+
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, startServe } from '../src/cli/serve.js';
+import { testApiDocument } from '../src/scan/test-support/spec.js';
+import { startTestApi, type TestApi } from '../src/scan/test-support/vulnerable-api.js';
+import { createToken } from '../src/server/index.js';
+import { openStore } from '../src/store/index.js';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const DIST = new URL('../console/dist/index.html', import.meta.url);
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+/** `MAMORI_CONSOLE_SCREENSHOTS=1 npx vitest run test/console.test.ts` refreshes docs/img/console-*.png. */
+const SHOTS = process.env['MAMORI_CONSOLE_SCREENSHOTS']
+  ? new URL('../docs/img/', import.meta.url)
+  : undefined;
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/** axe-core in the page (evaluated over the DevTools protocol, so the page's CSP stays as served). */
+async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(AXE);
+  const all = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+    r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+      targets: v.nodes.slice(0, 3).map((n) => String(n.target)) })))`)) as AxeViolation[];
+  return all.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+describe('web console in Chromium', () => {
+  let dataDir: string;
+  let server: RunningServer;
+  let target: TestApi;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let admin: string;
+  let viewer: string;
+  const checked: Record<string, AxeViolation[]> = {};
+
+  const api = async (path: string, init: RequestInit = {}) => {
+    const res = await fetch(`${server.url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${admin}`, ...(init.headers ?? {}) },
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const axeCheck = async (name: string) => {
+    checked[name] = await seriousViolations(page);
+    if (SHOTS) await page.screenshot({ path: new URL(`console-${name}.png`, SHOTS).pathname });
+  };
+  const go = async (label: RegExp | string) => {
+    await page.getByRole('navigation').getByRole('link', { name: label }).click();
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(DIST)) throw new Error('console/dist is missing: run npm run build (npm install does)');
+    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+    dataDir = mkdtempSync(join(tmpdir(), 'mamori-console-'));
+    // Tokens made before the server starts: an admin for the browser and the API checks, a viewer.
+    const store = await openStore(join(dataDir, 'mamori.db'));
+    admin = (await createToken(store, 'console admin', 'admin')).value;
+    viewer = (await createToken(store, 'console viewer', 'viewer')).value;
+    await store.close();
+    target = await startTestApi('vulnerable');
+    server = await startServe({
+      host: '127.0.0.1',
+      port: '0',
+      dataDir,
+      demo: true,
+      spec: [],
+      approvedHosts: [],
+      trustedProxy: [],
+      corsOrigin: [],
+      bodyLimit: String(10 * 1024 * 1024),
+      rateLimit: '100000',
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    page = await context.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await target?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('signs in with a token into an HttpOnly session cookie; nothing is kept in web storage', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url);
+    await axeCheck('sign-in');
+    await page.getByLabel('API token').fill('mam_not-a-real-token-at-all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/not accepted/);
+    await page.getByLabel('API token').fill(admin);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === 'mamori_session');
+    expect(session?.httpOnly).toBe(true);
+    expect(session?.sameSite).toBe('Strict');
+    expect(await page.evaluate('document.cookie')).not.toContain('mamori_session');
+    expect(await page.evaluate('localStorage.length + sessionStorage.length')).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the overview: counts, open incidents and the industry scorecard with its source', async () => {
+    await page.getByText('27%').first().waitFor();
+    const main = (await page.locator('main').textContent()) ?? '';
+    expect(main).toMatch(/shadow/i);
+    expect(main).toContain('Akamai, API Security Impact Study 2024');
+    await axeCheck('overview');
+  });
+
+  it('reads the demo inventory, filters it and opens an endpoint with masked samples', async () => {
+    await go('Inventory');
+    await page.getByText(/^\d+ of \d+ endpoints$/).waitFor();
+    const total = Number(
+      /of (\d+)/.exec((await page.getByText(/of \d+ endpoints/).textContent()) ?? '')?.[1],
+    );
+    expect(total).toBeGreaterThan(10);
+    await axeCheck('inventory');
+    await page.getByLabel('Lifecycle tag').selectOption('shadow');
+    const rows = page.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBeLessThan(total);
+    for (const tags of await page.locator('tbody tr td:nth-child(7)').allTextContents())
+      expect(tags).toContain('shadow');
+    await page.getByLabel('Search host or path').fill('/v1/users');
+    await expect.poll(() => rows.count()).toBe(1);
+    await page.getByRole('link', { name: '/v1/users/{userId}' }).click();
+    await page.getByRole('heading', { level: 1, name: /GET \/v1\/users\/\{userId\}/ }).waitFor();
+    const sensitive = page.locator('section', {
+      has: page.getByRole('heading', { name: /Sensitive fields/ }),
+    });
+    expect(await sensitive.textContent()).toMatch(/EMAIL/);
+    expect(await sensitive.locator('td code').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/\*/)]),
+    );
+    expect(await page.locator('main').textContent()).toMatch(/zombie/);
+    await axeCheck('endpoint');
+  });
+
+  it('follows an alert to the exchanges that prove it, resolves it and blocks its actor', async () => {
+    await go(/Alerts/);
+    const first = page.locator('.list-select li a').first();
+    await first.waitFor();
+    await first.click();
+    await page.getByRole('heading', { name: 'Why this alert' }).waitFor();
+    const id = new URL(page.url().replace('#/', '')).searchParams.get('id');
+    expect(id).toMatch(/^alt-/);
+    const evidence = page.locator('.exchanges > li');
+    await expect.poll(() => evidence.count()).toBeGreaterThan(0);
+    await evidence.first().locator('summary').click();
+    expect(await evidence.first().locator('pre').textContent()).toContain('"request"');
+    await axeCheck('alerts');
+    await page.getByRole('button', { name: 'Resolve', exact: true }).click();
+    await page.getByRole('button', { name: 'Reopen', exact: true }).waitFor();
+    const { body } = await api('/api/v1/alerts?status=resolved');
+    expect((body['alerts'] as Array<{ id: string }>).map((a) => a.id)).toContain(id);
+
+    await page.getByRole('button', { name: 'Block this actor' }).click();
+    await page.getByText(/is blocked/).waitFor();
+    const decisions = await api('/api/v1/decisions');
+    expect(JSON.stringify(decisions.body)).toContain('block');
+  });
+
+  it('starts a scan of a loopback target the admin allowed and follows it to its reproducible findings', {
+    timeout: 180_000,
+  }, async () => {
+    await go('Settings');
+    await page.getByLabel('New target').fill(target.url);
+    await page.getByRole('button', { name: 'Add', exact: true }).first().click();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Saved.').waitFor();
+    await axeCheck('settings');
+
+    await go('Scans');
+    await page.getByLabel('Target base URL').fill(target.url);
+    await page.getByLabel('or paste it').fill(JSON.stringify(testApiDocument()));
+    await page.getByLabel(/Only these tests/).fill('API8');
+    await page.getByRole('button', { name: 'Start scan' }).click();
+    await page.locator('.scan-status').getByText('done').waitFor({ timeout: 150_000 });
+    const findings = page.locator('section details');
+    await expect.poll(() => findings.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await findings.first().locator('summary').click();
+    expect(await findings.first().textContent()).toContain('curl');
+    await axeCheck('scans');
+  });
+
+  it('offers findings by OWASP category with report downloads, and hunting', async () => {
+    await go(/Findings/);
+    await page.getByRole('heading', { name: /By OWASP API Security Top 10/ }).waitFor();
+    expect(await page.getByRole('link', { name: 'Download SARIF' }).getAttribute('href')).toBe(
+      '/api/v1/reports/sarif',
+    );
+    await page.getByLabel('Compliance framework').selectOption('GDPR');
+    await page.getByText(/GDPR: clauses/).waitFor();
+    await axeCheck('findings');
+    await go('Hunting');
+    await page.getByLabel('Contains text').fill('api.shop');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByText(/^\d+ exchanges$/).waitFor();
+    await axeCheck('hunt');
+  });
+
+  it('switches to Japanese (strings, dates and numbers) and remembers it across a reload', async () => {
+    await page.getByLabel('Language').selectOption('ja');
+    await page.getByRole('navigation').getByRole('link', { name: 'インベントリ' }).waitFor();
+    expect(await page.evaluate('document.documentElement.lang')).toBe('ja');
+    await page.reload();
+    await page.getByRole('navigation').getByRole('link', { name: 'インベントリ' }).click();
+    await page.getByText(/件中/).waitFor();
+    expect(await page.locator('tbody').textContent()).toMatch(/2026\/11\/\d+/);
+    await axeCheck('inventory-ja');
+    await page.getByLabel('言語').selectOption('en');
+  });
+
+  it('is usable in the dark theme', async () => {
+    await page.getByLabel('Theme').selectOption('dark');
+    await go('Overview');
+    await page.getByText('27%').first().waitFor();
+    expect(await page.evaluate('getComputedStyle(document.body).backgroundColor')).toBe('rgb(18, 20, 24)');
+    await axeCheck('overview-dark');
+    await page.getByLabel('Theme').selectOption('system');
+  });
+
+  it('signs out; a lost session goes back to sign-in', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('You are signed out.').waitFor();
+    expect((await context.cookies()).some((c) => c.name === 'mamori_session')).toBe(false);
+    await page.getByLabel('API token').fill(admin);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    await context.clearCookies();
+    await go('Inventory');
+    await page.getByText('Your session ended. Sign in again.').waitFor();
+  });
+
+  it('offers a viewer only what a viewer may do', async () => {
+    const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const p = await other.newPage();
+    await p.goto(server.url);
+    await p.getByLabel('API token').fill(viewer);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    const nav = await p.getByRole('navigation').textContent();
+    expect(nav).not.toContain('Hunting');
+    await p
+      .getByRole('navigation')
+      .getByRole('link', { name: /Alerts/ })
+      .click();
+    await p.locator('.list-select li a').first().click();
+    await p.getByRole('heading', { name: 'Why this alert' }).waitFor();
+    expect(await p.getByRole('button', { name: 'Resolve', exact: true }).count()).toBe(0);
+    expect(await p.getByRole('button', { name: 'Block this actor' }).count()).toBe(0);
+    await p.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
+    await p.getByText(/Read-only/).waitFor();
+    expect(await p.getByRole('button', { name: 'Save settings' }).count()).toBe(0);
+    await other.close();
+  });
+
+  it('has no serious or critical accessibility violations on any page (axe-core)', () => {
+    expect(Object.keys(checked).sort()).toEqual(
+      [
+        'alerts',
+        'endpoint',
+        'findings',
+        'hunt',
+        'inventory',
+        'inventory-ja',
+        'overview',
+        'overview-dark',
+        'scans',
+        'settings',
+        'sign-in',
+      ].sort(),
+    );
+    expect(checked).toEqual(Object.fromEntries(Object.keys(checked).map((k) => [k, []])));
+  });
+});
