@@ -88,9 +88,44 @@ describe('live events', () => {
     expect(new Set(stream.events.filter((e) => e.event === 'alert').map((e) => e.data.id))).toEqual(
       new Set(alerts.map((a) => a.id)),
     );
-    const incidents = (await t.call('viewer', { method: 'GET', url: '/api/v1/incidents' })).json().incidents;
-    expect(incidents.length).toBeGreaterThan(0);
-    await waitFor(() => stream.events.some((e) => e.event === 'incident'));
+    // An incident written by another process (a scale-out worker) reaches the stream too.
+    await t.store.putIncidents([
+      {
+        id: 'inc-1',
+        actor: 'ip:203.0.113.9',
+        severity: 'high',
+        alerts: alerts.slice(0, 2).map((a) => a.id),
+        firstSeen: new Date().toISOString(),
+        lastSeen: new Date().toISOString(),
+        summary: 'two alerts from one actor',
+      },
+    ]);
+    await waitFor(() => stream.events.some((e) => e.event === 'incident' && e.data.id === 'inc-1'));
     stream.close();
+  });
+
+  it('closes the server with a stream still open', async () => {
+    const other = await startTestServer();
+    await other.app.listen({ host: '127.0.0.1', port: 0 });
+    const otherPort = (other.app.server.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => {
+      request(
+        {
+          host: '127.0.0.1',
+          port: otherPort,
+          path: '/api/v1/events',
+          headers: { authorization: `Bearer ${other.tokens.viewer}` },
+        },
+        (res) => {
+          res.on('error', () => undefined);
+          resolve();
+        },
+      )
+        .on('error', () => undefined)
+        .end();
+    });
+    const started = Date.now();
+    await other.close();
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });

@@ -93,9 +93,10 @@ export function registerEventRoutes(
 ): void {
   const watcher = new StoreWatcher(ctx.store, ctx.events, ctx.pollMs);
   const open = new Set<ServerResponse>();
-  app.addHook('onClose', async () => {
+  // Before the server stops accepting: open streams would otherwise keep it from closing.
+  app.addHook('preClose', async () => {
     watcher.stop();
-    for (const res of open) res.end();
+    for (const res of open) res.destroy();
   });
 
   app.get(
