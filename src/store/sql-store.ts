@@ -239,7 +239,8 @@ export class SqlStore implements PlatformStore {
       params.push(q.to);
     }
     if (q.hit) {
-      where.push('hits LIKE ?');
+      // `hits <> ''` lets the planner use the partial index exchanges_hit_time (migration 4).
+      where.push("hits <> ''", 'hits LIKE ?');
       params.push(`%,${q.hit},%`);
     }
     if (q.contains) {
