@@ -3,12 +3,14 @@
 // publish → two `mamori worker` processes → PostgreSQL). Uses the built dist (`npm run build`).
 // Needs PostgreSQL on 127.0.0.1:5432 (trust, db test) and NATS JetStream on 127.0.0.1:4222; uses a
 // scratch schema and stream and drops both.
-//   node bench/platform-scale.mjs [--exchanges 20000] [--batch 500] [--workers 2] [--skip-embedded]
+// CPU time: the bench process's own (embedded; publisher) and each worker's (read from /proc before it
+// stops); PostgreSQL's and NATS's server CPU is not counted.
+//   node bench/platform-scale.mjs [--exchanges 20000] [--batch 500] [--workers 2] [--skip-embedded] [--dist dist] [--profile DIR]
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 
@@ -19,17 +21,30 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '500' },
     workers: { type: 'string', default: '2' },
     'skip-embedded': { type: 'boolean', default: false },
+    dist: { type: 'string', default: 'dist' },
+    /** Write each worker's V8 CPU profile into this directory. */
+    profile: { type: 'string' },
   },
 });
+const dist = resolve(root, values.dist);
+const cpuS = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+/** utime + stime of a child process in seconds (Linux /proc, 100 ticks per second). */
+const childCpuS = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
 const N = Number(values.exchanges);
 const BATCH = Number(values.batch);
 const WORKERS = Number(values.workers);
 
-const { generateEntries } = await import(join(root, 'dist/demo/generator.js'));
-const { exchangesFromHar } = await import(join(root, 'dist/sources/index.js'));
-const { createIngestQueue, createPipeline } = await import(join(root, 'dist/pipeline/index.js'));
-const { openStore } = await import(join(root, 'dist/store/index.js'));
-const q = await import(join(root, 'dist/queue/index.js'));
+const { generateEntries } = await import(join(dist, 'demo/generator.js'));
+const { exchangesFromHar } = await import(join(dist, 'sources/index.js'));
+const { createIngestQueue, createPipeline } = await import(join(dist, 'pipeline/index.js'));
+const { openStore } = await import(join(dist, 'store/index.js'));
+const q = await import(join(dist, 'queue/index.js'));
 
 const har = {
   log: {
@@ -43,7 +58,10 @@ const chunks = [];
 for (let i = 0; i < exchanges.length; i += BATCH) chunks.push(exchanges.slice(i, i + BATCH));
 const rate = (n, ms) => Math.round((n / ms) * 1000);
 console.log(
-  `exchanges ${exchanges.length}, batch ${BATCH}, node ${process.version}, ${new Date().toISOString()}`,
+  `exchanges ${exchanges.length}, batch ${BATCH}, node ${process.version}, ${new Date().toISOString()}, ` +
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
 );
 
 if (!values['skip-embedded']) {
@@ -52,11 +70,12 @@ if (!values['skip-embedded']) {
     const store = await openStore(join(dir, 'mamori.db'));
     const queue = createIngestQueue(createPipeline({ store }));
     const t0 = performance.now();
+    const c0 = cpuS();
     for (const c of chunks) await queue.push(c);
     await queue.drain();
     const ms = performance.now() - t0;
     console.log(
-      `embedded (in-process queue + SQLite): ${rate(exchanges.length, ms)} exchanges/s (${(ms / 1000).toFixed(1)} s)`,
+      `embedded (in-process queue + SQLite): ${rate(exchanges.length, ms)} exchanges/s (${(ms / 1000).toFixed(1)} s wall, ${(cpuS() - c0).toFixed(1)} s CPU)`,
     );
     await store.close();
   } catch (err) {
@@ -79,11 +98,17 @@ try {
   const conn = await q.openQueue(config);
   const publisher = q.createJetStreamQueue(conn);
   const t0 = performance.now();
+  const c0 = cpuS();
+  const entry = `import { main } from ${JSON.stringify(`${dist}/cli/main.js`)}; process.exitCode = await main(process.argv);`;
   for (let w = 0; w < WORKERS; w++) {
     const child = spawn(
       process.execPath,
       [
-        join(root, 'bin/mamori.js'),
+        ...(values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : []),
+        '--input-type=module',
+        '-e',
+        entry,
+        'mamori',
         'worker',
         '--store',
         storeUrl,
@@ -101,17 +126,19 @@ try {
   }
   for (const c of chunks) await publisher.push(c);
   const tPub = performance.now() - t0;
+  const cPub = cpuS() - c0;
   let n = 0;
   while (n < exchanges.length) {
     await new Promise((r) => setTimeout(r, 100));
     n = Number((await db.query(`SELECT COUNT(*) AS n FROM ${id}.processed`)).rows[0].n);
   }
   const ms = performance.now() - t0;
+  const workerCpu = workers.map((w) => childCpuS(w.pid));
   console.log(
-    `publish to JetStream: ${rate(exchanges.length, tPub)} exchanges/s (${(tPub / 1000).toFixed(1)} s)`,
+    `publish to JetStream: ${rate(exchanges.length, tPub)} exchanges/s (${(tPub / 1000).toFixed(1)} s wall, ${cPub.toFixed(1)} s CPU)`,
   );
   console.log(
-    `scale-out (JetStream + ${WORKERS} workers + PostgreSQL), publish to last commit: ${rate(exchanges.length, ms)} exchanges/s (${(ms / 1000).toFixed(1)} s)`,
+    `scale-out (JetStream + ${WORKERS} workers + PostgreSQL), publish to last commit: ${rate(exchanges.length, ms)} exchanges/s (${(ms / 1000).toFixed(1)} s wall; worker CPU ${workerCpu.map((c) => `${c.toFixed(1)} s`).join(' + ')})`,
   );
   await conn.close();
 } finally {
