@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../model/index.js';
 import { COMPLIANCE_FRAMEWORKS } from '../model/index.js';
-import { CLAUSE_TITLES, CONTROL_FAMILIES, complianceOf, complianceView } from './compliance.js';
+import {
+  CLAUSE_TITLES,
+  CLAUSE_TITLES_JA,
+  CONTROL_FAMILIES,
+  complianceOf,
+  complianceView,
+} from './compliance.js';
 import { RULES } from './rules/index.js';
 
 const finding = (id: string, compliance: Finding['compliance']): Finding => ({
@@ -23,6 +29,20 @@ describe('compliance map', () => {
         reached.add(r.framework);
       }
     for (const fw of COMPLIANCE_FRAMEWORKS) expect(reached.has(fw), fw).toBe(true);
+  });
+
+  it('titles every clause in Japanese too, and the view takes the language asked for', () => {
+    for (const [fw, clauses] of Object.entries(CLAUSE_TITLES) as Array<
+      [keyof typeof CLAUSE_TITLES, object]
+    >) {
+      expect(Object.keys(CLAUSE_TITLES_JA[fw]).sort(), fw).toEqual(Object.keys(clauses).sort());
+      for (const title of Object.values(CLAUSE_TITLES_JA[fw]))
+        expect(title).toMatch(/[\u3041-\u30fa\u4e00-\u9fff]/);
+    }
+    const ja = complianceView([finding('a', complianceOf('transport'))], 'ja');
+    expect(ja.find((v) => v.framework === 'GDPR')?.clauses.find((c) => c.clause === 'Art. 32')?.title).toBe(
+      '取扱いの安全性',
+    );
   });
 
   it('gives every rule references without duplicates', () => {

@@ -215,6 +215,65 @@ export function complianceOf(...families: ControlFamily[]): ComplianceRef[] {
   return out;
 }
 
+/**
+ * Clause titles in Japanese, as the official Japanese texts name them where one exists (GDPR: 個人情報保護委員会の
+ * 仮訳; 個人情報保護法 and 番号利用法: the 見出し of the article), otherwise translated from the official English title.
+ */
+export const CLAUSE_TITLES_JA: Record<ComplianceFramework, Record<string, string>> = {
+  'PCI-DSS-4.0.1': {
+    '2.2.1': '構成基準の策定・実施・維持',
+    '3.3.1': 'オーソリゼーション後に機密認証データ(SAD)を保持しない',
+    '3.4.1': 'PAN を表示する際のマスキング',
+    '4.2.1': '公衆ネットワークでの送信時に強力な暗号で PAN を保護',
+    '6.2.4': '一般的なソフトウェア攻撃を防止・緩和するエンジニアリング手法',
+    '6.3.2': 'カスタムソフトウェアおよびサードパーティ製コンポーネントのインベントリの維持',
+    '6.4.1': '公開 Web アプリケーションの攻撃からの保護',
+    '6.5.3': '本番前環境と本番環境の分離',
+    '7.2.1': 'アクセス制御モデルの定義',
+    '7.2.2': '職務に基づくアクセス権の付与(最小権限)',
+    '8.3.1': 'システムコンポーネントへのすべてのユーザーアクセスの認証',
+    '8.3.2': '送信中・保存中の認証要素を強力な暗号で読み取り不能にする',
+    '8.6.2': 'スクリプト・ファイル・コードにパスワードをハードコードしない',
+  },
+  GDPR: {
+    'Art. 5(1)(c)': 'データの最小化',
+    'Art. 5(1)(f)': '完全性及び機密性',
+    'Art. 25': 'データ保護・バイ・デザイン及びデータ保護・バイ・デフォルト',
+    'Art. 30': '取扱活動の記録',
+    'Art. 32': '取扱いの安全性',
+  },
+  HIPAA: {
+    '164.308(a)(1)(ii)(A)': 'リスク分析',
+    '164.312(a)(1)': 'アクセス制御',
+    '164.312(b)': '監査制御',
+    '164.312(c)(1)': '完全性',
+    '164.312(d)': '個人または主体の認証',
+    '164.312(e)(1)': '送信時のセキュリティ',
+  },
+  DORA: {
+    'Art. 8': '特定',
+    'Art. 9': '保護及び防止',
+    'Art. 10': '検知',
+    'Art. 24': 'デジタル・オペレーショナル・レジリエンス・テストの実施に関する一般要件',
+    'Art. 25': 'ICT ツール及びシステムのテスト',
+    'Art. 28': 'ICT 第三者リスク管理の一般原則',
+  },
+  NIS2: {
+    'Art. 21(2)(a)': 'リスク分析及び情報システムのセキュリティに関する方針',
+    'Art. 21(2)(d)': 'サプライチェーンのセキュリティ',
+    'Art. 21(2)(e)': 'ネットワーク及び情報システムの取得・開発・保守におけるセキュリティ',
+    'Art. 21(2)(g)': '基本的なサイバー衛生の実践',
+    'Art. 21(2)(h)': '暗号及び暗号化',
+    'Art. 21(2)(i)': 'アクセス制御方針及び資産管理',
+    'Art. 21(2)(j)': '多要素認証又は継続的認証、保護された通信',
+  },
+  APPI: { 'Art. 23': '安全管理措置' },
+  'MY-NUMBER-ACT': {
+    'Art. 12': '個人番号利用事務実施者等の責務',
+    'Art. 20': '特定個人情報の収集等の制限',
+  },
+};
+
 export interface ComplianceClauseView {
   clause: string;
   title?: string;
@@ -226,8 +285,15 @@ export interface ComplianceFrameworkView {
   clauses: ComplianceClauseView[];
 }
 
-/** Per framework (in COMPLIANCE_FRAMEWORKS order): the clauses findings touch, each with its finding ids. */
-export function complianceView(findings: readonly Finding[]): ComplianceFrameworkView[] {
+/**
+ * Per framework (in COMPLIANCE_FRAMEWORKS order): the clauses findings touch, each with its finding ids and
+ * its title in `lang` (English for the JSON contract, Japanese for `--lang ja` reports).
+ */
+export function complianceView(
+  findings: readonly Finding[],
+  lang: 'en' | 'ja' = 'en',
+): ComplianceFrameworkView[] {
+  const titles = lang === 'ja' ? CLAUSE_TITLES_JA : CLAUSE_TITLES;
   // Linear in findings × clauses: each finding id once (first occurrence), each rule's reference list
   // de-duplicated once (rules share one array), then plain pushes. A large spec has ~10^5 findings.
   const byFramework = new Map<ComplianceFramework, Map<string, string[]>>();
@@ -276,7 +342,7 @@ export function complianceView(findings: readonly Finding[]): ComplianceFramewor
         .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
         .map(([clause, ids]) => {
           const view: ComplianceClauseView = { clause, findings: ids };
-          const title = CLAUSE_TITLES[fw][clause];
+          const title = titles[fw][clause];
           if (title) view.title = title;
           return view;
         }),

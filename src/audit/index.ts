@@ -3,6 +3,7 @@
 
 export {
   CLAUSE_TITLES,
+  CLAUSE_TITLES_JA,
   CONTROL_FAMILIES,
   type ComplianceFrameworkView,
   complianceOf,
@@ -26,6 +27,7 @@ export {
   runAudit,
   sortFindings,
 } from './engine.js';
+export { jaMessage, localiseFindings } from './messages-ja.js';
 export {
   apiRisk,
   endpointRisk,
@@ -35,12 +37,13 @@ export {
   scoreEndpoints,
 } from './risk.js';
 export { RULES, ruleById } from './rules/index.js';
+export { JA, type JaText } from './rules/ja.js';
 export { buildSpecIndex, type SpecIndex } from './spec-index.js';
 export type { Fixture, Given, Rule, RuleMeta, Target, Then } from './types.js';
 
 import { DIFF_RULES } from './diff.js';
 import type { ActiveRule } from './engine.js';
-import { JA_TITLES } from './rules/ja.js';
+import { JA } from './rules/ja.js';
 import type { RuleMeta } from './types.js';
 
 /** Report metadata of the rules that ran (plus the diff rules), without checkers or fixtures. */
@@ -56,14 +59,14 @@ export function ruleMetas(rules: readonly ActiveRule[], withDiff = false): RuleM
       compliance: r.compliance,
     };
     if (r.cwe !== undefined) m.cwe = r.cwe;
-    const jaTitle = JA_TITLES[r.id];
-    if (r.ja) m.ja = r.ja;
-    else if (jaTitle) m.ja = { title: jaTitle };
+    // A custom rule may bring its own Japanese text (config `ja`); built-in rules take the catalogue's.
+    const ja = r.ja ?? JA[r.id];
+    if (ja) m.ja = ja;
     return m;
   });
   const diff = DIFF_RULES.map((r): RuleMeta => {
-    const jaTitle = JA_TITLES[r.id];
-    return jaTitle ? { ...r, ja: { title: jaTitle } } : r;
+    const ja = JA[r.id];
+    return ja ? { ...r, ja } : r;
   });
   return withDiff ? [...metas, ...diff] : metas;
 }

@@ -87,6 +87,36 @@ describe('mamori audit', () => {
     expect(ja.stdout).toContain('クエリ文字列で送られる API キー');
   });
 
+  it('writes the HTML and Markdown reports fully in Japanese with --lang ja', async () => {
+    const spec = `${FIX}/insecure-shop.yaml`;
+    // Visible text with code spans, markup and entities removed: what a reader sees as prose.
+    const prose = (text: string) =>
+      text
+        .replace(/<style>[\s\S]*?<\/style>/, '')
+        .replace(/<code[^>]*>[\s\S]*?<\/code>/g, ' ')
+        .replace(/`[^`]*`/g, ' ')
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/&#?\w+;/g, ' ');
+    const englishRuns = (text: string) => prose(text).match(/\b[A-Za-z]+(?:[ ,]+[A-Za-z]+){3,}\b/g) ?? [];
+    const en = await runCli('audit', spec, '--format', 'html', '--lang', 'en');
+    expect(englishRuns(en.stdout).length).toBeGreaterThan(20); // the check can see English
+    const html = (await runCli('audit', spec, '--format', 'html', '--lang', 'ja')).stdout;
+    expect(englishRuns(html)).toEqual([]);
+    expect(html).toContain('<h1>mamori 監査</h1>');
+    expect(html).toContain('平文 HTTP 上の Basic 認証'); // rule title
+    expect(html).toContain('API は HTTPS のみで提供し、Basic 認証は廃止してください。'); // remediation
+    expect(html).toContain('POST /users は認証を要求しません'); // the finding's own message
+    expect(html).toContain('取扱いの安全性'); // GDPR Art. 32, clause title
+    expect(html).toContain('第21条第2項(h)'); // NIS2 clause as Japanese cites it
+    expect(html).toMatch(/<time datetime="[^"]+">\d{4}年\d{1,2}月\d{1,2}日 /);
+    const md = (await runCli('audit', spec, '--format', 'markdown', '--lang', 'ja')).stdout;
+    expect(englishRuns(md)).toEqual([]);
+    expect(md).toContain('### mamori 監査');
+    expect(md).toMatch(/検出事項 \*\*\d+\*\* 件: 🟥 緊急/);
+    expect(md).toContain('| 重大度 | ルール | 検出事項 | 場所 |');
+    expect(md).toContain('**対策:**');
+  });
+
   it('exits 2 with one line naming the place on bad input, and never crashes', async () => {
     const bad = await runCli('audit', `${FIX}/bad-yaml.yaml`, '--format', 'json');
     expect(bad.code).toBe(2);

@@ -11,6 +11,7 @@ import {
   applyConfig,
   complianceView,
   diffSpecs,
+  localiseFindings,
   parseAuditConfig,
   RULES,
   riskiestEndpoints,
@@ -108,7 +109,11 @@ export const register: Register = (program: Command, done) => {
         'output format (default: table at a terminal, json when piped)',
       ).choices(['table', 'json', 'sarif', 'junit', 'html', 'markdown']),
     )
-    .addOption(new Option('--lang <lang>', 'language of the HTML report').choices(['en', 'ja']).default('en'))
+    .addOption(
+      new Option('--lang <lang>', 'language of the HTML and Markdown reports')
+        .choices(['en', 'ja'])
+        .default('en'),
+    )
     .addOption(
       new Option(
         '--fail-on <severity>',
@@ -187,7 +192,12 @@ async function audit(files: string[], flags: AuditFlags, version: string): Promi
   const metas = ruleMetas(rules, flags.diff === true);
   const risk = apiRisk(findings, scored);
   const operations = specs.reduce((n, s) => n + s.operations.length, 0);
-  const title = flags.diff ? `mamori audit --diff ${files[0]} → ${files[1]}` : 'mamori audit';
+  const ja = flags.lang === 'ja';
+  const title = flags.diff
+    ? `${ja ? 'mamori セキュリティ差分' : 'mamori audit --diff'} ${files[0]} → ${files[1]}`
+    : ja
+      ? 'mamori 監査'
+      : 'mamori audit';
   switch (format) {
     case 'json':
       writeJson({
@@ -213,16 +223,29 @@ async function audit(files: string[], flags: AuditFlags, version: string): Promi
     case 'junit':
       process.stdout.write(toJunit(findings, { name: title, rules: metas }));
       break;
-    case 'markdown':
+    case 'markdown': {
+      const num = new Intl.NumberFormat(ja ? 'ja-JP' : 'en-US');
+      const inventory = flags.inventory
+        ? ja
+          ? `、エンドポイント ${num.format(endpoints.length)} 件`
+          : `, ${endpoints.length} endpoint(s)`
+        : '';
       process.stdout.write(
-        toMarkdown(findings, {
-          title: flags.diff ? 'mamori security diff' : 'mamori audit',
+        toMarkdown(localiseFindings(findings, flags.lang), {
+          title: flags.diff ? (ja ? 'mamori セキュリティ差分' : 'mamori security diff') : title,
           subtitle: flags.diff
-            ? `What ${files[1]} makes worse than ${files[0]}`
-            : `${specs.length} spec(s), ${operations} operation(s)${flags.inventory ? `, ${endpoints.length} endpoint(s)` : ''}; API risk ${risk}/100`,
+            ? ja
+              ? `${files[1]} が ${files[0]} より悪化させた点`
+              : `What ${files[1]} makes worse than ${files[0]}`
+            : ja
+              ? `仕様書 ${num.format(specs.length)} 件、操作 ${num.format(operations)} 件${inventory}。API のリスク ${risk}/100`
+              : `${specs.length} spec(s), ${operations} operation(s)${inventory}; API risk ${risk}/100`,
+          lang: flags.lang,
+          rules: metas,
         }),
       );
       break;
+    }
     case 'html':
       process.stdout.write(
         toHtml(
@@ -230,9 +253,9 @@ async function audit(files: string[], flags: AuditFlags, version: string): Promi
             title,
             generatedAt: new Date().toISOString(),
             tool: { name: 'mamori', version },
-            findings,
+            findings: localiseFindings(findings, flags.lang),
             rules: metas,
-            compliance: complianceView(findings),
+            compliance: complianceView(findings, flags.lang),
             endpoints: riskiestEndpoints(findings, scored, 50),
             scope: { specs: specs.map((s) => s.file), operations, endpoints: endpoints.length },
             risk,

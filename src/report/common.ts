@@ -9,6 +9,7 @@ import {
   SEVERITY_RANK,
   type Severity,
 } from '../model/index.js';
+import type { Lang } from './i18n.js';
 import type { RuleMeta } from './types.js';
 
 /** The rule (audit) or test (scanner) id of a finding. */
@@ -98,4 +99,23 @@ export function rulesFor(findings: readonly Finding[], rules: readonly RuleMeta[
     out.set(id, derived);
   }
   return [...out.values()];
+}
+
+/**
+ * A finding's title, description and remediation in `lang`: the rule's Japanese text where the finding uses
+ * the rule's own English wording (a custom title or remediation is kept as written). The description is the
+ * finding's own (specific: names, values), else the rule's when it says more than the title.
+ */
+export function findingText(
+  f: Finding,
+  rule: RuleMeta | undefined,
+  lang: Lang,
+): { title: string; description: string | undefined; remediation: string } {
+  const ja = lang === 'ja' ? rule?.ja : undefined;
+  const title = ja?.title !== undefined && f.title === rule?.title ? ja.title : f.title;
+  const remediation =
+    ja?.remediation !== undefined && f.remediation === rule?.remediation ? ja.remediation : f.remediation;
+  const ruleDescription = ja?.description ?? rule?.description;
+  const description = f.description ?? (ruleDescription !== f.title ? ruleDescription : undefined);
+  return { title, description, remediation };
 }

@@ -10,7 +10,15 @@ import {
   SEVERITIES,
   type Severity,
 } from '../model/index.js';
-import { countByOwasp, countBySeverity, endpointOf, ruleIdOf, rulesFor, sortFindings } from './common.js';
+import {
+  countByOwasp,
+  countBySeverity,
+  endpointOf,
+  findingText,
+  ruleIdOf,
+  rulesFor,
+  sortFindings,
+} from './common.js';
 import {
   clauseLabel,
   FRAMEWORK_NAMES,
@@ -254,14 +262,7 @@ function findingCard(
   t: Strings,
   num: Intl.NumberFormat,
 ): string {
-  // Japanese text from the rule catalogue when the finding uses the rule's own wording.
-  const ja = lang === 'ja' ? rule?.ja : undefined;
-  const title = ja?.title !== undefined && f.title === rule?.title ? ja.title : f.title;
-  const remediation =
-    ja?.remediation !== undefined && f.remediation === rule?.remediation ? ja.remediation : f.remediation;
-  // The finding's own description is specific (field names, values); else the rule's, when it says more than the title.
-  const ruleDescription = ja?.description ?? rule?.description;
-  const description = f.description ?? (ruleDescription !== f.title ? ruleDescription : undefined);
+  const { title, description, remediation } = findingText(f, rule, lang);
   const rows: string[] = [];
   if (f.location) {
     rows.push(

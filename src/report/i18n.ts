@@ -54,6 +54,21 @@ const en = {
   severity: 'Severity',
   count: 'Count',
   footer: 'Self-contained report: no script, no external resource. Evidence excerpts are masked.',
+  // Markdown (pull-request comment)
+  mdTitle: 'mamori security report',
+  mdNoFindings: 'No findings.',
+  mdCount: '**{count}** findings',
+  mdCountOne: '**{count}** finding',
+  mdFinding: 'Finding',
+  mdWhere: 'Where',
+  mdMoreRows: '{count} more not in this table; all are in the details below.',
+  mdCut:
+    "Details of {count} more findings left out to keep this comment under GitHub's size limit; see the full report (SARIF or HTML).",
+  mdCutOne:
+    "Details of {count} more finding left out to keep this comment under GitHub's size limit; see the full report (SARIF or HTML).",
+  mdAtPointer: 'at pointer',
+  mdWhat: 'What',
+  mdMoreEvidence: '{count} more',
 };
 
 export type Strings = typeof en;
@@ -68,7 +83,7 @@ const ja: Strings = {
   findings: '検出事項',
   findingsTotal: '検出事項の総数',
   rulesChecked: '確認したルール',
-  operationsAudited: '監査したオペレーション',
+  operationsAudited: '監査した操作',
   endpointsAudited: '監査したエンドポイント',
   specsAudited: '監査した仕様書',
   apiRisk: 'API のリスク',
@@ -108,6 +123,20 @@ const ja: Strings = {
   count: '件数',
   footer:
     'このレポートは単体で完結しています(スクリプトも外部リソースも使用しません)。証跡の抜粋はマスクされています。',
+  mdTitle: 'mamori セキュリティレポート',
+  mdNoFindings: '検出事項はありません。',
+  mdCount: '検出事項 **{count}** 件',
+  mdCountOne: '検出事項 **{count}** 件',
+  mdFinding: '検出事項',
+  mdWhere: '場所',
+  mdMoreRows: 'ほか {count} 件はこの表にありません。すべて下の詳細に記載しています。',
+  mdCut:
+    'GitHub のコメントの文字数上限に収めるため、ほか {count} 件の詳細を省略しました。完全なレポート(SARIF または HTML)を参照してください。',
+  mdCutOne:
+    'GitHub のコメントの文字数上限に収めるため、ほか {count} 件の詳細を省略しました。完全なレポート(SARIF または HTML)を参照してください。',
+  mdAtPointer: 'ポインタ',
+  mdWhat: '内容',
+  mdMoreEvidence: 'ほか {count} 件',
 };
 
 export const STRINGS: Record<Lang, Strings> = { en, ja };
@@ -165,8 +194,18 @@ export const FRAMEWORK_NAMES: Record<Lang, Record<ComplianceFramework, string>> 
   },
 };
 
-/** Clause as a reader of that language writes it: `Art. 21(2)(e)` → `第21条(2)(e)` in Japanese. */
+/**
+ * Clause as a reader of that language writes it. Japanese cites articles and paragraphs as 第N条第M項 and keeps
+ * the points as letters: `Art. 21(2)(e)` → `第21条第2項(e)`, `Art. 32` → `第32条`; other clause numbers as written.
+ */
 export function clauseLabel(clause: string, lang: Lang): string {
   if (lang !== 'ja') return clause;
-  return clause.replace(/^Art\.\s*(\d+)/, '第$1条');
+  return clause.replace(/^Art\.\s*(\d+)(?:\((\d+)\))?/, (_, art: string, para?: string) =>
+    para === undefined ? `第${art}条` : `第${art}条第${para}項`,
+  );
+}
+
+/** `{name}` placeholders filled in. */
+export function fill(text: string, values: Record<string, string>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
 }

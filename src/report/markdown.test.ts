@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../model/index.js';
-import { FINDINGS } from './fixtures/sample.js';
+import { FINDINGS, RULES } from './fixtures/sample.js';
 import { md, toMarkdown } from './markdown.js';
 
 function many(n: number): Finding[] {
@@ -39,6 +39,20 @@ describe('toMarkdown', () => {
     expect(md('\u0001')).toBe('&#92;x01');
   });
 
+  it("writes Japanese labels, severity names and the rules' Japanese text with lang ja", () => {
+    const ja = toMarkdown(FINDINGS, { lang: 'ja', rules: RULES });
+    expect(ja).toContain('### mamori セキュリティレポート');
+    expect(ja).toContain('検出事項 **5** 件');
+    expect(ja).toContain('緊急 **1**');
+    expect(ja).toContain('| 重大度 | ルール | 検出事項 | 場所 |');
+    expect(ja).toContain('**対策:**');
+    expect(ja).not.toContain('**Fix:**');
+    expect(toMarkdown([], { lang: 'ja' })).toContain('検出事項はありません。');
+    const many3000 = toMarkdown(many(3000), { lang: 'ja' });
+    expect(many3000).toContain('検出事項 **3,000** 件');
+    expect(many3000).toContain('ほか 2,980 件はこの表にありません');
+  });
+
   it('says so when there is nothing to report', () => {
     expect(toMarkdown([], {})).toContain('No findings.');
   });
@@ -46,9 +60,9 @@ describe('toMarkdown', () => {
   it('stays under the comment size cap and says how many details were left out', () => {
     const big = toMarkdown(many(3000), { top: 20 });
     expect(big.length).toBeLessThanOrEqual(65_000);
-    expect(big).toContain('**3000** findings');
-    expect(big).toMatch(/Details of \d+ more findings left out/);
-    expect(big).toContain('2980 more not in this table');
+    expect(big).toContain('**3,000** findings');
+    expect(big).toMatch(/Details of [\d,]+ more findings left out/);
+    expect(big).toContain('2,980 more not in this table');
     const tiny = toMarkdown(many(50), { maxChars: 4000 });
     expect(tiny.length).toBeLessThanOrEqual(4000);
     expect(tiny).toContain('left out');

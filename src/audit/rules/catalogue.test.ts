@@ -6,11 +6,16 @@ import type { ApiSpec } from '../../model/index.js';
 import { OWASP_API_2023, SEVERITIES } from '../../model/index.js';
 import { loadSpecText } from '../../sources/spec.js';
 import { CHECKS } from '../checks/index.js';
+import { DIFF_RULES } from '../diff.js';
 import { auditEndpoints, auditSpec } from '../engine.js';
+import { jaMessage } from '../messages-ja.js';
 import type { Fixture, Rule } from '../types.js';
 import { fullEndpoint } from './fixture-kit.js';
 import { RULES } from './index.js';
-import { JA_TITLES } from './ja.js';
+import { JA } from './ja.js';
+
+/** Hiragana or katakana: Japanese prose, not English (or kanji-only) left in place. */
+const KANA = /[\u3041-\u3096\u30a1-\u30fa]/;
 
 async function specOf(doc: Record<string, unknown>): Promise<ApiSpec> {
   const { spec, issues } = await loadSpecText(JSON.stringify(doc, null, 2), 'fixture.json');
@@ -35,6 +40,17 @@ describe('rule catalogue', () => {
     expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
   });
 
+  it('has Japanese title, description and remediation for every rule and diff rule, and for no other id', () => {
+    const ids = [...RULES, ...DIFF_RULES].map((r) => r.id);
+    for (const id of ids) {
+      const ja = JA[id];
+      expect(ja, `${id}: Japanese text missing (rules/ja.ts)`).toBeDefined();
+      for (const field of ['title', 'description', 'remediation'] as const)
+        expect(ja?.[field] ?? '', `${id} ${field}`).toMatch(KANA);
+    }
+    expect(Object.keys(JA).sort()).toEqual([...ids].sort());
+  });
+
   for (const rule of RULES) {
     describe(rule.id, () => {
       it('is complete metadata', () => {
@@ -45,14 +61,15 @@ describe('rule catalogue', () => {
         expect(SEVERITIES).toContain(rule.severity);
         expect(Object.keys(OWASP_API_2023)).toContain(rule.owasp);
         expect(rule.compliance.length).toBeGreaterThan(0);
-        expect(JA_TITLES[rule.id], 'Japanese title (rules/ja.ts)').toBeTruthy();
         expect(CHECKS[rule.then.check], `unknown check ${rule.then.check}`).toBeDefined();
         expect(CHECKS[rule.then.check]!.targets).toContain(rule.given.target);
         expect(rule.fixtures?.fail, 'failing fixture').toBeDefined();
         expect(rule.fixtures?.pass, 'passing fixture').toBeDefined();
       });
-      it('fires on its failing fixture', async () => {
-        expect(await ruleFires(rule, rule.fixtures.fail)).not.toEqual([]);
+      it('fires on its failing fixture, and each message has its Japanese form (messages-ja.ts)', async () => {
+        const messages = await ruleFires(rule, rule.fixtures.fail);
+        expect(messages).not.toEqual([]);
+        for (const m of messages) expect(jaMessage(m) ?? '', m).toMatch(KANA);
       });
       it('is silent on its passing fixture', async () => {
         expect(await ruleFires(rule, rule.fixtures.pass)).toEqual([]);
