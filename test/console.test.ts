@@ -145,6 +145,17 @@ describe('web console in Chromium', () => {
     );
     expect(total).toBeGreaterThan(10);
     await axeCheck('inventory');
+    // The windowed table scrolls inside itself and renders the last row when scrolled to the end.
+    const body = page.locator('tbody.vbody');
+    expect(
+      await body.evaluate(
+        (el: { scrollHeight: number; clientHeight: number }) => el.scrollHeight > el.clientHeight,
+      ),
+    ).toBe(true);
+    await body.evaluate((el: { scrollTop: number; scrollHeight: number }) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    await page.locator(`tbody tr[aria-rowindex="${total + 1}"]`).waitFor();
     await page.getByLabel('Lifecycle tag').selectOption('shadow');
     const rows = page.locator('tbody tr');
     await expect.poll(() => rows.count()).toBeLessThan(total);

@@ -2,7 +2,7 @@
 // and re-sort as smoothly as 100. ARIA table roles with aria-rowcount/aria-rowindex keep it readable
 // by assistive technology; the scroll area takes keyboard focus.
 
-import { type ReactNode, useState } from 'react';
+import { type CSSProperties, type ReactNode, useState } from 'react';
 
 export interface Column<R> {
   key: string;
@@ -73,8 +73,9 @@ export function VirtualTable<R>({
         className="vbody"
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
         tabIndex={0}
-        // Absolutely placed rows take no space: the padding gives the scroll area its full height.
-        style={{ height, paddingBottom: rows.length * ROW }}
+        // Absolutely placed rows take no space: a 1-px ::after placed at the table's full height (the
+        // --vtable-height custom property) gives the scroll area its extent.
+        style={{ height, '--vtable-height': `${rows.length * ROW}px` } as CSSProperties}
         onScroll={(e) => setTop(e.currentTarget.scrollTop)}
       >
         {rows.slice(first, last).map((r, i) => (

@@ -4,7 +4,7 @@
 
 import { useCallback, useMemo, useState } from 'react';
 import { api, must } from '../client';
-import { ErrorText, markInteractive, PageTitle, Severity, Status, useLoad } from '../components/ui';
+import { ErrorText, PageTitle, Severity, Status, useInteractive, useLoad } from '../components/ui';
 import { useEvents } from '../events';
 import { useI18n } from '../i18n';
 import type { Alert, Incident } from '../model';
@@ -34,7 +34,6 @@ export function AlertsPage({ params }: { params: URLSearchParams }) {
       must(api.GET('/api/v1/alerts', { params: { query: { limit: 1000 } } })),
       must(api.GET('/api/v1/incidents')),
     ]);
-    markInteractive('alerts');
     return { alerts: a.alerts as unknown as AlertRow[], incidents: i.incidents as unknown as IncidentRow[] };
   }, []);
   useEvents(
@@ -56,6 +55,7 @@ export function AlertsPage({ params }: { params: URLSearchParams }) {
     [list.data, status, severity, selected],
   );
   const alert = list.data?.alerts.find((a) => a.id === selected);
+  useInteractive('alerts', list.data !== undefined);
 
   return (
     <>

@@ -2,7 +2,7 @@
 // evidence behind each, findings, alerts and the most recent (masked) exchanges.
 
 import { api, must } from '../client';
-import { markInteractive, PageTitle, Pre, Severity, Status, TagList, useLoad } from '../components/ui';
+import { PageTitle, Pre, Severity, Status, TagList, useInteractive, useLoad } from '../components/ui';
 import { useI18n } from '../i18n';
 import type { Alert, Endpoint, Finding } from '../model';
 import { href } from '../router';
@@ -18,7 +18,6 @@ export function EndpointPage({ params }: { params: URLSearchParams }) {
       must(api.GET('/api/v1/inventory/endpoint', { params: { query: { host, method, endpoint: path } } })),
       must(api.GET('/api/v1/alerts', { params: { query: { limit: 1000 } } })),
     ]);
-    markInteractive('endpoint');
     return {
       endpoint: detail.endpoint as unknown as Endpoint,
       findings: detail.findings as unknown as Finding[],
@@ -29,6 +28,7 @@ export function EndpointPage({ params }: { params: URLSearchParams }) {
     };
   }, [host, method, path]);
   const d = loaded.data;
+  useInteractive('endpoint', d !== undefined);
   return (
     <>
       <p className="crumbs">

@@ -4,7 +4,7 @@
 
 import { useMemo, useState } from 'react';
 import { api, must } from '../client';
-import { markInteractive, PageTitle, Status, useLoad } from '../components/ui';
+import { PageTitle, Status, useInteractive, useLoad } from '../components/ui';
 import { useI18n } from '../i18n';
 import { type Finding, OWASP_API_2023, SEVERITIES } from '../model';
 import { FindingList } from './endpoint';
@@ -33,7 +33,6 @@ export function FindingsPage({ params }: { params: URLSearchParams }) {
           }>,
       ),
     ]);
-    markInteractive('findings');
     return { findings, compliance };
   }, []);
   const [severity, setSeverity] = useState(params.get('severity') ?? '');
@@ -41,6 +40,7 @@ export function FindingsPage({ params }: { params: URLSearchParams }) {
   const [framework, setFramework] = useState(params.get('framework') ?? '');
 
   const d = loaded.data;
+  useInteractive('findings', d !== undefined);
   const shown = useMemo(
     () =>
       (d?.findings ?? []).filter(

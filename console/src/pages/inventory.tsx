@@ -3,7 +3,7 @@
 
 import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { api, must } from '../client';
-import { ErrorText, markInteractive, PageTitle, TagList } from '../components/ui';
+import { ErrorText, PageTitle, TagList, useInteractive } from '../components/ui';
 import { type Column, type Sort, VirtualTable } from '../components/virtual-table';
 import { useI18n } from '../i18n';
 import { type Endpoint, LIFECYCLE_TAGS } from '../model';
@@ -26,7 +26,13 @@ interface Row {
 
 const PAGE = 1000;
 
-function rowOf(e: Endpoint): Row {
+/** What `GET /inventory?fields=summary` keeps of an endpoint: enough for the table, a fraction of the bytes. */
+type EndpointSummary = Pick<
+  Endpoint,
+  'host' | 'method' | 'path' | 'tags' | 'calls' | 'auth' | 'sensitive' | 'risk' | 'lastSeen'
+>;
+
+function rowOf(e: EndpointSummary): Row {
   return {
     key: `${e.host} ${e.method} ${e.path}`,
     host: e.host,
@@ -55,9 +61,11 @@ function useAllEndpoints() {
     (async () => {
       const all: Row[] = [];
       for (let offset = 0; !stop; offset += PAGE) {
-        const page = await must(api.GET('/api/v1/inventory', { params: { query: { limit: PAGE, offset } } }));
+        const page = await must(
+          api.GET('/api/v1/inventory', { params: { query: { limit: PAGE, offset, fields: 'summary' } } }),
+        );
         if (stop) return;
-        for (const e of page.endpoints as unknown as Endpoint[]) all.push(rowOf(e));
+        for (const e of page.endpoints as unknown as EndpointSummary[]) all.push(rowOf(e));
         setRows([...all]);
         if (page.endpoints.length < PAGE) break;
       }
@@ -117,9 +125,7 @@ export function InventoryPage({ params }: { params: URLSearchParams }) {
     return out;
   }, [rows, host, tag, sensitive, auth, minRisk, text, sort]);
 
-  useEffect(() => {
-    if (rows.length > 0) markInteractive('inventory');
-  }, [rows.length]);
+  useInteractive('inventory', rows.length > 0);
 
   const columns: Column<Row>[] = [
     {

@@ -3,7 +3,7 @@
 // that sets this installation beside the industry study in src/survey.ts, with the source cited.
 
 import { type Answer, api, must } from '../client';
-import { markInteractive, PageTitle, Severity, Status, TagList, useLoad } from '../components/ui';
+import { PageTitle, Severity, Status, TagList, useInteractive, useLoad } from '../components/ui';
 import { type I18n, useI18n } from '../i18n';
 import { SEVERITIES } from '../model';
 import { href } from '../router';
@@ -20,10 +20,10 @@ export function OverviewPage() {
       must(api.GET('/api/v1/overview')),
       must(api.GET('/api/v1/settings')),
     ]);
-    markInteractive('overview');
     return { overview, settings };
   }, []);
   const o = loaded.data?.overview;
+  useInteractive('overview', o !== undefined);
   return (
     <>
       <PageTitle>{t('nav.overview')}</PageTitle>

@@ -4,7 +4,7 @@
 
 import { type FormEvent, useEffect, useState } from 'react';
 import { type Answer, api, must } from '../client';
-import { ErrorText, markInteractive, PageTitle, Status, useLoad } from '../components/ui';
+import { ErrorText, PageTitle, Status, useInteractive, useLoad } from '../components/ui';
 import { useI18n } from '../i18n';
 import { SENSITIVE_TYPES } from '../model';
 import { useSession } from '../session';
@@ -20,11 +20,8 @@ const ROLES = ['admin', 'analyst', 'viewer', 'ingest'] as const;
 export function SettingsPage() {
   const { t } = useI18n();
   const { can } = useSession();
-  const loaded = useLoad(async () => {
-    const s = await must(api.GET('/api/v1/settings'));
-    markInteractive('settings');
-    return s;
-  }, []);
+  const loaded = useLoad(async () => must(api.GET('/api/v1/settings')), []);
+  useInteractive('settings', loaded.data !== undefined);
   return (
     <>
       <PageTitle sub={can.admin ? undefined : t('settings.readOnly')}>{t('nav.settings')}</PageTitle>
