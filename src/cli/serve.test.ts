@@ -70,9 +70,43 @@ describe('mamori serve, token and ingest', () => {
     } finally {
       await server.close();
     }
-    // A restart finds tokens and data: no new admin token is printed.
-    const again = await startServe(flags(dataDir));
-    expect(again.adminToken).toBeUndefined();
-    await again.close();
+    // A restart finds tokens and data: no new admin token is printed. Retention flags are written into
+    // the stored settings; --scan-target allows that origin; --session-hours sets the cookie's life.
+    const { retentionMaxExchanges: _kept, ...base } = flags(dataDir);
+    const again = await startServe({
+      ...base,
+      retentionDays: '7',
+      scanTarget: ['http://127.0.0.1:9/api'],
+      sessionHours: '2',
+    });
+    try {
+      expect(again.adminToken).toBeUndefined();
+      const admin = { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' };
+      const settings = await request(`${again.url}/api/v1/settings`, { headers: admin });
+      expect(((await settings.body.json()) as { retention: unknown }).retention).toEqual({
+        days: 7,
+        maxRows: 1_000_000,
+      });
+      const scan = async (target: string) => {
+        const res = await request(`${again.url}/api/v1/scans`, {
+          method: 'POST',
+          headers: admin,
+          body: JSON.stringify({ target, useInventory: true }),
+        });
+        return (await res.body.json()) as { field?: string; message?: string };
+      };
+      // Allowed, but the inventory knows nothing of that host: the allow-list check passed.
+      expect((await scan('http://127.0.0.1:9/api')).field).toBe('body.useInventory');
+      expect((await scan('http://127.0.0.1:10/api')).field).toBe('body.target');
+      const session = await request(`${again.url}/api/v1/session`, {
+        method: 'POST',
+        headers: { authorization: admin.authorization },
+      });
+      expect(String(session.headers['set-cookie'])).toContain('Max-Age=7200');
+      await session.body.dump();
+    } finally {
+      await again.close();
+    }
+    await expect(startServe({ ...flags(dataDir), scanTarget: ['ftp://x'] })).rejects.toThrow(/--scan-target/);
   });
 });
