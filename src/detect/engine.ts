@@ -86,6 +86,22 @@ interface SensitiveProfile {
 const SECRET_FIELD = /pass(?:word|wd)?|secret|token|api[-_]?key|pin$|cvv|cvc|otp|credential|auth/i;
 const MAX_EXCERPT = 80;
 
+/** The exchange with only what parseBodies reads for one direction (no copy of the rest). */
+function requestOnly(ex: Exchange): Exchange {
+  return { id: ex.id, time: ex.time, source: ex.source, client: ex.client, request: ex.request };
+}
+const NO_BODY = { method: 'GET', scheme: 'https', host: '', path: '/', query: [], headers: {} } as const;
+function responseOnly(ex: Exchange): Exchange {
+  return {
+    id: ex.id,
+    time: ex.time,
+    source: ex.source,
+    client: ex.client,
+    request: { ...NO_BODY, query: [], headers: {} },
+    ...(ex.response ? { response: ex.response } : {}),
+  };
+}
+
 /** The client a forwarding header names (X-Forwarded-For's first hop, X-Real-IP, Forwarded for=). */
 function claimedAddress(ex: Exchange): string | undefined {
   const h = ex.request.headers;
@@ -141,6 +157,22 @@ export function createDetector(
   const bulk = new SensitiveBulkDetector(config);
   const llm = new LlmMonitor(config);
   const templates = new LruMap<string, string>(20_000);
+  // Forwarding headers repeat per client: their reading is memoised by the headers' text.
+  const claimed = new LruMap<string, string | null>(4096);
+  function claimedAddressOf(ex: Exchange): string | undefined {
+    const h = ex.request.headers;
+    const xff = h['x-forwarded-for'];
+    const realIp = h['x-real-ip'];
+    const forwarded = h['forwarded'];
+    if (xff === undefined && realIp === undefined && forwarded === undefined) return undefined;
+    const key = `${xff ?? ''}\u0000${realIp ?? ''}\u0000${forwarded ?? ''}`;
+    let v = claimed.get(key);
+    if (v === undefined) {
+      v = claimedAddress(ex) ?? null;
+      claimed.set(key, v);
+    }
+    return v ?? undefined;
+  }
   const profiles = new LruMap<string, SensitiveProfile>(Math.max(16, Math.floor(config.maxStateEntries / 5)));
   let exchanges = 0;
 
@@ -188,10 +220,10 @@ export function createDetector(
       if (address === undefined) {
         // No peer address at all (a HAR saved by a browser or proxy): the forwarding header is the
         // only hint of who called. Used for attribution only, and only when nothing better exists.
-        const claimed = claimedAddress(ex);
-        if (claimed !== undefined) {
-          address = claimed;
-          if (resolved.kind === 'address') actor = { id: `ip:${claimed}`, kind: 'address', address: claimed };
+        const hint = claimedAddressOf(ex);
+        if (hint !== undefined) {
+          address = hint;
+          if (resolved.kind === 'address') actor = { id: `ip:${hint}`, kind: 'address', address: hint };
         }
       }
       const template = templateOf(ex.request.path);
@@ -210,8 +242,7 @@ export function createDetector(
       };
       // Request bodies are always parsed (signatures read them); response bodies only when a stage
       // needs them: an LLM-looking answer, or a sensitive-data scan due for this endpoint.
-      const { response: _res, ...requestOnly } = ex;
-      const parsed: ParsedBodies = parseBodies(requestOnly);
+      const parsed: ParsedBodies = parseBodies(requestOnly(ex));
       const ok = facts.status !== undefined && facts.status >= 200 && facts.status < 300;
       const resText = ex.response?.body?.text;
       const llmLike = resText !== undefined && LLM_RESPONSE_HINT.test(resText.slice(0, 4096));
@@ -222,8 +253,7 @@ export function createDetector(
       const scanDue =
         profile !== undefined && (profile.calls < PROFILE_LEARN || profile.calls % PROFILE_RESCAN === 0);
       if (llmLike || scanDue || (profile && profile.withHits > 0)) {
-        const { body: _b, ...requestNoBody } = ex.request;
-        const r = parseBodies({ ...ex, request: requestNoBody }).response;
+        const r = parseBodies(responseOnly(ex)).response;
         if (r !== undefined) parsed.response = r;
       }
       const view = llm.view(facts, parsed.request, parsed.response);

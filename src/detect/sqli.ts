@@ -97,7 +97,7 @@ const INFO_FUNCTIONS = new Set([
 ]);
 /** Names that exist only in SQL: seeing one is seeing SQL. */
 const SQL_ONLY_NAME =
-  /(?:^|\.)(?:xp_\w+|sp_(?:oacreate|oamethod|executesql|makewebtask|addlogin|password|configure|addsrvrolemember|execute)|information_schema|pg_catalog|pg_sleep|sysobjects|syscolumns|mysql\.user|outfile|dumpfile|utl_http|dbms_\w+|openrowset|opendatasource|sqlite_master|msysaccessobjects|msysobjects|tempdb|msdb|sysibm)(?:\.|$)/;
+  /(?:^|\.)(?:xp_\w+|sp_(?:oacreate|oamethod|executesql|makewebtask|addlogin|password|configure|addsrvrolemember|execute)|information_schema|pg_catalog|pg_sleep|sysobjects|syscolumns|mysql\.user|outfile|dumpfile|utl_http|dbms_\w+|openrowset|opendatasource|sqlite_master|msysaccessobjects|msysobjects|tempdb|msdb|sysibm|mysql\.db|schema_name)(?:\.|$)/;
 const WORD_OPERATORS = new Set([
   'like',
   'rlike',
@@ -191,8 +191,9 @@ export function tokenizeSql(text: string): SqlToken[] {
     if (ch === '`') {
       const j = text.indexOf('`', i + 1);
       const end = j < 0 ? n : j;
+      // The value keeps its backtick: a quoted identifier is SQL, not prose (see alias-from).
       const name = text.slice(i + 1, end).toLowerCase();
-      out.push({ type: SQL_ONLY_NAME.test(name) ? 'X' : 'n', value: name });
+      out.push({ type: SQL_ONLY_NAME.test(name) ? 'X' : 'n', value: `\`${name}` });
       i = end + 1;
       continue;
     }
@@ -412,8 +413,34 @@ export const SQLI_SHAPES: readonly SqliShape[] = [
   { name: 'stacked-statement', context: 'any', re: /^(?:[s1v]\)*)?;(?:E(?:[1svfFIXo(kc]|n[,k(s]|n?$)|kv)/ },
   // … 9896=9896;SELECT (CASE …: a statement stacked after a complete one
   { name: 'stacked-subquery', context: 'any', re: /[1sn)];E\(/ },
-  // 1 AND (SELECT …)
-  { name: 'subquery', context: 'any', re: /[&o,]\(+E(?:[1svfFIX(o]|n[,k]|$)/ },
+  // 1 AND (SELECT …) / length((SELECT …))
+  { name: 'subquery', context: 'any', re: /[&o,f]\(+E(?:[1svfFIX(o]|n[,k]|$)/ },
+  // 1234 AS "alias" FROM / ` AS `alias` from: an alias quoted as SQL quotes it, then FROM
+  {
+    name: 'alias-from',
+    context: 'any',
+    re: /(?:^|[1n)])k[sn]k/,
+    words: (t, at) => {
+      const i = t[at]?.type === 'k' ? at : at + 1;
+      const alias = t[i + 1]!;
+      const before = t[i - 1];
+      return (
+        t[i]!.value === 'as' &&
+        t[i + 2]!.value === 'from' &&
+        (alias.type === 's' || alias.value.startsWith('`')) &&
+        (before === undefined || before.type !== 'n' || before.value.startsWith('`'))
+      );
+    },
+  },
+  // EXECUTE IMMEDIATE … / PROCEDURE ANALYSE(
+  {
+    name: 'dynamic-sql',
+    context: 'plain',
+    re: /E[ns]|k[nf]/,
+    words: (t) =>
+      t.some((x, i) => x.value === 'execute' && t[i + 1]?.value === 'immediate') ||
+      t.some((x, i) => x.value === 'procedure' && t[i + 1]?.value === 'analyse'),
+  },
   // SLEEP(5), BENCHMARK(…), LOAD_FILE(…), EXTRACTVALUE(…), also left open at the end
   { name: 'dangerous-function', context: 'any', re: /F\((?:[1svnfFIX(E)]|$)/ },
   // USER(), DATABASE( — information functions called empty or left open, or inside SQL
@@ -461,7 +488,7 @@ export interface SqliMatch {
 
 /** Cheap gate: without any of these characters or words no shape can match. */
 const SQL_HINT_RE =
-  /['"`;()=<>#|&]|--|\/\*|\b(?:or|and|xor|union|select|order|group|having|waitfor|exec|sleep|declare|alter|create|drop|truncate|rename|tempdb|msdb)\b|information_schema|xp_|sp_|outfile|dumpfile|pg_|sysobjects|openrowset|opendatasource|sqlite_master|msysaccessobjects|msysobjects|sysibm/i;
+  /['"`;()=<>#|&]|--|\/\*|\b(?:or|and|xor|union|select|order|group|having|waitfor|exec|sleep|declare|alter|create|drop|truncate|rename|tempdb|msdb)\b|information_schema|xp_|sp_|outfile|dumpfile|pg_|sysobjects|openrowset|opendatasource|sqlite_master|msysaccessobjects|msysobjects|sysibm|mysql\.db|schema_name/i;
 
 export function detectSqli(value: string): SqliMatch | undefined {
   if (value.length < 2 || !SQL_HINT_RE.test(value)) return undefined;

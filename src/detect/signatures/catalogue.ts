@@ -68,6 +68,12 @@ export const SIGNATURES: Signature[] = [
       "'select H",
       ';SET @OLD_SQL_MODE',
       'var= @.= ( SELECT',
+      '1234 AS "foobar" FROM table',
+      '` AS `edit_user_id` from',
+      'EXECUTE IMMEDIATE "',
+      'procedure analyse (',
+      '9999 or {if length((/*!5000select username/*!50000from*/user where id=1))>0}',
+      'mysql.db',
     ],
     benign: [
       'select',
@@ -100,6 +106,10 @@ export const SIGNATURES: Signature[] = [
       'from home where I work',
       '"hello" world',
       "Select 'one' button",
+      'known as "Bob" from accounting',
+      'same as `before` from now on',
+      'Execute the plan immediately',
+      'count (select all)',
       'drop it',
     ],
   },
@@ -131,7 +141,7 @@ export const SIGNATURES: Signature[] = [
         '[',
         ':',
       ],
-      pattern: r`<(?:[a-z]+:)?script[\s>/]|(?=j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t\s*:)(?!javascript\s*:)j[a-z\s]{10,40}?:|v\s*b\s*s\s*c\s*r\s*i\s*p\s*t\s*:|\bdocument\s*\.\s*(?:cookie|write|domain)\b|\bwindow\s*\.\s*location\b|\.innerhtml\s*=|-moz-binding|\bbehavior\s*:\s*url\s*\(|<style[^>]*>[^<]*(?:@import|expression|javascript:|url\s*\()|<[a-z]+:[a-z]+[^>]*\bsrc\s*=|<\?import\b|['"]\s*(?:on[a-z]{3,}|formaction)\s*=|^\s*on[a-z]{4,}\s*=|<[a-z][a-z0-9-]*[\s/][^>]*?\bon[a-z]{3,}\s*=|(?:java|vb|live)script\s*:\s*(?:[\w$.\[\]'"]+\s*\(|[/\[('"$]|eval|alert|document|window|top|self|this|location)|<(?:iframe|frame|object|embed|applet|base|meta\b[^>]*http-equiv)\b|<[a-z]+[^>]*?(?:src|href|data|action|formaction|srcdoc)\s*=\s*["']?\s*data:text/html|['"]\s*[-;)+,*|&^]\s*(?:alert|prompt|confirm|eval)\s*\(|\(\s*(?:alert|prompt|confirm|eval)\s*\)\s*\(|\b(?:alert|prompt|confirm|eval)\.(?:call|apply|bind)\s*\(|\b(?:alert|prompt|confirm)\((?:\d|['"\x60]|document|window)|\bon[a-z]{4,}\s*=\s*[\w$.]+\s*\(|<[a-z]+[^>]*style\s*=[^>]*expression\s*\(|\{\{\s*constructor\.constructor\s*\(|\b(?:window|self|top|parent|frames|globalthis|document)\s*\[\s*["'\x60]?\s*(?:alert|eval|prompt|confirm|document|cookie|location|\$)|\(\s*!\s*\[\s*\]\s*\+?\s*\[\s*\]\s*\)|\[\]\[\(|!!\s*\[\s*\]|\(\s*(?:document|window|self|top)\s*\)\s*\[|<(?:link|meta|noscript|vmlframe|isindex)\b|<\s*[a-z]+:\s*script(?:[\s>/]|$)`,
+      pattern: r`<(?:[a-z]+:)?script[\s>/]|(?=j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t\s*:)(?!javascript\s*:)j[a-z\s]{10,40}?:|v\s*b\s*s\s*c\s*r\s*i\s*p\s*t\s*:|\bdocument\s*\.\s*(?:cookie|write|domain)\b|\bwindow\s*\.\s*location\b|\.innerhtml\s*=|-moz-binding|\bbehavior\s*:\s*url\s*\(|<style[^>]*>[^<]*(?:@import|expression|javascript:|url\s*\()|<[a-z]+:[a-z]+[^>]*\bsrc\s*=|<\?import\b|['"]\s*(?:on[a-z]{3,}|formaction)\s*=|^\s*on[a-z]{4,}\s*=|<[a-z][a-z0-9-]*[\s/][^>]*?\bon[a-z]{3,}\s*=|(?:java|vb|live)script\s*:\s*(?:[\w$.\[\]'"]+\s*\(|[/\[('"$]|eval|alert|document|window|top|self|this|location)|<(?:iframe|frame|object|embed|applet|base|meta\b[^>]*http-equiv)\b|<[a-z]+[^>]*?(?:src|href|data|action|formaction|srcdoc)\s*=\s*["']?\s*data:text/html|['"]\s*[-;)+,*|&^]\s*(?:alert|prompt|confirm|eval)\s*\(|\(\s*(?:alert|prompt|confirm|eval)\s*\)\s*\(|\b(?:alert|prompt|confirm|eval)\.(?:call|apply|bind)\s*\(|\b(?:alert|prompt|confirm)\((?:\d|['"\x60]|document|window)|\bon[a-z]{4,}\s*=\s*[\w$.]+\s*\(|<[a-z]+[^>]*style\s*=[^>]*expression\s*\(|\{\{\s*constructor\.constructor\s*\(|\b(?:window|self|top|parent|frames|globalthis|document)\s*\[\s*["'\x60]?\s*(?:alert|eval|prompt|confirm|document|cookie|location|\$)|\(\s*!\s*\[\s*\]\s*\+?\s*\[\s*\]\s*\)|\[\]\[\(|!!\s*\[\s*\]|\(\s*(?:document|window|self|top)\s*\)\s*\[|<(?:link|meta|noscript|vmlframe|isindex)\b|<\s*(?:f\s+o\s+r\s+m|s\s+c\s+r\s+i\s+p\s+t|i\s+f\s+r\s+a\s+m\s+e|s\s+v\s+g|i\s+m\s+g|s\s+t\s+y\s+l\s+e)\b|<\s*[a-z]+:\s*script(?:[\s>/]|$)`,
     },
     attacks: [
       '<script>alert(1)</script>',
@@ -171,6 +181,7 @@ export const SIGNATURES: Signature[] = [
       '<link href="xss.js" rel=stylesheet type="text/javascript">',
       '<meta charset="UTF-8">',
       '< x: script',
+      'bar<f o r m',
     ],
     benign: [
       'a < b and c > d',
@@ -791,7 +802,7 @@ export const SIGNATURES: Signature[] = [
     check: {
       kind: 'regex',
       prefilter: ['<?', '$', '_', '(', 'o:', 'c:', '=', 'session.', 'compress', 'sockopen', 'inflate'],
-      pattern: r`<\?(?:php\b|=|\s|[a-z_]+\s*\()|\$_(?:get|post|server|cookie|request|files|env|session)\b|\$globals\b|(?:base64_decode|bzdecompress|call_user_func(?:_array)?|gzuncompress|gzinflate|gzdecode|pfsockopen|fsockopen|shell_exec|proc_open|pcntl_exec|str_rot13|create_function|file_put_contents|move_uploaded_file|escapeshellcmd|posix_(?:getpwuid|kill|mkfifo|setuid|uname)|stream_get_contents|register_shutdown_function|get_defined_(?:vars|functions))\b|\b(?:passthru|popen|phpinfo|assert|eval|system|exec|readfile|file_get_contents|highlight_file|show_source|preg_replace|include(?:_once)?|require(?:_once)?)\s*\(\s*(?:['"$)]|\w+\s*\()|\b(?:allow_url_(?:include|fopen)|auto_(?:pre|ap)pend_file|disable_functions|open_basedir|session\.(?:bug_compat_\w+|auto_start|save_path|upload_progress\.\w+)|register_globals|safe_mode)\s*=|\b[oc]:\d+:"[\w\\]+":\d+:\{|@?\$+\s*(?:\{[^}]{0,40}\}|[a-z_]\w*)(?:\s*\[[^\]]{0,40}\]|\s*\{[^}]{0,20}\})*\s*\(|\b(?:print_r|var_dump|var_export|curl_(?:init|exec)|gethostbyname|posix_\w+|chroot|php_uname|phpversion|ini_(?:set|get|restore)|putenv|array_map|parse_str|ob_start|set_error_handler|fwrite|fputs|fopen|unlink|symlink)\s*\(`,
+      pattern: r`<\?(?:php\b|=|\s|[a-z_]+\s*\()|\$_(?:get|post|server|cookie|request|files|env|session)\b|\$globals\b|(?:base64_decode|bzdecompress|call_user_func(?:_array)?|gzuncompress|gzinflate|gzdecode|pfsockopen|fsockopen|shell_exec|proc_open|pcntl_exec|str_rot13|create_function|file_put_contents|move_uploaded_file|escapeshellcmd|posix_(?:getpwuid|kill|mkfifo|setuid|uname)|stream_get_contents|register_shutdown_function|get_defined_(?:vars|functions))\b|\b(?:passthru|popen|phpinfo|assert|eval|system|exec|readfile|file_get_contents|highlight_file|show_source|preg_replace|include(?:_once)?|require(?:_once)?)\s*\(\s*(?:['"$)]|\w+\s*\()|\b(?:allow_url_(?:include|fopen)|auto_(?:pre|ap)pend_file|disable_functions|open_basedir|session\.(?:bug_compat_\w+|auto_start|save_path|upload_progress\.\w+)|register_globals|safe_mode)\s*=|\b[oc]:\d+:"[\w\\]+":\d+:\{|@?\$+\s*(?:\{[^}]{0,40}\}|[a-z_]\w*)(?:\s*\[[^\]]{0,40}\]|\s*\{[^}]{0,20}\})*\s*\(|\b(?:print_r|var_dump|var_export|curl_(?:init|exec)|gethostbyname|posix_\w+|chroot|php_uname|phpversion|ini_(?:set|get|restore)|putenv|array_map|parse_str|ob_start|set_error_handler|fwrite|fputs|fopen|unlink|symlink)\s*\(|[(\[]\s*['"]?\s*(?:system|exec|passthru|shell_exec|popen|proc_open|assert|eval|phpinfo)\s*['"]?\s*[)\]](?:\s*[\[{]\s*\d+\s*[\]}])*\s*\(|['"][a-z_]+['"]\s*\.\s*['"][a-z_]+['"].*?\)\s*(?:[\[{]\s*\d+\s*[\]}]\s*)*\(|\(\s*string\s*\)\s*["'{\[]|\(\s*\w+\s*\.\s*\(\s*\w+\s*\)\s*\.\s*\w+\s*\)\s*\(`,
     },
     attacks: [
       "<?php system($_GET['c']); ?>",
@@ -814,6 +825,12 @@ export const SIGNATURES: Signature[] = [
       'curl_iNit()',
       'gethostbynamE(',
       "I don't like gzuncompress",
+      "(system)('uname')",
+      "(sy.(st).em)('uname')",
+      '(string)"system"(\'uname\')',
+      "$y = 'sys'.'tem';($y)('uname')",
+      '[ system ] [ 0 ] ( ls )',
+      "define('x', 'sys' . 'tem');(x)/* comment */('uname')",
     ],
     benign: [
       'Please include (optional) notes',
@@ -828,6 +845,8 @@ export const SIGNATURES: Signature[] = [
       'the system is down()',
       'ecosystem()',
       '$(document).ready',
+      '(system) is down (retry later)',
+      "'first'.'second' word",
       {
         in: 'json-value',
         name: '$.note',
@@ -1125,6 +1144,50 @@ export const SIGNATURES: Signature[] = [
     benign: [
       { in: 'part-name', name: '$.file', value: 'file' },
       { in: 'part-name', name: '$.user[name]', value: 'user[name]' },
+    ],
+  },
+  {
+    id: 'MAM-SIG-FIX-001',
+    family: 'session-fixation',
+    title: 'Session id passed as a URL parameter (session fixation)',
+    severity: 'medium',
+    owasp: 'API2:2023',
+    cwe: 384,
+    where: ['query-name'],
+    check: {
+      kind: 'regex',
+      pattern: r`^(?:jsessionid|phpsessid|aspsessionid\w*|asp\.net_sessionid|cfid|cftoken|laravel_session|connect\.sid)$`,
+    },
+    attacks: [
+      { in: 'query-name', name: 'jsessionid', value: 'jsessionid' },
+      { in: 'query-name', name: 'PHPSESSID', value: 'PHPSESSID' },
+    ],
+    benign: [
+      { in: 'query-name', name: 'session', value: 'session' },
+      { in: 'query-name', name: 'sid', value: 'sid' },
+    ],
+  },
+  {
+    id: 'MAM-SIG-SCAN-002',
+    family: 'scanner',
+    title: 'Request header or probe path of a security scanner',
+    severity: 'low',
+    owasp: 'API8:2023',
+    cwe: 200,
+    where: ['header-name', 'path'],
+    check: {
+      kind: 'regex',
+      pattern: r`^(?:x-scanner|acunetix-\w+|x-wipp|x-request-memo|x-request-manager-memo|x-ratproxy-loop|bwapp)$|/nessus(?:test|_is_probing)|/appscan_fingerprint/|/acunetix-wvs-test`,
+    },
+    attacks: [
+      { in: 'header-name', value: 'x-scanner' },
+      { in: 'header-name', value: 'acunetix-product' },
+      { in: 'path', value: '/nessustest' },
+      { in: 'path', value: '/AppScan_fingerprint/MAC_ADDRESS_01234567890.html' },
+    ],
+    benign: [
+      { in: 'header-name', value: 'x-scan-id' },
+      { in: 'path', value: '/api/scans/nessus-report' },
     ],
   },
 ];

@@ -14,7 +14,16 @@ export interface CheckInput {
   norm: string;
 }
 
-export type Checker = (input: CheckInput) => string | undefined;
+export interface Checker {
+  (input: CheckInput): string | undefined;
+  /** The name tests a verdict depends on, for free values (the matcher memoises verdicts per value
+   * and per outcome of these tests). Checks that read names only for keys list none. */
+  names?: readonly RegExp[];
+}
+
+function dependsOnName(run: (input: CheckInput) => string | undefined, names: RegExp[]): Checker {
+  return Object.assign(run, { names });
+}
 
 const URL_FIELD =
   /(?:url|uri|href|link|callback|webhook|endpoint|target|dest|redirect|return|next|host|domain|server|proxy|feed|image|avatar|src|source|fetch|site)s?$/i;
@@ -80,7 +89,7 @@ function detectRfi(norm: string, name: string): string | undefined {
   if (!v.includes('ftp') && !v.includes('http') && !v.includes('file')) return undefined;
   if (RFI_TRAILING_QUERY.test(v)) return `URL ending in "?" (include suffix cut off): ${v.slice(0, 60)}`;
   if (RFI_IP_SCRIPT.test(v)) return `script on a bare IP address: ${v.slice(0, 60)}`;
-  if (RFI_PARAM.test(name) && URL_START.test(v)) return `URL in include-path parameter ${name}`;
+  if (RFI_PARAM.test(name) && URL_START.test(v)) return 'URL in an include-path parameter';
   return undefined;
 }
 
@@ -117,10 +126,13 @@ export function compileCheck(check: SignatureCheck): Checker {
         return m ? `SQL fingerprint ${m.fingerprint} (${m.shape}, ${m.context} context)` : undefined;
       };
     case 'ssrf':
-      return ({ norm, name }) => {
-        const m = detectSsrf(norm, URL_FIELD.test(name));
-        return m ? `${m.reason} (${m.target.slice(0, 60)})` : undefined;
-      };
+      return dependsOnName(
+        ({ norm, name }) => {
+          const m = detectSsrf(norm, URL_FIELD.test(name));
+          return m ? `${m.reason} (${m.target.slice(0, 60)})` : undefined;
+        },
+        [URL_FIELD],
+      );
     case 'control-chars':
       // Read raw: normalisation drops NUL. Tab, CR and LF belong to other signatures.
       return ({ raw }) => {
@@ -128,7 +140,7 @@ export function compileCheck(check: SignatureCheck): Checker {
         return m ? `control character U+${m[0].charCodeAt(0).toString(16).padStart(4, '0')}` : undefined;
       };
     case 'rfi':
-      return ({ norm, name }) => detectRfi(norm, name);
+      return dependsOnName(({ norm, name }) => detectRfi(norm, name), [RFI_PARAM]);
     case 'log4shell':
       return ({ norm }) => {
         if (!norm.includes('${')) return undefined;

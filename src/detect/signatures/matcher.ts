@@ -38,18 +38,17 @@ export interface CompiledCatalogue {
 const SAFE_RE = /^[\w.@+\-:, ]*$/;
 /** …except these, which stay meaningful with only safe characters (SQL keywords, URL-ish fields). */
 const SAFE_BUT_SUSPECT_RE =
-  /\b(?:or|and|xor|union|select|having|order|group|waitfor|sleep|tempdb|msdb)\b|\d\.\d|localhost|::|^0x|^\d{8,10}$|^\s*(?:if|for)\s|__proto__|prototype|information_schema|xp_\w|sp_\w|pg_(?:sleep|catalog)|sysobjects|openrowset|opendatasource|sqlite_master|msys(?:access)?objects|sysibm|\b(?:alter|create|drop|truncate)\s+(?:table|database)\b|\bjava\.|\bjavax\.|\b(?:org|com)\.(?:apache|sun|omg|opensymphony|springframework)\.|transformer\b|closure\b|factory\b|runtime|processbuilder|xmldecoder|^(?:ro0ab|kztaau|cs7qaf)|_\$\$nd_func|__js_function|\$_(?:get|post|server|cookie|request|files|env|session)\b|\$globals\b|(?:base64_decode|bzdecompress|call_user_func\w*|gzuncompress|gzinflate|pfsockopen|fsockopen|shell_exec|passthru|proc_open|popen|pcntl_exec|str_rot13|create_function|assert|phpinfo|preg_replace|file_(?:get|put)_contents|posix_\w+|escapeshellcmd|escapeshellarg)\b|allow_url_|auto_(?:pre|ap)pend_file|session\.|(?:^|[^\w.])(?:file|ftps?|https?)$|ldap|\b(?:nessus|sqlmap|nikto|nuclei|openvas|acunetix|netsparker|wpscan|dirbuster|gobuster|masscan|zgrab|ffuf|wfuzz|arachni|w3af|havij|commix)\b|compress|\b(?:this|module|window|document|self|top)\.|aced0005|\.(?:php\d*|phtml|pht|phar|jspx?|aspx?|cgi|shtml)\.*$/i;
+  /\b(?:or|and|xor|union|select|having|order|group|waitfor|sleep|tempdb|msdb)\b|\d\.\d|localhost|::|^0x|^\d{8,10}$|^\s*(?:if|for)\s|__proto__|prototype|information_schema|xp_\w|sp_\w|pg_(?:sleep|catalog)|sysobjects|openrowset|opendatasource|sqlite_master|msys(?:access)?objects|sysibm|\b(?:alter|create|drop|truncate)\s+(?:table|database)\b|\bjava\.|\bjavax\.|\b(?:org|com)\.(?:apache|sun|omg|opensymphony|springframework)\.|transformer\b|closure\b|factory\b|runtime|processbuilder|xmldecoder|^(?:ro0ab|kztaau|cs7qaf)|_\$\$nd_func|__js_function|\$_(?:get|post|server|cookie|request|files|env|session)\b|\$globals\b|(?:base64_decode|bzdecompress|call_user_func\w*|gzuncompress|gzinflate|pfsockopen|fsockopen|shell_exec|passthru|proc_open|popen|pcntl_exec|str_rot13|create_function|assert|phpinfo|preg_replace|file_(?:get|put)_contents|posix_\w+|escapeshellcmd|escapeshellarg)\b|allow_url_|auto_(?:pre|ap)pend_file|session\.|(?:^|[^\w.])(?:file|ftps?|https?)$|ldap|mysql\.db|schema_name|appscan_fingerprint|nessus|\b(?:nessus|sqlmap|nikto|nuclei|openvas|acunetix|netsparker|wpscan|dirbuster|gobuster|masscan|zgrab|ffuf|wfuzz|arachni|w3af|havij|commix)\b|compress|\b(?:this|module|window|document|self|top)\.|aced0005|\.(?:php\d*|phtml|pht|phar|jspx?|aspx?|cgi|shtml)\.*$/i;
 /** Locations of free values, where the safe-value gate applies (names and request facts are judged
  * whole by the few signatures that read them). */
 const GATED = new Set<InputLocation>(['path', 'query', 'header', 'cookie', 'json-value', 'body']);
 const ENCODED_RE = /[%&\\]/;
 const MAX_INPUTS = 2000;
-/** Header and cookie values repeat across a client's calls (user agents, preferences): their verdict
- * is memoised by value. */
-const MEMO_LOCATIONS = new Set<InputLocation>(['header', 'cookie']);
+/** Values repeat (user agents, enums, product names, cities): a free value's verdict is memoised per
+ * location, per outcome of the name tests its signatures make, and per raw value. */
 const MEMO_MAX_VALUE = 512;
-const MEMO_SLOTS = 256;
-const MEMO_PER_SLOT = 1024;
+const MEMO_PER_CLASS = 4096;
+const NAME_CLASS_MAX = 4096;
 
 export function compileCatalogue(signatures: readonly Signature[]): CompiledCatalogue {
   const byLocation = new Map<InputLocation, CompiledSignature[]>();
@@ -66,18 +65,42 @@ export function compileCatalogue(signatures: readonly Signature[]): CompiledCata
     }
   }
 
-  // Memo per (location, name), then by the raw value: no key concatenation on the hot path.
-  const memo = new Map<string, LruMap<string, Array<{ signature: Signature; detail: string }>>>();
+  // Per location: the name tests its signatures make (field patterns, name-reading checkers).
+  const nameTests = new Map<InputLocation, RegExp[]>();
+  for (const [loc, list] of byLocation) {
+    const tests: RegExp[] = [];
+    for (const c of list)
+      for (const re of [...(c.field ? [c.field] : []), ...(c.run.names ?? [])]) {
+        if (!tests.some((t) => t.source === re.source && t.flags === re.flags)) tests.push(re);
+      }
+    nameTests.set(loc, tests);
+  }
+  const nameClasses = new Map<InputLocation, Map<string, number>>();
+  function nameClass(location: InputLocation, name: string): number {
+    const tests = nameTests.get(location)!;
+    if (tests.length === 0) return 0;
+    let byName = nameClasses.get(location);
+    if (byName === undefined) nameClasses.set(location, (byName = new Map()));
+    let cls = byName.get(name);
+    if (cls === undefined) {
+      cls = 0;
+      for (let i = 0; i < tests.length; i++) if (tests[i]!.test(name)) cls |= 1 << i;
+      if (byName.size >= NAME_CLASS_MAX) byName.clear();
+      byName.set(name, cls);
+    }
+    return cls;
+  }
+  type Verdict = Array<{ signature: Signature; detail: string }>;
+  const memo = new Map<InputLocation, Map<number, LruMap<string, Verdict>>>();
 
   function matchOne(input: Input): SignatureHit[] {
-    if (!MEMO_LOCATIONS.has(input.location) || input.raw.length > MEMO_MAX_VALUE) return evaluate(input);
-    const slot = input.location === 'header' ? input.name : `cookie:${input.name}`;
-    let byValue = memo.get(slot);
-    if (byValue === undefined) {
-      if (memo.size >= MEMO_SLOTS) return evaluate(input);
-      byValue = new LruMap(MEMO_PER_SLOT);
-      memo.set(slot, byValue);
-    }
+    if (!GATED.has(input.location) || input.raw.length > MEMO_MAX_VALUE || !byLocation.has(input.location))
+      return evaluate(input);
+    const cls = nameClass(input.location, input.name);
+    let byClass = memo.get(input.location);
+    if (byClass === undefined) memo.set(input.location, (byClass = new Map()));
+    let byValue = byClass.get(cls);
+    if (byValue === undefined) byClass.set(cls, (byValue = new LruMap(MEMO_PER_CLASS)));
     let verdict = byValue.get(input.raw);
     if (verdict === undefined) {
       verdict = evaluate(input).map((h) => ({ signature: h.signature, detail: h.detail }));

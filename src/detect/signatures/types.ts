@@ -44,6 +44,7 @@ export type SignatureFamily =
   | 'remote-file-inclusion'
   | 'request-smuggling'
   | 'protocol-anomaly'
+  | 'session-fixation'
   | 'prompt-injection'
   | 'system-prompt-extraction';
 
