@@ -5,10 +5,19 @@
 //   (b) gotestwaf test cases (wallarm/gotestwaf testcases/): true positives per set, and the false-pos set.
 //   (c) benign API traffic from src/demo/generator.ts: false-positive rate.
 // The corpora are read from the paths given (never committed). With --modsec URL every request is also
-// sent to that WAF (403 = detected), with `Host: localhost`, in the same run.
-//   npm run build && node bench/detect-corpus.mjs --crs DIR --gotestwaf DIR [--modsec http://127.0.0.1:18080]
-//        [--benign 20000] [--json out.json]
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+// sent to that WAF, with `Host: localhost` and exactly the test's headers (a body is sent as bytes so the
+// client adds no Content-Type of its own), in the same run. ModSecurity's verdict per request: `blocked`
+// (403/400) and, read from its error log (--modsec-log), which CRS rules matched — a CRS test counts as
+// detected "by the family" only when a rule of that test's own family (e.g. 942xxx for SQLi) matched,
+// because CRS PL1 also blocks many test requests for unrelated protocol reasons (Accept-Charset, no
+// Content-Type …). Each CRS test is labelled with the paranoia level of the rule it was written for
+// (from the CRS rules directory, --crs-rules), so PL1-rule tests can be read apart. The worker's CPU
+// time (from /proc) is ModSecurity's cost per request, for the per-core comparison.
+//   npm run build && node bench/detect-corpus.mjs --crs DIR --gotestwaf DIR [--modsec http://127.0.0.1:18080
+//        --modsec-log bench/.tools/modsec/logs/error.log --modsec-pid bench/.tools/modsec/nginx.pid]
+//        [--crs-rules /usr/share/modsecurity-crs/rules] [--benign 20000] [--json out.json] [--verbose]
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDocument } from 'yaml';
@@ -27,6 +36,9 @@ const { values } = parseArgs({
     crs: { type: 'string' },
     gotestwaf: { type: 'string' },
     modsec: { type: 'string' },
+    'modsec-log': { type: 'string' },
+    'modsec-pid': { type: 'string' },
+    'crs-rules': { type: 'string', default: '/usr/share/modsecurity-crs/rules' },
     benign: { type: 'string', default: '20000' },
     'benign-modsec': { type: 'string', default: '2000' },
     json: { type: 'string' },
@@ -59,6 +71,31 @@ const CRS_FAMILY = {
   944: 'java',
 };
 
+/** Paranoia level of every CRS rule id, from the rules' `tag:'paranoia-level/N'`. */
+function ruleLevels(dir) {
+  const out = new Map();
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.conf')) continue;
+    const text = readFileSync(join(dir, name), 'utf8');
+    for (const m of text.matchAll(/"id:(\d{6}),([^"]*?)(?:"|$)/gs)) {
+      const pl = /paranoia-level\/(\d)/.exec(m[2]);
+      out.set(m[1], pl ? Number(pl[1]) : 1);
+    }
+  }
+  return out;
+}
+const LEVELS = ruleLevels(values['crs-rules']);
+const FAMILY_PREFIX = Object.fromEntries(Object.entries(CRS_FAMILY).map(([k, v]) => [v, k]));
+
+/** Most CRS tests post `var=…` bodies without a Content-Type; ModSecurity then parses no ARGS at all
+ * (and scores only 920340). Both engines get them as the form they are. */
+function withFormType(headers, data) {
+  if (typeof data === 'string' && data !== '' && headers['content-type'] === undefined)
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+  return headers;
+}
+
 /** A request as the test gives it: method, uri (path + raw query), headers, body. */
 function crsRequests(dir) {
   const out = [];
@@ -89,15 +126,18 @@ function crsRequests(dir) {
         }
         let data = input.data;
         if (Array.isArray(data)) data = data.join('\r\n');
+        const rule = /^(\d{6})/.exec(String(t.test_title))?.[1];
         out.push({
           corpus: 'crs',
           id: t.test_title,
           family,
+          level: rule ? (LEVELS.get(rule) ?? 1) : 1,
           label,
           method: (input.method ?? 'GET').toUpperCase(),
           uri: typeof input.uri === 'string' ? input.uri : '/',
-          headers: Object.fromEntries(
-            Object.entries(input.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
+          headers: withFormType(
+            Object.fromEntries(Object.entries(input.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)])),
+            data,
           ),
           body: typeof data === 'string' ? data : undefined,
         });
@@ -107,8 +147,8 @@ function crsRequests(dir) {
   return { requests: out, skipped };
 }
 
-/** gotestwaf: payload × placeholder, plain (URL-encoded on the wire where needed). Base64 encoders are
- * left out for both engines (neither decodes arbitrary base64). */
+/** gotestwaf: payload × placeholder, plain (URL-encoded on the wire where needed); attacks in a URL
+ * parameter also once base64-encoded (one `base64/*` row). */
 function gotestwafRequests(dir) {
   const out = [];
   for (const file of walk(dir, ['.yml', '.yaml'])) {
@@ -127,8 +167,18 @@ function gotestwafRequests(dir) {
           family,
           label: benign ? 'benign' : 'attack',
         };
-        if (name === 'URLParam') out.push({ ...base, method: 'GET', uri: `/?q=${enc}`, headers: {} });
-        else if (name === 'URLPath') out.push({ ...base, method: 'GET', uri: `/${enc}`, headers: {} });
+        if (name === 'URLParam') {
+          out.push({ ...base, method: 'GET', uri: `/?q=${enc}`, headers: {} });
+          // gotestwaf's Base64 encoder on the same placeholder, as its own row: neither engine is told.
+          if (!benign)
+            out.push({
+              ...base,
+              family: 'base64/*',
+              method: 'GET',
+              uri: `/?q=${encodeURIComponent(Buffer.from(payload).toString('base64'))}`,
+              headers: {},
+            });
+        } else if (name === 'URLPath') out.push({ ...base, method: 'GET', uri: `/${enc}`, headers: {} });
         else if (name === 'Header')
           out.push({
             ...base,
@@ -215,28 +265,95 @@ function toExchange(r) {
   };
 }
 
-async function modsecVerdict(r) {
-  const headers = { ...r.headers, host: 'localhost' };
-  delete headers['content-length'];
-  try {
-    const res = await fetch(new URL(r.uri.startsWith('/') ? r.uri : `/${r.uri}`, values.modsec), {
-      method: r.method,
-      headers,
-      ...(r.body !== undefined && r.method !== 'GET' && r.method !== 'HEAD' ? { body: r.body } : {}),
-      redirect: 'manual',
-    });
-    await res.arrayBuffer();
-    return res.status === 403 ? 'detected' : res.status === 400 ? 'rejected' : 'passed';
-  } catch {
-    return 'error';
-  }
+/** New bytes of the ModSecurity error log since the last call: the rule ids that matched. */
+let logAt = values['modsec-log'] && existsSync(values['modsec-log']) ? statSync(values['modsec-log']).size : 0;
+function modsecRules() {
+  const file = values['modsec-log'];
+  if (!file) return [];
+  const size = statSync(file).size;
+  if (size <= logAt) return [];
+  const buf = Buffer.alloc(size - logAt);
+  const fd = openSync(file, 'r');
+  readSync(fd, buf, 0, buf.length, logAt);
+  closeSync(fd);
+  logAt = size;
+  return [...buf.toString('utf8').matchAll(/\[id "(\d+)"\]/g)].map((m) => m[1]);
 }
 
+/** CPU seconds (user + system) of the nginx worker (ModSecurity runs inside it). */
+function workerCpu() {
+  const pidFile = values['modsec-pid'];
+  if (!pidFile) return undefined;
+  const master = readFileSync(pidFile, 'utf8').trim();
+  const children = readFileSync(`/proc/${master}/task/${master}/children`, 'utf8').trim().split(/\s+/);
+  let ticks = 0;
+  for (const pid of children) {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks / 100;
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+/** One request as the test gives it, over node:http: fetch() would replace `Host` with the socket's
+ * numeric address (which CRS PL1 scores on its own, 920350) and add a Content-Type to string bodies. */
+function send(r) {
+  const target = new URL(values.modsec);
+  const headers = { ...r.headers, host: 'localhost' };
+  delete headers['content-length'];
+  const body = r.body !== undefined && r.method !== 'GET' && r.method !== 'HEAD' ? Buffer.from(r.body) : undefined;
+  if (body) headers['content-length'] = String(body.length);
+  return new Promise((resolve) => {
+    const req = http.request(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: r.method,
+        path: r.uri.startsWith('/') ? r.uri : `/${r.uri}`,
+        headers,
+        agent,
+        insecureHTTPParser: true,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    // CONNECT and Upgrade answers arrive as their own events, not as a response.
+    for (const event of ['connect', 'upgrade'])
+      req.on(event, (res, socket) => {
+        socket.destroy();
+        resolve(res.statusCode ?? 0);
+      });
+    req.setTimeout(10_000, () => req.destroy());
+    req.on('error', () => resolve(-1));
+    req.end(body);
+  });
+}
+
+async function modsecVerdict(r) {
+  let status;
+  try {
+    status = await send(r);
+  } catch {
+    status = -1; // a request node refuses to send (bad method or header characters)
+  }
+  const verdict = status === 403 ? 'detected' : status === 400 ? 'rejected' : status < 0 ? 'error' : 'passed';
+  // nginx writes the log line before it answers; the next request's lines start after this read.
+  return { verdict, rules: modsecRules() };
+}
+
+/** Rows per corpus, family (CRS: split by the tested rule's paranoia level) and label. */
+function groupOf(r) {
+  if (r.corpus !== 'crs' || r.label !== 'attack') return r.family;
+  return `${r.family} (${r.level === 1 ? 'PL1 rules' : 'PL2-4 rules'})`;
+}
 function tally(rows, engine) {
   const by = new Map();
   for (const r of rows) {
-    const k = `${r.corpus}\t${r.family}\t${r.label}`;
-    const t = by.get(k) ?? { corpus: r.corpus, family: r.family, label: r.label, n: 0, hit: 0 };
+    const k = `${r.corpus}\t${groupOf(r)}\t${r.label}`;
+    const t = by.get(k) ?? { corpus: r.corpus, family: groupOf(r), label: r.label, n: 0, hit: 0 };
     t.n++;
     if (r[engine]) t.hit++;
     by.set(k, t);
@@ -258,6 +375,7 @@ if (values.gotestwaf) requests.push(...gotestwafRequests(values.gotestwaf));
 const detector = createDetector({ disabledTypes: ['behaviour.*'] });
 const rows = [];
 let mamoriCpu = 0;
+const modsecCpu0 = workerCpu();
 for (const r of requests) {
   const ex = toExchange(r);
   const c0 = process.cpuUsage();
@@ -266,12 +384,21 @@ for (const r of requests) {
   mamoriCpu += c.user + c.system;
   const row = { ...r, mamori: alerts.length > 0, types: alerts.map((a) => a.type) };
   if (values.modsec) {
-    const v = await modsecVerdict(r);
-    row.modsec = v === 'detected' || v === 'rejected';
-    row.modsecVerdict = v;
+    const { verdict, rules } = await modsecVerdict(r);
+    row.modsec = verdict === 'detected' || verdict === 'rejected';
+    row.modsecVerdict = verdict;
+    row.modsecRules = rules;
+    // Detected by the family: a rule of the test's own CRS family matched (CRS rows), or any attack
+    // rule (93x/94x, 913, 921) matched (gotestwaf rows).
+    const prefix = r.corpus === 'crs' ? FAMILY_PREFIX[r.family] : undefined;
+    row.modsecFamily =
+      row.modsec &&
+      rules.some((id) => (prefix ? id.startsWith(prefix) : /^(?:913|921|93\d|94[1-4])/.test(id)));
   }
   rows.push(row);
 }
+
+const modsecCpu = modsecCpu0 === undefined ? undefined : workerCpu() - modsecCpu0;
 
 // (c) Benign API traffic from the generator (no attacks): alerts per exchange.
 const benignN = Number(values.benign);
@@ -297,7 +424,7 @@ if (values.modsec) {
       .join('&');
     const headers = { ...ex.request.headers };
     for (const h of ['host', 'content-length', 'connection', 'transfer-encoding']) delete headers[h];
-    const v = await modsecVerdict({
+    const { verdict: v } = await modsecVerdict({
       method: ex.request.method,
       uri: `${ex.request.path}${qs ? `?${qs}` : ''}`,
       headers,
@@ -308,24 +435,34 @@ if (values.modsec) {
   modsecBenign = { exchanges: sample.length, blocked };
 }
 
+const pct = (t) => `${t.hit} (${((100 * t.hit) / t.n).toFixed(1)}%)`;
 const mamori = tally(rows, 'mamori');
 const modsec = values.modsec ? tally(rows, 'modsec') : undefined;
+const modsecFamily = values.modsec && values['modsec-log'] ? tally(rows, 'modsecFamily') : undefined;
 const table = mamori.map((m, i) => ({
   corpus: m.corpus,
   family: m.family,
   label: m.label,
   requests: m.n,
-  mamori: `${m.hit} (${((100 * m.hit) / m.n).toFixed(1)}%)`,
-  ...(modsec ? { modsecCrs: `${modsec[i].hit} (${((100 * modsec[i].hit) / modsec[i].n).toFixed(1)}%)` } : {}),
+  mamori: pct(m),
+  ...(modsec ? { modsecBlocked: pct(modsec[i]) } : {}),
+  ...(modsecFamily ? { modsecByFamilyRule: pct(modsecFamily[i]) } : {}),
 }));
 console.table(table);
 console.log(
-  `CRS tests skipped (raw/encoded requests or no verdict): ${crsSkipped}; mamori CPU per corpus request: ${(mamoriCpu / Math.max(1, rows.length)).toFixed(1)} µs`,
+  `CRS tests skipped (raw/encoded requests or no verdict): ${crsSkipped}; mamori CPU per corpus request: ${(mamoriCpu / Math.max(1, rows.length)).toFixed(1)} µs` +
+    (modsecCpu !== undefined
+      ? `; nginx+ModSecurity worker CPU per corpus request: ${((modsecCpu * 1e6) / Math.max(1, rows.length)).toFixed(1)} µs (${modsecCpu.toFixed(2)} s for ${rows.length})`
+      : ''),
 );
 console.log(
   `benign generator traffic: ${benignEx.length} exchanges, ${benignFlagged} raised an alert (${((100 * benignFlagged) / Math.max(1, benignEx.length)).toFixed(3)}%), ${benignAlerts.length} alerts`,
   Object.fromEntries(benignTypes),
 );
+if (values.modsec)
+  console.log(
+    `requests node:http could not send to ModSecurity (invalid method or header bytes; counted as not detected): ${rows.filter((r) => r.modsecVerdict === 'error').length}`,
+  );
 if (modsecBenign)
   console.log(
     `benign generator traffic through ModSecurity + CRS: ${modsecBenign.exchanges} exchanges, ${modsecBenign.blocked} blocked (${((100 * modsecBenign.blocked) / Math.max(1, modsecBenign.exchanges)).toFixed(2)}%)`,
@@ -334,7 +471,7 @@ if (values.verbose) {
   for (const r of rows)
     if ((r.label === 'attack') !== r.mamori)
       console.log(
-        `${r.label === 'attack' ? 'MISS' : 'FP  '} ${r.corpus} ${r.family} ${r.id} ${r.method} ${r.uri.slice(0, 160)} ${r.body ? `body=${r.body.slice(0, 160)}` : ''} ${JSON.stringify(r.headers).slice(0, 160)} ${r.types.join(',')}`,
+        `${r.label === 'attack' ? 'MISS' : 'FP  '} ${r.corpus} ${groupOf(r).replace(/ /g, "_")} ${r.id} ${r.method} ${r.uri.slice(0, 160)} ${r.body ? `body=${r.body.slice(0, 160)}` : ''} ${JSON.stringify(r.headers).slice(0, 160)} ${r.types.join(',')}`,
       );
 }
 if (values.json)

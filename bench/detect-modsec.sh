@@ -3,7 +3,9 @@
 # 127.0.0.1:18080, for bench/detect-corpus.mjs --modsec. Needs the Debian packages nginx,
 # libnginx-mod-http-modsecurity and modsecurity-crs (apt-get install -y …); everything it writes goes
 # to bench/.tools/modsec (gitignored). libmodsecurity3 rejects IncludeOptional, so the CRS files are
-# included plainly, one by one. Stop with: kill "$(cat bench/.tools/modsec/nginx.pid)"
+# included plainly, one by one. The error log is kept at `info`, where the connector writes every
+# matched rule id (bench/detect-corpus.mjs --modsec-log reads them per request).
+# Stop with: kill "$(cat bench/.tools/modsec/nginx.pid)"
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 dir="$here/.tools/modsec"
@@ -26,7 +28,7 @@ cat > "$dir/nginx.conf" <<CONF
 load_module /usr/lib/nginx/modules/ngx_http_modsecurity_module.so;
 worker_processes 1;
 pid $dir/nginx.pid;
-error_log $dir/logs/error.log warn;
+error_log $dir/logs/error.log info;
 events { worker_connections 256; }
 http {
   access_log off;
