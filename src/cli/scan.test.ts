@@ -127,3 +127,84 @@ describe('mamori scan: output and gates', () => {
     expect(junit.stdout).toContain('<failure');
   });
 });
+
+describe('mamori scan --inventory', () => {
+  it('scans from the inventory that mamori discover stored (exported as OpenAPI), end to end', async () => {
+    // Traffic of the test API recorded as a HAR, as a proxy or a browser would have captured it.
+    const calls = [
+      '/api/v2/products?category=books',
+      '/api/v2/products?category=lamps',
+      '/api/v2/products/search?q=lamp',
+      '/api/v2/greeting?name=visitor',
+    ];
+    const entries = [];
+    for (const path of calls) {
+      const res = await fetch(`${api.url}${path}`);
+      const text = await res.text();
+      const u = new URL(`${api.url}${path}`);
+      entries.push({
+        startedDateTime: new Date().toISOString(),
+        time: 1,
+        request: {
+          method: 'GET',
+          url: u.href,
+          httpVersion: 'HTTP/1.1',
+          headers: [{ name: 'host', value: u.host }],
+          queryString: [...u.searchParams].map(([name, value]) => ({ name, value })),
+          cookies: [],
+          headersSize: -1,
+          bodySize: 0,
+        },
+        response: {
+          status: res.status,
+          statusText: '',
+          httpVersion: 'HTTP/1.1',
+          headers: [{ name: 'content-type', value: res.headers.get('content-type') ?? '' }],
+          cookies: [],
+          content: { size: text.length, mimeType: res.headers.get('content-type') ?? '', text },
+          redirectURL: '',
+          headersSize: -1,
+          bodySize: text.length,
+        },
+        cache: {},
+        timings: { send: 0, wait: 1, receive: 0 },
+      });
+    }
+    const har = join(tmpdir(), `mamori-scan-inventory-${process.pid}.har`);
+    const db = join(tmpdir(), `mamori-scan-inventory-${process.pid}.sqlite`);
+    writeFileSync(
+      har,
+      JSON.stringify({ log: { version: '1.2', creator: { name: 't', version: '1' }, entries } }),
+    );
+    const discover = await runCli('discover', har, '--db', db, '--format', 'json');
+    expect(discover.code, discover.stderr).toBe(0);
+
+    const before = api.requests();
+    const r = await runCli(
+      'scan',
+      '--target',
+      api.url,
+      '--inventory',
+      '--db',
+      db,
+      '--only',
+      'INJ-001,INJ-032,SCHEMA',
+      '--rate',
+      '2000',
+      '--format',
+      'json',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(api.requests()).toBeGreaterThan(before);
+    const findings = JSON.parse(r.stdout).findings as Array<{ test: string; path: string; title: string }>;
+    expect(findings.map((f) => `${f.test} ${f.path}`)).toEqual(
+      expect.arrayContaining(['MAM-SCAN-INJ-001 /api/v2/products', 'MAM-SCAN-INJ-032 /api/v2/greeting']),
+    );
+    expect(findings.find((f) => f.test === 'MAM-SCAN-INJ-001')?.title).toContain('query.category');
+
+    // An inventory without the target's host is bad input, not an empty scan.
+    const other = await runCli('scan', '--target', 'http://127.0.0.2:9', '--inventory', '--db', db);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/holds no endpoint of host 127\.0\.0\.2/);
+  });
+});

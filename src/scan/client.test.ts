@@ -131,3 +131,24 @@ describe('ScanClient safety', () => {
     expect(now).toBe(1000);
   });
 });
+
+describe('bodies the server cuts short', () => {
+  it('keeps the status, headers and what arrived, marked truncated (not a lost connection)', async () => {
+    const s = createServer((req, res) => {
+      // Declares 1000 bytes, sends 20, then closes: what a server whose middleware rewrote the body
+      // after setting Content-Length does.
+      res.writeHead(200, { 'content-type': 'text/html', 'content-length': '1000' });
+      res.write('<title>listing</title>');
+      setTimeout(() => req.socket.destroy(), 20);
+    });
+    servers.push(s);
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+    const c = new ScanClient({ ...base, target: new URL(url), deadline: Date.now() + 60_000 });
+    const ex = await c.send({ method: 'GET', path: '/ftp' });
+    expect(ex.response.status).toBe(200);
+    expect(ex.response.truncated).toBe(true);
+    expect(ex.response.body).toBe('<title>listing</title>');
+    expect(c.incidents).toEqual([]);
+  });
+});

@@ -279,6 +279,38 @@ export class ScanClient {
   }
 }
 
+/** Reads a response body up to `cap` bytes with plain stream events (cheaper per call than the async
+ *  iterator). A body cut short by the server (a socket closed mid-body, a Content-Length the server
+ *  did not honour) keeps what arrived and is marked truncated: the status and headers were real. */
+function readCapped(
+  body: NodeJS.ReadableStream & { destroy(): void },
+  cap: number,
+): Promise<{ body: string; truncated: boolean }> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (truncated: boolean) => {
+      if (done) return;
+      done = true;
+      resolve({ body: Buffer.concat(chunks).toString('utf8'), truncated });
+    };
+    body.on('data', (chunk: Buffer) => {
+      if (done) return;
+      if (size + chunk.length > cap) {
+        chunks.push(chunk.subarray(0, cap - size));
+        finish(true);
+        body.destroy();
+        return;
+      }
+      chunks.push(chunk);
+      size += chunk.length;
+    });
+    body.on('end', () => finish(false));
+    body.on('error', () => finish(true));
+  });
+}
+
 function errorText(err: unknown): string {
   const e = err as { message?: string; code?: string; cause?: { code?: string; message?: string } };
   return [e?.code, e?.message, e?.cause?.code, e?.cause?.message].filter(Boolean).join(': ') || String(err);
@@ -314,25 +346,7 @@ export function undiciTransport(bodyCap: number): Transport {
       if (v !== undefined)
         out[k.toLowerCase()] = Array.isArray(v) ? v.join(k === 'set-cookie' ? '\n' : ', ') : v;
     }
-    const declared = Number(out['content-length']);
-    if (Number.isFinite(declared) && declared <= bodyCap) {
-      // Common case: the whole body fits under the cap (the async iterator below costs more per call).
-      return { status: res.statusCode, headers: out, body: await res.body.text(), truncated: false };
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let truncated = false;
-    for await (const chunk of res.body) {
-      const b = chunk as Buffer;
-      if (size + b.length > bodyCap) {
-        chunks.push(b.subarray(0, bodyCap - size));
-        truncated = true;
-        res.body.destroy();
-        break;
-      }
-      chunks.push(b);
-      size += b.length;
-    }
-    return { status: res.statusCode, headers: out, body: Buffer.concat(chunks).toString('utf8'), truncated };
+    const { body: text, truncated } = await readCapped(res.body, bodyCap);
+    return { status: res.statusCode, headers: out, body: text, truncated };
   };
 }

@@ -1,8 +1,18 @@
 // What a checker works with: the spec's operations resolved against the target, identities, the
 // learned object ownership, the guarded client, the callback listener and the report sink.
 
-import type { ApiSpec, Finding, JsonSchema, SpecOperation } from '../model/index.js';
+import type { ApiSpec, Finding, JsonSchema, SpecMediaContent, SpecOperation } from '../model/index.js';
+import {
+  type BodyKind,
+  bodyKind,
+  encodeBody,
+  type FilePart,
+  isFileSchema,
+  sampleFile,
+  xmlRoot,
+} from './bodies.js';
 import type { CallbackListener } from './callback.js';
+import { type CaptchaSolution, withCaptcha } from './captcha.js';
 import type { DirectoryListing } from './checkers/files.js';
 import { DestructiveRefused, isDestructive, type ScanClient, ScopeError } from './client.js';
 import { evidenceRefs, fingerprint } from './evidence.js';
@@ -57,6 +67,10 @@ export class ScanContext {
   crackedSecret: string | undefined;
   /** Browsable folders found (gathered once, shared by the listing and null-byte tests). */
   listings: DirectoryListing[] | undefined;
+  /** A solved CAPTCHA (the provider disclosed its answer), used to fill CAPTCHA fields of bodies. */
+  captcha: CaptchaSolution | undefined;
+  /** Public keys the target publishes, in the textual forms tried as HMAC secrets (gathered once). */
+  publicKeys: string[] | undefined;
   /** Profile objects (a JSON object from a parameterless GET) per identity name. */
   readonly profiles = new Map<string, Record<string, unknown>>();
   private readonly bases = new Map<string, ScanExchange | undefined>();
@@ -157,11 +171,50 @@ export class ScanContext {
       .map((p) => [p.name, String(exampleOf(p.schema, p.example) ?? 'mamori')]);
   }
 
+  /** The request media type the scan uses: JSON when offered, else the first one it can encode. */
+  bodyMedia(op: SpecOperation): (SpecMediaContent & { kind: BodyKind }) | undefined {
+    const content = op.requestBody?.content ?? [];
+    const json = content.find((c) => bodyKind(c.contentType) === 'json');
+    const media = json ?? content.find((c) => bodyKind(c.contentType) !== undefined);
+    if (media) return { ...media, kind: bodyKind(media.contentType)! };
+    return content[0] ? { ...content[0], kind: 'json' } : undefined;
+  }
+
   sampleBody(op: SpecOperation): unknown {
-    const media =
-      op.requestBody?.content.find((c) => c.contentType.includes('json')) ?? op.requestBody?.content[0];
+    const media = this.bodyMedia(op);
     if (!media) return undefined;
-    return media.example ?? exampleOf(media.schema, undefined);
+    const value = withCaptcha(this, op, media.example ?? exampleOf(media.schema, undefined));
+    if (media.kind !== 'multipart' || !value || typeof value !== 'object') return value;
+    // File parts: a small file of the declared type.
+    const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+    const props = (media.schema?.['properties'] ?? {}) as Record<string, JsonSchema>;
+    for (const [name, schema] of Object.entries(props)) {
+      if (isFileSchema(schema)) out[name] = sampleFile(this.fileType(op, name) ?? 'application/octet-stream');
+    }
+    return out;
+  }
+
+  /** The content type a multipart file field declares (encoding.contentType or contentMediaType). */
+  fileType(op: SpecOperation, field: string): string | undefined {
+    const media = this.bodyMedia(op);
+    const props = (media?.schema?.['properties'] ?? {}) as Record<string, JsonSchema>;
+    const cmt = props[field]?.['contentMediaType'];
+    if (typeof cmt === 'string') return cmt;
+    const doc = media ? atPointer(this.spec.document, media.pointer) : undefined;
+    const encoding = (doc as { encoding?: Record<string, { contentType?: unknown }> } | undefined)?.encoding;
+    const ct = encoding?.[field]?.contentType;
+    return typeof ct === 'string' ? ct : undefined;
+  }
+
+  /** A body value encoded as the operation's media type, with its content-type header. */
+  encodeBody(op: SpecOperation, value: unknown): { body: string; headers: HeaderMap } {
+    const media = this.bodyMedia(op);
+    const kind = media?.kind ?? 'json';
+    const enc = encodeBody(kind, value, {
+      boundary: 'mamori-scan-boundary-7d3f',
+      ...(media ? { root: xmlRoot(media) } : {}),
+    });
+    return { body: enc.body, headers: { 'content-type': enc.contentType } };
   }
 
   /** The plain request for an op as an identity (or anonymous), with sample values. */
@@ -169,7 +222,8 @@ export class ScanContext {
     const params = this.pathParams(op, identity);
     if (!params) return undefined;
     const body = this.sampleBody(op);
-    const headers = this.authHeaders(identity);
+    const encoded = body !== undefined ? this.encodeBody(op, body) : undefined;
+    const headers = { ...this.authHeaders(identity), ...encoded?.headers };
     for (const p of op.parameters.filter((x) => x.in === 'header' && x.required)) {
       headers[p.name] = String(exampleOf(p.schema, p.example) ?? 'mamori');
     }
@@ -177,7 +231,7 @@ export class ScanContext {
       method: op.method,
       path: this.buildPath(op, params, this.sampleQuery(op)),
       headers,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(encoded ? { body: encoded.body } : {}),
       op,
       as: identity?.name ?? '',
     };
@@ -205,11 +259,12 @@ export class ScanContext {
       if (!params) continue;
       const query = this.sampleQuery(op);
       const body = this.sampleBody(op);
+      const encoded = body !== undefined ? this.encodeBody(op, body) : undefined;
       const base = (): ScanRequest => ({
         method: op.method,
         path: this.buildPath(op, params, query),
-        headers: this.authHeaders(identity),
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        headers: { ...this.authHeaders(identity), ...encoded?.headers },
+        ...(encoded ? { body: encoded.body } : {}),
         op,
         as: identity?.name ?? '',
       });
@@ -240,7 +295,7 @@ export class ScanContext {
           });
         }
       } else if (location === 'body' && body && typeof body === 'object' && !Array.isArray(body)) {
-        const media = op.requestBody?.content.find((c) => c.contentType.includes('json'));
+        const media = this.bodyMedia(op);
         const props = (media?.schema?.['properties'] ?? {}) as Record<string, JsonSchema>;
         for (const [name, schema] of Object.entries(props)) {
           if (schema['readOnly'] === true || !want(name, schema)) continue;
@@ -252,10 +307,19 @@ export class ScanContext {
             sample: (body as Record<string, unknown>)[name] ?? exampleOf(schema, undefined),
             build: (value) => {
               const r = base();
-              r.body = JSON.stringify({
+              // A file field keeps its file name and type; the value becomes its content.
+              const current = (body as Record<string, unknown>)[name];
+              const v =
+                media?.kind === 'multipart' && isFileSchema(schema) && current && typeof current === 'object'
+                  ? {
+                      ...(current as FilePart),
+                      content: typeof value === 'string' ? value : JSON.stringify(value),
+                    }
+                  : value;
+              r.body = this.encodeBody(op, {
                 ...this.freshIdentityFields(op, body as Record<string, unknown>, name),
-                [name]: value,
-              });
+                [name]: v,
+              }).body;
               return r;
             },
           });
@@ -379,3 +443,14 @@ export const ok = (ex: ScanExchange | undefined): ex is ScanExchange =>
 export const answered2xx = (ex: ScanExchange | undefined): boolean => ok(ex);
 export const denied = (ex: ScanExchange | undefined): boolean =>
   !!ex && (ex.response.status === 401 || ex.response.status === 403 || ex.response.status === 404);
+
+/** The value at an RFC 6901 JSON pointer, or undefined. */
+export function atPointer(doc: unknown, pointer: string): unknown {
+  let cur: unknown = doc;
+  for (const raw of pointer.replace(/^#/, '').split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (!cur || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}

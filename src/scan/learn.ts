@@ -35,6 +35,9 @@ function itemGetOp(ctx: ScanContext, collection: string): SpecOperation | undefi
   return ctx.spec.operations.find((o) => o.method === 'GET' && itemOf(o.path)?.collection === collection);
 }
 
+const namesAccount = (r: Record<string, unknown>) =>
+  ['username', 'email', 'login', 'user_name'].some((k) => typeof r[k] === 'string');
+
 export async function learnOwnership(ctx: ScanContext): Promise<void> {
   const seen = new Map<
     string,
@@ -50,8 +53,15 @@ export async function learnOwnership(ctx: ScanContext): Promise<void> {
       const body = parseJson(ex.response.body);
       const item = itemGetOp(ctx, op.path);
       const list = listOf(body);
-      if (!list && body && typeof body === 'object')
-        ctx.profiles.set(identity.name, body as Record<string, unknown>);
+      if (!list && body && typeof body === 'object') {
+        // The identity's profile: the answer that names an account ({ user: {…} } unwrapped); any
+        // other object only while none was seen (a CAPTCHA or a config object is not a profile).
+        const rec = body as Record<string, unknown>;
+        const inner =
+          rec['user'] && typeof rec['user'] === 'object' ? (rec['user'] as Record<string, unknown>) : rec;
+        const had = ctx.profiles.get(identity.name);
+        if (!had || (namesAccount(inner) && !namesAccount(had))) ctx.profiles.set(identity.name, inner);
+      }
       if (!item || !list) continue;
       const param = itemOf(item.path)?.param ?? 'id';
       for (const el of list.slice(0, 50)) {

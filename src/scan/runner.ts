@@ -5,6 +5,7 @@
 import type { ApiSpec, Finding, InputIssue } from '../model/index.js';
 import { SEVERITY_RANK } from '../model/index.js';
 import { CallbackListener } from './callback.js';
+import { learnCaptcha } from './captcha.js';
 import { CHECKERS } from './checkers/index.js';
 import {
   type ConnectionIncident,
@@ -181,6 +182,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     try {
       client.checkCancelled();
       await learnOwnership(ctx);
+      await learnCaptcha(ctx);
       log(`learned ${ctx.objects.length} owned objects as ${opts.identities.length} identities`);
     } catch (err) {
       if (!(err instanceof LimitReached)) throw err;

@@ -1,12 +1,13 @@
 // API2 checkers: operations answering without (valid) credentials, JWT forgeries, weak HMAC
 // secrets, user enumeration through different login / reset answers.
 
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createPublicKey, type JsonWebKey, timingSafeEqual } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { SpecOperation } from '../../model/index.js';
 import { answered2xx, denied, isSecured, ok, parseJson, type ScanContext } from '../context.js';
 import { credentialFields, hasPathParams, isLoginOp, isResetOp, resetField } from '../ops.js';
 import type { Identity, ScanExchange, ScanTest } from '../types.js';
+import { directoryListings } from './files.js';
 import { JWT_WORDLIST } from './wordlist.js';
 
 const b64u = (v: string | Buffer) => Buffer.from(v).toString('base64url');
@@ -115,7 +116,17 @@ export async function jwtForgery(ctx: ScanContext, test: ScanTest): Promise<void
   const attack = String(test.options['attack']);
   const claims = { ...jwt.payload };
   let token: string | undefined;
+  /** Several candidate tokens (key confusion: one per form of each public key); the first accepted wins. */
+  let candidates: string[] | undefined;
   switch (attack) {
+    case 'key-confusion': {
+      // RS256→HS256: the server's public key used as the HMAC secret. A library that takes the
+      // algorithm from the token verifies this with the key it would use for RS256.
+      const keys = await serverPublicKeys(ctx);
+      if (keys.length === 0) return;
+      candidates = keys.map((k) => hs256({ alg: 'HS256', typ: 'JWT' }, claims, k));
+      break;
+    }
     case 'alg-none': {
       const alg = String(test.options['alg'] ?? 'none');
       token = `${b64u(JSON.stringify({ ...jwt.header, alg }))}.${b64u(JSON.stringify(claims))}.`;
@@ -173,20 +184,25 @@ export async function jwtForgery(ctx: ScanContext, test: ScanTest): Promise<void
     default:
       throw new Error(`jwt-forgery: unknown attack ${attack}`);
   }
-  ctx.masker.addSecret(token);
   // Token validation is usually global: one finding per forgery, naming every operation that took it.
   const accepted: Array<{ op: SpecOperation; proof: ScanExchange[]; garbage: ScanExchange }> = [];
   const guarded = await guardedOps(ctx, identity);
-  for (const { op, owner, garbage } of guarded) {
-    const req = ctx.sampleRequest(op, identity)!;
-    const forged = await ctx.send({
-      ...req,
-      headers: { ...req.headers, [identity.header]: `Bearer ${token}` },
-      as: `forged JWT (${attack})`,
-      note: `forged JWT: ${attack}`,
-    });
-    if (!ok(forged) || !similarBodies(forged.response.body, owner.response.body)) continue;
-    accepted.push({ op, proof: [owner, garbage, forged], garbage });
+  for (const t of candidates ?? (token ? [token] : [])) {
+    ctx.masker.addSecret(t);
+    for (const { op, owner, garbage } of candidates && accepted.length === 0
+      ? guarded.slice(0, 1)
+      : guarded) {
+      const req = ctx.sampleRequest(op, identity)!;
+      const forged = await ctx.send({
+        ...req,
+        headers: { ...req.headers, [identity.header]: `Bearer ${t}` },
+        as: `forged JWT (${attack})`,
+        note: `forged JWT: ${attack}`,
+      });
+      if (!ok(forged) || !similarBodies(forged.response.body, owner.response.body)) continue;
+      accepted.push({ op, proof: [owner, garbage, forged], garbage });
+    }
+    if (accepted.length > 0) break;
   }
   const first = accepted[0];
   if (!first) return;
@@ -434,4 +450,54 @@ export async function commonPassword(ctx: ScanContext, test: ScanTest): Promise<
       }
     }
   }
+}
+
+const JWKS_PATHS = [
+  '/.well-known/jwks.json',
+  '/jwks.json',
+  '/.well-known/openid-configuration',
+  '/oauth/jwks',
+  '/keys',
+];
+const PEM = /-----BEGIN (?:RSA )?PUBLIC KEY-----[\s\S]+?-----END (?:RSA )?PUBLIC KEY-----\n?/g;
+
+/** Public keys the target publishes (JWKS documents, PEM files in listed folders), each in the
+ *  textual forms a server might use as its key: the PEM as served, with and without its final
+ *  newline, and PEM exports (SPKI, PKCS#1) of JWKS keys. */
+export async function serverPublicKeys(ctx: ScanContext): Promise<string[]> {
+  if (ctx.publicKeys) return ctx.publicKeys;
+  const forms = new Set<string>();
+  const addPem = (pem: string) => {
+    forms.add(pem.endsWith('\n') ? pem : `${pem}\n`);
+    forms.add(pem.trimEnd());
+  };
+  const addJwk = (jwk: unknown) => {
+    try {
+      const key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+      addPem(String(key.export({ type: 'spki', format: 'pem' })));
+      if ((jwk as { kty?: string }).kty === 'RSA')
+        addPem(String(key.export({ type: 'pkcs1', format: 'pem' })));
+    } catch {
+      // not a public key this runtime can read
+    }
+  };
+  for (const prefix of [...new Set(['', ctx.basePath])]) {
+    for (const p of JWKS_PATHS) {
+      const ex = await ctx.send({
+        method: 'GET',
+        path: `${prefix}${p}`,
+        as: '',
+        note: 'published signing keys',
+      });
+      if (!ok(ex)) continue;
+      const doc = parseJson(ex.response.body) as { keys?: unknown[]; jwks_uri?: unknown } | undefined;
+      for (const k of Array.isArray(doc?.keys) ? doc.keys.slice(0, 5) : []) addJwk(k);
+      for (const m of ex.response.body.matchAll(PEM)) addPem(m[0]);
+    }
+  }
+  for (const l of await directoryListings(ctx)) {
+    for (const f of l.files) for (const m of f.ex.response.body.matchAll(PEM)) addPem(m[0]);
+  }
+  ctx.publicKeys = [...forms].slice(0, 12);
+  return ctx.publicKeys;
 }

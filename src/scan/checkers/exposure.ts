@@ -235,7 +235,9 @@ export async function schemaFuzz(ctx: ScanContext, test: ScanTest): Promise<void
   for (const p of points) {
     const bad = violation(kind, p.schema);
     if (bad === undefined) continue;
-    if (p.location !== 'body' && (bad === null || typeof bad === 'object')) continue;
+    // null and objects exist only in JSON: in a query, path, form, multipart or XML value they are text.
+    const textOnly = p.location !== 'body' || ctx.bodyMedia(p.op)?.kind !== 'json';
+    if (textOnly && (bad === null || typeof bad === 'object')) continue;
     const base = await ctx.send({ ...p.build(p.sample), note: 'control: valid value' });
     if (!ok(base)) continue;
     const probe = await ctx.send({ ...p.build(bad), note: `${kind} in ${p.location} ${p.name}` });

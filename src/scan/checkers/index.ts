@@ -4,6 +4,7 @@ import type { ScanContext } from '../context.js';
 import type { CheckerName, ScanTest } from '../types.js';
 import { adminAccess, bola, idEnumeration, massAssignment, methodSwitch } from './access.js';
 import { authRequired, commonPassword, jwtForgery, jwtWeakSecret, userEnumeration } from './auth.js';
+import { captcha } from './business.js';
 import { responseSchema, schemaFuzz, sensitiveFields, undeclaredFields } from './exposure.js';
 import { directoryListing, nullByte } from './files.js';
 import {
@@ -14,6 +15,7 @@ import {
   sqliError,
   sqliLogin,
   sqliTime,
+  sqliUnion,
   ssti,
   xssReflected,
 } from './injection.js';
@@ -29,6 +31,7 @@ import {
 import { openRedirect } from './redirect.js';
 import { pageSize, payloadSize, rateLimit, targetCrash } from './resources.js';
 import { ssrfCallback, ssrfInternal } from './ssrf.js';
+import { uploadType, xxe } from './uploads.js';
 
 export type Checker = (ctx: ScanContext, test: ScanTest) => Promise<void>;
 
@@ -61,9 +64,13 @@ export const CHECKERS: Record<CheckerName, Checker> = {
   'directory-listing': directoryListing,
   'null-byte': nullByte,
   'open-redirect': openRedirect,
+  xxe,
+  'upload-type': uploadType,
+  captcha,
   'sqli-error': sqliError,
   'sqli-boolean': sqliBoolean,
   'sqli-time': sqliTime,
+  'sqli-union': sqliUnion,
   'sqli-login': sqliLogin,
   'nosql-operator': nosqlOperator,
   'command-injection': commandInjection,

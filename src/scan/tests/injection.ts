@@ -10,7 +10,7 @@ const SQL_FIX =
 const where = {
   query: 'a query parameter',
   path: 'a path parameter',
-  body: 'a JSON body field',
+  body: 'a request body field (JSON, form, multipart or XML)',
   header: 'a header parameter',
 } as const;
 type Loc = keyof typeof where;
@@ -274,6 +274,101 @@ export const INJECTION: ScanTest[] = [
       'Reject names containing NUL or percent signs before any check; check the extension of the name actually opened; serve only allow-listed names, not a folder.',
     checker: 'null-byte',
     options: {},
+  },
+  {
+    id: 'MAM-SCAN-INJ-038',
+    name: 'XML external entity expanded (XML body)',
+    severity: 'critical',
+    owasp: 'API8:2023',
+    cwe: 611,
+    sends:
+      'the sample XML body of an operation that takes XML, with a DTD declaring an external entity file:///etc/passwd used in its first field',
+    decides: 'the answer contains "root:x:0:0:" while the same document without the DTD does not',
+    remediation:
+      'Disable DTDs and external entities in the XML parser (libxml2: no NOENT/DTDLOAD; Java: disallow-doctype-decl), or accept JSON only.',
+    checker: 'xxe',
+    options: { via: 'body' },
+    destructive: true,
+  },
+  {
+    id: 'MAM-SCAN-INJ-039',
+    name: 'XML external entity expanded (uploaded file)',
+    severity: 'critical',
+    owasp: 'API8:2023',
+    cwe: 611,
+    sends:
+      'to each file field of a multipart operation: an .xml file whose DTD declares an external entity file:///etc/passwd',
+    decides: 'the answer (any status) contains "root:x:0:0:" while an upload of the declared type does not',
+    remediation:
+      'Parse uploaded documents with DTDs and external entities disabled; refuse file types the operation does not declare.',
+    checker: 'xxe',
+    options: { via: 'upload' },
+    destructive: true,
+  },
+  {
+    id: 'MAM-SCAN-INJ-040',
+    name: 'Server-side JavaScript injection (time-based sleep, expression context)',
+    severity: 'critical',
+    owasp: 'API8:2023',
+    cwe: 943,
+    sends:
+      'a path parameter (numbers included) set to sleep(0), sleep(200), sleep(0), sleep(400): a MongoDB $where / eval expression built from it runs the call',
+    decides:
+      'the 200 ms and 400 ms payloads are slower than their zero-delay controls by at least 180 and 360 ms',
+    remediation:
+      'Never build $where / mapReduce / eval code from input; use query operators with typed values, and disable server-side JavaScript in the database.',
+    checker: 'sqli-time',
+    options: {
+      location: 'path',
+      numeric: true,
+      payload: 'sleep({ms})',
+      seconds: 0.2,
+      what: 'JavaScript sleep()',
+    },
+  },
+  {
+    id: 'MAM-SCAN-INJ-041',
+    name: 'Server-side JavaScript injection (time-based sleep, string context)',
+    severity: 'critical',
+    owasp: 'API8:2023',
+    cwe: 943,
+    sends: "a path string parameter set to <value>'||sleep(N)||' with N = 0, 200, 0, 400 ms",
+    decides:
+      'the 200 ms and 400 ms payloads are slower than their zero-delay controls by at least 180 and 360 ms',
+    remediation:
+      'Never build $where / eval code from input; use query operators with typed values, and disable server-side JavaScript in the database.',
+    checker: 'sqli-time',
+    options: { location: 'path', payload: "{v}'||sleep({ms})||'", seconds: 0.2, what: 'JavaScript sleep()' },
+  },
+  {
+    id: 'MAM-SCAN-INJ-042',
+    name: "Server-side JavaScript injection (boolean, string context: '||'a'=='a)",
+    severity: 'critical',
+    owasp: 'API8:2023',
+    cwe: 943,
+    sends:
+      "a path parameter set to a plain value, to <value>'||'a'=='a (always true) and to <value>'||'a'=='b (always false)",
+    decides:
+      'the always-false answer equals the plain one, the always-true one returns more, and repeating it gives the same answer',
+    remediation:
+      'Never build $where / eval code from input; use query operators with typed values, and disable server-side JavaScript in the database.',
+    checker: 'sqli-boolean',
+    options: { location: 'path', true: "{v}'||'a'=='a", false: "{v}'||'a'=='b" },
+  },
+  {
+    id: 'MAM-SCAN-INJ-043',
+    name: 'SQL injection (UNION-based) reads the database catalogue',
+    severity: 'critical',
+    owasp: 'API8:2023',
+    cwe: 89,
+    sends:
+      "a query parameter closed with ' ') ')) \" or nothing, then ORDER BY 1 / 99 (column count by bisection), a UNION SELECT of markers, and a UNION SELECT of the catalogue (sqlite_master, else information_schema.tables)",
+    decides:
+      'ORDER BY 1 works while ORDER BY 99 is a SQL error, a marker of the UNION is shown, and the catalogue query returns table definitions',
+    remediation:
+      'Use parameterised queries; never concatenate input into SQL. Run the API with a database user that cannot read the catalogue of other schemas.',
+    checker: 'sqli-union',
+    options: { location: 'query' },
   },
 ];
 
