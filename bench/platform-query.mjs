@@ -168,6 +168,7 @@ const enc = encodeURIComponent;
 const iso = (ms) => new Date(ms).toISOString();
 const routes = {
   'inventory (default: 1,000 full records)': () => '/api/v1/inventory',
+  'inventory ?fields=summary (1,000)': () => '/api/v1/inventory?fields=summary',
   'inventory ?limit=100': () => '/api/v1/inventory?limit=100',
   'inventory ?host=…': (i) => `/api/v1/inventory?host=${enc(hosts[i % hosts.length])}`,
   'inventory ?tag=shadow': () => '/api/v1/inventory?tag=shadow',

@@ -239,7 +239,7 @@ export class SqlStore implements PlatformStore {
       params.push(q.to);
     }
     if (q.hit) {
-      // `hits <> ''` lets the planner use the partial index exchanges_hit_time (migration 4).
+      // `hits <> ''` lets the planner use the partial index exchanges_hit_time_id (migrations 4, 5).
       where.push("hits <> ''", 'hits LIKE ?');
       params.push(`%,${q.hit},%`);
     }
@@ -259,7 +259,7 @@ export class SqlStore implements PlatformStore {
       data: string;
     }>(
       `SELECT id, time, actor, host, method, path, status, hits, data FROM exchanges` +
-        `${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY time DESC, id` +
+        `${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY time DESC, id DESC` +
         page(q.limit ?? 100, q.offset),
       params,
     );
