@@ -157,6 +157,15 @@ describe('validation, limits and garbage', () => {
     });
     expect(action.statusCode).toBe(400);
     expect(action.json().field).toBe('body.action');
+    // Found by a destructive self-scan (MAM-SCAN-SCHEMA-010): null must not pass as an empty string.
+    const retro = await app.inject({
+      method: 'POST',
+      url: '/api/v1/hunt/retro',
+      headers: auth('analyst'),
+      payload: { pattern: 'x', where: ['query'], title: null },
+    });
+    expect(retro.statusCode).toBe(400);
+    expect(retro.json().field).toBe('body.title');
   });
 
   it('answers 413 past the body limit and 415 for other media types', async () => {

@@ -5,6 +5,8 @@
 
 import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { apiRisk, applyConfig, complianceView, RULES, riskiestEndpoints, ruleMetas } from '../audit/index.js';
 import type { Signature } from '../detect/index.js';
@@ -78,6 +80,9 @@ export const REDACT = [
   'res.headers["set-cookie"]',
 ];
 
+// ajv-formats is CommonJS: under NodeNext its default import is the module namespace.
+const addFormats = (addFormatsModule as unknown as { default: (a: Ajv) => Ajv }).default;
+
 const MAX_ISSUES = 1000;
 
 let auditSeq = 0;
@@ -95,7 +100,6 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const app = Fastify({
     logger,
     bodyLimit: opts.bodyLimit ?? 10 * 1024 * 1024,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
     ...(opts.https ? { https: opts.https } : {}),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
 
@@ -107,6 +111,16 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     for (const method of [r.method].flat())
       routes.push({ method: String(method), url: r.url, schema: r.schema, access: r.config?.access });
   });
+
+  // Query strings and path parameters arrive as text, so their validation coerces ("5" → 5); JSON
+  // bodies have real types and are checked strictly — coercion would let `null` pass as "" for a string
+  // (found by `mamori scan --destructive` on this API: MAM-SCAN-SCHEMA-010).
+  const ajvOptions = { useDefaults: true, removeAdditional: false, allErrors: false, strict: false } as const;
+  const strictBody = addFormats(new Ajv({ ...ajvOptions, coerceTypes: false }));
+  const coercing = addFormats(new Ajv({ ...ajvOptions, coerceTypes: 'array' }));
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? strictBody : coercing).compile(schema),
+  );
 
   app.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_req, body, done) =>
     done(null, body),

@@ -142,6 +142,9 @@ describe('saved hunt queries', () => {
       [{ name: 'x', query: { status: 'teapot' } }, 'body.query.status'],
       [{ name: 'x', query: { from: 'yesterday' } }, 'body.query.from'],
       [{ name: 'x', query: { sql: 'drop table' } }, 'body.query.sql'],
+      // JSON bodies are not coerced: null is not a string, "5" is not a number.
+      [{ name: null, query: {} }, 'body.name'],
+      [{ name: 'x', query: { status: '500' } }, 'body.query.status'],
     ];
     for (const [payload, field] of cases) {
       const res = await t.call('analyst', {
