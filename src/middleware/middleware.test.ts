@@ -1,8 +1,12 @@
 import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../model/index.js';
+import type { Patch } from '../respond/patch.js';
 import { mamoriFastify } from './fastify.js';
 import { withMamori } from './http.js';
 
@@ -128,6 +132,66 @@ describe('fastify plugin', () => {
       } finally {
         await app.close();
       }
+    }
+  });
+});
+
+describe('virtual patches in node:http and Fastify (monitor mode: patches still apply)', () => {
+  const patch: Patch = {
+    id: 'patch-role',
+    created: new Date().toISOString(),
+    createdBy: 'test',
+    source: { kind: 'manual', id: 'm' },
+    description: 'block role in POST /users',
+    match: { method: 'POST', path: '/users', where: 'body', name: 'role' },
+    action: 'block',
+  };
+  const body = (o: unknown) => ({ method: 'POST', headers: JSON_HDR, body: JSON.stringify(o) });
+
+  it('node:http: 403 with the patch id before the handler; other bodies reach it', async () => {
+    let handled = 0;
+    const actions: string[] = [];
+    const listener = withMamori(
+      (req, res) => {
+        req.resume();
+        req.on('end', () => {
+          handled++;
+          res.end('ok');
+        });
+      },
+      { patches: [patch], onAction: (a) => actions.push(`${a.kind} ${a.patchId}`) },
+    );
+    const server = createServer(listener);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as { port: number }).port;
+    try {
+      const blocked = await call(port, '/users', body({ name: 'x', role: 'admin' }));
+      expect(blocked.status).toBe(403);
+      expect(JSON.parse(blocked.body)).toMatchObject({ patchId: 'patch-role' });
+      expect((await call(port, '/users', body({ name: 'x' }))).status).toBe(200);
+      expect(handled).toBe(1);
+      expect(actions).toEqual(['block patch-role']);
+    } finally {
+      await listener.sensor.close();
+      server.close();
+    }
+  });
+
+  it('Fastify: the same patch from a file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'mamori-mw-')), 'patches.json');
+    writeFileSync(file, JSON.stringify({ patches: [patch] }));
+    const app = Fastify();
+    await app.register(mamoriFastify, { patches: file });
+    app.post('/users', async () => ({ ok: true }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (app.server.address() as { port: number }).port;
+    try {
+      await (app as unknown as { mamori: { ready: Promise<void> } }).mamori.ready;
+      expect((await call(port, '/users', body({ role: 'admin' }))).status).toBe(403);
+      expect((await call(port, '/users', body({ name: 'x' }))).status).toBe(200);
+    } finally {
+      await app.close();
     }
   });
 });
