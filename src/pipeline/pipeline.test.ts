@@ -92,6 +92,27 @@ describe('pipeline', () => {
     expect(await hits(store)).toEqual(await hits(clean));
   });
 
+  it('runs a batch again when another process committed some of its ids while it was analysing', async () => {
+    const exchanges = demoExchanges(400, 17);
+    const { store } = await fresh('race');
+    const other = createPipeline({ store });
+    let raced = 0;
+    const pipeline = createPipeline({
+      store,
+      lock: async (hosts, fn) => {
+        expect(hosts.length).toBeGreaterThan(0);
+        // The first time in: another worker commits 100 of this batch's exchanges first.
+        if (raced++ === 0) await other.ingest(exchanges.slice(0, 100));
+        return fn();
+      },
+    });
+    const result = await pipeline.ingest(exchanges);
+    expect(raced).toBe(2);
+    expect(result).toMatchObject({ received: 400, processed: 300, duplicates: 100 });
+    expect(await store.countExchanges()).toBe(400);
+    expect((await store.listEndpoints()).reduce((n, e) => n + e.calls, 0)).toBe(400);
+  });
+
   it('keeps sensitive values masked at rest (no raw value in the database file)', async () => {
     const { store, file } = await fresh('secrets');
     const pipeline = createPipeline({ store });
