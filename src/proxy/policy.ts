@@ -150,7 +150,11 @@ export class PolicySync {
       });
       if (!res.ok) {
         await res.arrayBuffer().catch(() => undefined);
-        throw new PolicyError(`GET ${path}: HTTP ${res.status}`);
+        const why =
+          res.status === 401 || res.status === 403
+            ? ' (the token must be allowed to read patches and decisions)'
+            : '';
+        throw new PolicyError(`GET ${path}: HTTP ${res.status}${why}`);
       }
       return res.json();
     };
