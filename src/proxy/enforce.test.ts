@@ -158,9 +158,14 @@ describe('proxy polls patches and decisions from the platform', () => {
       { id: 'd1', actor: 'ip:127.0.0.1', action: 'block', until: Date.now() + 60_000, reason: 'soc: manual' },
     ];
     const auth: string[] = [];
+    let down = false;
     const platform = createServer((req, res) => {
       auth.push(req.headers.authorization ?? '');
       req.resume();
+      if (down) {
+        res.writeHead(503).end();
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json' });
       if (req.url === '/api/v1/patches') res.end(JSON.stringify({ patches: [sqliPatch] }));
       else if (req.url === '/api/v1/decisions') res.end(JSON.stringify({ decisions }));
@@ -176,6 +181,11 @@ describe('proxy polls patches and decisions from the platform', () => {
       expect(r.status).toBe(403);
       expect(JSON.parse(r.body)).toMatchObject({ error: 'blocked', reason: 'soc: manual' });
       expect(auth).toContain('Bearer tok-1');
+      // The platform failing keeps the last good policy in force.
+      down = true;
+      await h.policy!.poll();
+      expect((await send(port, 'GET', '/anything')).status).toBe(403);
+      down = false;
       decisions = [];
       await h.policy!.poll();
       expect((await send(port, 'GET', '/anything')).status).toBe(200);
