@@ -22,6 +22,12 @@ export interface EvidenceRef {
   excerpt?: string;
 }
 
+export interface FindingInput {
+  location: 'path' | 'query' | 'header' | 'cookie' | 'body';
+  /** Parameter name, header name, or JSON pointer-like dotted property path in the body. */
+  name: string;
+}
+
 export interface Finding {
   /** Stable fingerprint of rule/test + place, so baselines and diffs can match findings across runs. */
   id: string;
@@ -38,6 +44,9 @@ export interface Finding {
   path?: string;
   /** For spec findings. */
   location?: SpecLocation;
+  /** The request input the finding is about (scanner: the parameter or body property it attacked), so
+   * a virtual patch or a report can name it without parsing the title. */
+  where?: FindingInput;
   evidence: EvidenceRef[];
   description?: string;
   remediation: string;
