@@ -18,7 +18,8 @@ export function registerRespondRoutes(app: FastifyInstance, ctx: RouteContext): 
 
   app.get(
     '/api/v1/patches',
-    { schema: schemas.patches, config: { access: 'read' } },
+    // Sensors poll with the token they send traffic with (often ingest-only), so any role may read.
+    { schema: schemas.patches, config: { access: 'any' } },
     async (req: FastifyRequest<{ Querystring: { includeExpired?: boolean } }>) => ({
       patches: await store.listPatches({
         includeExpired: req.query.includeExpired === true,
@@ -84,7 +85,7 @@ export function registerRespondRoutes(app: FastifyInstance, ctx: RouteContext): 
     },
   );
 
-  app.get('/api/v1/decisions', { schema: schemas.decisions, config: { access: 'read' } }, async () => ({
+  app.get('/api/v1/decisions', { schema: schemas.decisions, config: { access: 'any' } }, async () => ({
     decisions: (await store.listDecisions(Date.now())).map(decisionView),
   }));
 
