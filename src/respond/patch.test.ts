@@ -129,6 +129,19 @@ describe('patchFromFinding: scanner findings', () => {
     expect(matchPatch(p, viewOf(fakeExchange({ path: '/api/notes/7' })), T0 + 3600_000)).toBe(false);
   });
 
+  it('reads the structured input of a finding before its title', () => {
+    const p = patchFromFinding(
+      scanFinding({ title: 'Some test', where: { location: 'body', name: 'user.name' }, method: 'POST' }),
+      OPTS,
+    );
+    expect(p.match).toMatchObject({ where: 'body', name: 'user.name', method: 'POST' });
+    const q = patchFromFinding(
+      scanFinding({ title: 'Some test (query.q)', where: { location: 'header', name: 'x-id' } }),
+      OPTS,
+    );
+    expect(q.match).toMatchObject({ where: 'header', name: 'x-id' });
+  });
+
   it('refuses a finding with no endpoint', () => {
     const { path: _drop, ...noPath } = scanFinding({});
     expect(() => patchFromFinding(noPath, OPTS)).toThrow(PatchError);

@@ -163,9 +163,11 @@ const PARAM_DESC = /\b(query|header|cookie|path|formData) parameter `([^`]+)`/;
 const BODY_DESC = /`([^`]+)` in the request body\b/;
 const ANY_PARAM_DESC = /`([^`]+)` in a parameter\b/;
 
-/** The input a finding is about: the scanner writes `Title (location.name)`, audit rules name it in
- * their message (`query parameter \`q\``, `\`user.role\` in the request body`). */
+/** The input a finding is about: its `where` when the producer set it; else the scanner's title
+ * (`Title (location.name)`) or an audit rule's message (`query parameter \`q\``, `\`user.role\` in
+ * the request body`). */
 function findingPlace(f: Finding, checker: string | undefined): Place {
+  if (f.where) return placeOf(f.where.location, f.where.name);
   const subject = SCAN_SUBJECT.exec(f.title)?.[1];
   // Checkers that name a bare field or header (context.ts FindingDraft.where).
   if (checker === 'mass-assignment' && subject) return { where: 'body', name: subject };
