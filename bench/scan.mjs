@@ -14,7 +14,7 @@
 
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Agent, request } from 'undici';
@@ -79,6 +79,7 @@ const base = `http://127.0.0.1:${port}`;
 
 async function bare(n) {
   const agent = new Agent({ connections: 8, pipelining: 1, keepAliveTimeout: 4000 });
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     const r = await request(`${base}/api/items/${i}?q=x`, {
@@ -89,8 +90,9 @@ async function bare(n) {
     await r.body.text();
   }
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
   await agent.close();
-  return ms;
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 async function scanner(n) {
   const c = new ScanClient({
@@ -102,6 +104,7 @@ async function scanner(n) {
     deadline: Date.now() + 600000,
     timeoutMs: 10000,
   });
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < n; i++)
     await c.send({
@@ -110,12 +113,18 @@ async function scanner(n) {
       headers: { authorization: 'Bearer abcdefghijkl' },
       as: 'alice',
     });
-  return performance.now() - t0;
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 await bare(300); // warm-up (JIT, connections)
 await scanner(300);
 const rounds = [];
-for (let r = 0; r < 3; r++) rounds.push({ bareMs: await bare(N), scanMs: await scanner(N) });
+for (let r = 0; r < 3; r++) {
+  const b = await bare(N);
+  const sc = await scanner(N);
+  rounds.push({ bareMs: b.ms, bareCpuMs: b.cpuMs, scanMs: sc.ms, scanCpuMs: sc.cpuMs });
+}
 target.kill();
 const best = (k) => Math.min(...rounds.map((x) => x[k]));
 const throughput = {
@@ -123,6 +132,10 @@ const throughput = {
   bareRps: Math.round((N / best('bareMs')) * 1000),
   scannerRps: Math.round((N / best('scanMs')) * 1000),
   overheadUsPerRequest: Math.round(((best('scanMs') - best('bareMs')) / N) * 1000),
+  // CPU time of this process (client side only; the target is another process): steadier than wall
+  // time on a loaded machine.
+  bareCpuUsPerRequest: Math.round((best('bareCpuMs') / N) * 1000),
+  scannerCpuUsPerRequest: Math.round((best('scanCpuMs') / N) * 1000),
   rounds,
 };
 
@@ -135,6 +148,7 @@ async function catalogue(mode) {
     { name: 'bob', header: 'authorization', value: `Bearer ${api.tokens.bob}`, admin: false },
     { name: 'admin', header: 'authorization', value: `Bearer ${api.tokens.admin}`, admin: true },
   ];
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const r = await runScan({
     target: new URL(api.url),
@@ -145,10 +159,13 @@ async function catalogue(mode) {
     seed: 1,
   });
   const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
   await api.close();
   return {
     mode,
     wallS: Number((wallMs / 1000).toFixed(1)),
+    // scanner and the in-process test API together
+    cpuS: Number(((cpu.user + cpu.system) / 1e6).toFixed(1)),
     requests: r.sent,
     testsRun: r.tests.run,
     testsFired: new Set(r.findings.map((f) => f.test)).size,
@@ -162,6 +179,7 @@ const result = {
   node: process.version,
   cpus: cpus().length,
   cpu: cpus()[0]?.model,
+  loadAverage: loadavg().map((x) => Number(x.toFixed(2))),
   throughput,
   scans,
 };
@@ -171,7 +189,10 @@ console.log(`\n| measure | value |\n|---|---|`);
 console.log(`| bare undici, sequential | ${throughput.bareRps} req/s |`);
 console.log(`| mamori scan client, sequential | ${throughput.scannerRps} req/s |`);
 console.log(`| scanner overhead | ${throughput.overheadUsPerRequest} µs/request |`);
+console.log(
+  `| client CPU per request (bare / scanner) | ${throughput.bareCpuUsPerRequest} / ${throughput.scannerCpuUsPerRequest} µs |`,
+);
 for (const s of scans)
   console.log(
-    `| catalogue vs ${s.mode} test API | ${s.wallS} s, ${s.requests} requests, ${s.testsRun} tests run, ${s.testsFired} fired, ${s.findings} findings |`,
+    `| catalogue vs ${s.mode} test API | ${s.wallS} s (CPU ${s.cpuS} s), ${s.requests} requests, ${s.testsRun} tests run, ${s.testsFired} fired, ${s.findings} findings |`,
   );

@@ -175,6 +175,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     opts.target.hostname,
   );
   const skipped: Array<{ id: string; reason: string }> = [];
+  let crashesSeen = 0;
   let run = 0;
   let stopped: string | undefined;
   try {
@@ -203,6 +204,11 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
       const before = ctx.findings.length;
       try {
         if (test.checker !== 'target-crash') client.checkCancelled();
+        // A target that crashed and came back may have lost its state: ask for a fresh CAPTCHA.
+        if (client.incidents.length > crashesSeen) {
+          crashesSeen = client.incidents.length;
+          if (ctx.captcha) await learnCaptcha(ctx);
+        }
         await CHECKERS[test.checker](ctx, test);
       } catch (err) {
         if (!(err instanceof LimitReached)) throw err;

@@ -893,7 +893,12 @@ export async function startTestApi(mode: TestApiMode): Promise<TestApi> {
       const raw = decodeURIComponent(trackMatch[1]!);
       if (!vulnerable) {
         if (!/^[\w-]{1,40}$/.test(raw)) return fail(res, 400, 'invalid order id');
-        return send(res, 200, { data: TRACKED.filter((t) => t.orderId === raw) });
+        return send(res, 200, {
+          data: tracked(
+            TRACKED.filter((t) => t.orderId === raw),
+            raw,
+          ),
+        });
       }
       const [id, ...ors] = raw.split("'||");
       let all = false;
@@ -904,7 +909,7 @@ export async function startTestApi(mode: TestApiMode): Promise<TestApi> {
         else if (cmp) all ||= cmp[1] === cmp[2];
         else return fail(res, 500, 'SyntaxError: Unexpected token'); // flaw: the condition is code
       }
-      return send(res, 200, { data: all ? TRACKED : TRACKED.filter((t) => t.orderId === id) });
+      return send(res, 200, { data: tracked(all ? TRACKED : TRACKED.filter((t) => t.orderId === id), raw) });
     }
     if (path === '/captcha' && method === 'GET') {
       const a = 1 + (nextCaptcha % 7);
@@ -1090,17 +1095,9 @@ const RATINGS = [
   { product: 1, stars: 4 },
   { product: 2, stars: 3 },
 ];
-const TRACKED = [
-  { orderId: '5267-f9cd5882f54c75a3', status: 'delivered' },
-  { orderId: '5268-0c1d2e3f4a5b6c7d', status: 'in transit' },
-  { orderId: '5269-1a2b3c4d5e6f7a8b', status: 'packed' },
-];
-
-/** Files under /backup/const RATINGS = [
-  { product: 1, stars: 5 },
-  { product: 1, stars: 4 },
-  { product: 2, stars: 3 },
-];
+/** No match answers with the id that was asked for (as OWASP Juice Shop's order tracking does). */
+const tracked = (rows: Array<Record<string, string>>, asked: string) =>
+  rows.length ? rows : [{ orderId: asked }];
 const TRACKED = [
   { orderId: '5267-f9cd5882f54c75a3', status: 'delivered' },
   { orderId: '5268-0c1d2e3f4a5b6c7d', status: 'in transit' },
