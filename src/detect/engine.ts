@@ -83,6 +83,7 @@ interface SensitiveProfile {
   lastHits: readonly SensitiveHit[];
 }
 
+const TEMPLATE_CACHE = 20_000;
 const SECRET_FIELD = /pass(?:word|wd)?|secret|token|api[-_]?key|pin$|cvv|cvc|otp|credential|auth/i;
 const MAX_EXCERPT = 80;
 
@@ -156,7 +157,10 @@ export function createDetector(
   ];
   const bulk = new SensitiveBulkDetector(config);
   const llm = new LlmMonitor(config);
-  const templates = new LruMap<string, string>(20_000);
+  // Path → template: a cache, not state (a template can always be computed again), so a full map is
+  // simply dropped — cheaper per lookup than recency bookkeeping on mostly unique paths.
+  const templates = new Map<string, string>();
+  let templatesDropped = 0;
   // Forwarding headers repeat per client: their reading is memoised by the headers' text.
   const claimed = new LruMap<string, string | null>(4096);
   function claimedAddressOf(ex: Exchange): string | undefined {
@@ -180,6 +184,10 @@ export function createDetector(
     let t = templates.get(path);
     if (t === undefined) {
       t = templatePath(path);
+      if (templates.size >= TEMPLATE_CACHE) {
+        templatesDropped += templates.size;
+        templates.clear();
+      }
       templates.set(path, t);
     }
     return t;
@@ -323,7 +331,7 @@ export function createDetector(
       for (const b of behaviours) Object.assign(out, b.state());
       Object.assign(out, bulk.state(), llm.state());
       out['alerts'] = { size: book.size, max: config.maxAlerts, evicted: book.dropped };
-      out['templates'] = { size: templates.size, max: templates.max, evicted: templates.evicted };
+      out['templates'] = { size: templates.size, max: TEMPLATE_CACHE, evicted: templatesDropped };
       out['sensitive-profiles'] = { size: profiles.size, max: profiles.max, evicted: profiles.evicted };
       return out;
     },

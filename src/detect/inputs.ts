@@ -41,8 +41,9 @@ const SKIPPED_HEADERS = new Set([
 const MAX_DEPTH = 16;
 const MAX_BODY_VALUES = 1000;
 const MAX_TEXT_BODY = 16384;
-/** Names made only of these carry nothing a signature reads (`user_id`, `a.b`, `$x` do get read). */
-const PLAIN_NAME_RE = /^[A-Za-z0-9-]*$/;
+/** Names made only of these are read as names only (signatures that care, such as PHP function or Java
+ * class names, look at query names and JSON keys too); any other name is also read as a value. */
+const PLAIN_NAME_RE = /^[\w\-[\]$]*$/;
 /** base64 (standard or URL alphabet) long enough to hide a payload. */
 const BASE64_RE = /^[A-Za-z0-9+/_-]{16,}={0,2}$/;
 const MAX_BASE64 = 8192;

@@ -742,7 +742,7 @@ export const SIGNATURES: Signature[] = [
     severity: 'critical',
     owasp: 'API8:2023',
     cwe: 502,
-    where: ['query', 'json-value', 'cookie', 'header', 'body', 'path'],
+    where: ['query', 'json-value', 'cookie', 'header', 'body', 'path', 'query-name', 'json-key'],
     check: {
       kind: 'regex',
       prefilter: [
@@ -798,7 +798,7 @@ export const SIGNATURES: Signature[] = [
     severity: 'critical',
     owasp: 'API8:2023',
     cwe: 94,
-    where: ['query', 'json-value', 'cookie', 'header', 'body', 'path'],
+    where: ['query', 'json-value', 'cookie', 'header', 'body', 'path', 'query-name', 'json-key'],
     check: {
       kind: 'regex',
       prefilter: ['<?', '$', '_', '(', 'o:', 'c:', '=', 'session.', 'compress', 'sockopen', 'inflate'],
@@ -888,7 +888,7 @@ export const SIGNATURES: Signature[] = [
     severity: 'critical',
     owasp: 'API8:2023',
     cwe: 94,
-    where: ['query', 'json-value', 'cookie', 'header', 'body', 'path'],
+    where: ['query', 'json-value', 'cookie', 'header', 'body', 'path', 'query-name', 'json-key'],
     check: {
       kind: 'regex',
       prefilter: [

@@ -93,6 +93,8 @@ function detectRfi(norm: string, name: string): string | undefined {
   return undefined;
 }
 
+/** `$.constructor.prototype` (the key `prototype` under a key `constructor`). */
+const CONSTRUCTOR_PATH = /constructor\.prototype$/;
 const CONTROL_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 function graphqlDepth(query: string): number {
@@ -166,16 +168,18 @@ export function compileCheck(check: SignatureCheck): Checker {
         return undefined;
       };
     case 'prototype-pollution':
-      return ({ location, raw, name, norm }) => {
-        if (location === 'json-key') {
-          if (raw === '__proto__') return 'key __proto__';
-          if (raw === 'prototype' && /constructor$/.test(name.replace(/\.prototype$/, '')))
-            return 'key constructor.prototype';
-        }
-        const text = location === 'query-name' || location === 'json-key' ? raw.toLowerCase() : norm;
-        const m = /__proto__|constructor\s*(?:\.|\[\s*["']?)\s*prototype/.exec(text);
-        return m ? `"${m[0]}"` : undefined;
-      };
+      return dependsOnName(
+        ({ location, raw, name, norm }) => {
+          if (location === 'json-key') {
+            if (raw === '__proto__') return 'key __proto__';
+            if (raw === 'prototype' && CONSTRUCTOR_PATH.test(name)) return 'key constructor.prototype';
+          }
+          const text = location === 'query-name' || location === 'json-key' ? raw.toLowerCase() : norm;
+          const m = /__proto__|constructor\s*(?:\.|\[\s*["']?)\s*prototype/.exec(text);
+          return m ? `"${m[0]}"` : undefined;
+        },
+        [CONSTRUCTOR_PATH],
+      );
     case 'graphql-introspection':
       return ({ norm }) => {
         const m = /\b__schema\s*\{|\b__type\s*\(/.exec(norm);

@@ -42,6 +42,16 @@ const SAFE_BUT_SUSPECT_RE =
 /** Locations of free values, where the safe-value gate applies (names and request facts are judged
  * whole by the few signatures that read them). */
 const GATED = new Set<InputLocation>(['path', 'query', 'header', 'cookie', 'json-value', 'body']);
+/** Locations whose verdict depends only on the value and the name tests: free values, parameter and
+ * JSON keys, and request facts (header names, methods and media types repeat on nearly every call). */
+const MEMOISED = new Set<InputLocation>([
+  ...GATED,
+  'method',
+  'header-name',
+  'content-type',
+  'query-name',
+  'json-key',
+]);
 const ENCODED_RE = /[%&\\]/;
 const MAX_INPUTS = 2000;
 /** Values repeat (user agents, enums, product names, cities): a free value's verdict is memoised per
@@ -94,7 +104,7 @@ export function compileCatalogue(signatures: readonly Signature[]): CompiledCata
   const memo = new Map<InputLocation, Map<number, LruMap<string, Verdict>>>();
 
   function matchOne(input: Input): SignatureHit[] {
-    if (!GATED.has(input.location) || input.raw.length > MEMO_MAX_VALUE || !byLocation.has(input.location))
+    if (!MEMOISED.has(input.location) || input.raw.length > MEMO_MAX_VALUE || !byLocation.has(input.location))
       return evaluate(input);
     const cls = nameClass(input.location, input.name);
     let byClass = memo.get(input.location);
@@ -112,7 +122,7 @@ export function compileCatalogue(signatures: readonly Signature[]): CompiledCata
   function evaluate(input: Input): SignatureHit[] {
     const list = byLocation.get(input.location);
     if (!list || input.raw.length === 0) return [];
-    const isKey = input.location === 'json-key' || input.location === 'query-name';
+    const isKey = !GATED.has(input.location) && input.location !== 'prompt';
     if (GATED.has(input.location) && SAFE_RE.test(input.raw) && !SAFE_BUT_SUSPECT_RE.test(input.raw))
       return [];
     // Names arrive decoded by the source; one still carrying escapes is decoded like a value.
