@@ -436,21 +436,19 @@ export function isLive(p: Patch, now: number): boolean {
  * patches before log patches). */
 export class PatchSet {
   private readonly list: CompiledPatch[];
+  /** Whether any patch blocks (the proxy then reads request bodies before forwarding). */
+  readonly blocks: boolean;
 
   constructor(patches: readonly Patch[]) {
     this.list = patches
       .map(compiledOf)
       .filter((c) => !c.revoked)
       .sort((a, b) => (a.patch.action === b.patch.action ? 0 : a.patch.action === 'block' ? -1 : 1));
+    this.blocks = this.list.some((c) => c.patch.action === 'block');
   }
 
   get size(): number {
     return this.list.length;
-  }
-
-  /** Whether any patch blocks (the proxy then reads request bodies before forwarding). */
-  get blocks(): boolean {
-    return this.list.some((c) => c.patch.action === 'block');
   }
 
   match(view: PatchView, now: number): Patch | undefined {
