@@ -248,6 +248,24 @@ describe('PatchSet and liveness', () => {
     expect(isLive({ ...block, revoked: 'x' }, T0)).toBe(false);
   });
 
+  it('finds actor patches among many by lookup, block before log', () => {
+    const actors: Patch[] = Array.from({ length: 5000 }, (_, i) => ({
+      ...block,
+      id: `a${i}`,
+      match: { actor: `ip:10.0.${i >> 8}.${i & 255}` },
+    }));
+    const set = new PatchSet([log, ...actors, { ...log, id: 'al', match: { actor: 'ip:10.0.0.7' } }]);
+    expect(set.size).toBe(5002);
+    const v = (actor: string, path = '/s') => ({ ...viewOf(fakeExchange({ path })), actor });
+    expect(set.match(v('ip:10.0.0.7'), T0)?.id).toBe('a7');
+    expect(set.match(v('ip:10.0.19.135', '/x'), T0)?.id).toBe('a4999');
+    expect(set.match(v('ip:192.0.2.1'), T0)?.id).toBe('l');
+    expect(set.match(v('ip:192.0.2.1', '/x'), T0)).toBeUndefined();
+    expect(
+      new PatchSet([{ ...log, id: 'al', match: { actor: 'ip:1.1.1.1' } }]).match(v('ip:1.1.1.1'), T0)?.id,
+    ).toBe('al');
+  });
+
   it('parses durations', () => {
     expect(parseDuration('24h')).toBe(86_400_000);
     expect(parseDuration('15m')).toBe(900_000);

@@ -435,25 +435,52 @@ export function isLive(p: Patch, now: number): boolean {
 /** The patches a guard enforces, compiled once; `match` returns the first that applies (block
  * patches before log patches). */
 export class PatchSet {
+  /** Patches with a condition on the request, block before log. */
   private readonly list: CompiledPatch[];
+  /** Patches on a whole actor (the many that behaviour alerts make), by actor: one lookup per request. */
+  private readonly byActor = new Map<string, CompiledPatch[]>();
+  private readonly count: number;
   /** Whether any patch blocks (the proxy then reads request bodies before forwarding). */
   readonly blocks: boolean;
 
   constructor(patches: readonly Patch[]) {
-    this.list = patches
+    const live = patches
       .map(compiledOf)
       .filter((c) => !c.revoked)
       .sort((a, b) => (a.patch.action === b.patch.action ? 0 : a.patch.action === 'block' ? -1 : 1));
-    this.blocks = this.list.some((c) => c.patch.action === 'block');
+    this.list = [];
+    for (const c of live) {
+      const { actor, ...rest } = c.patch.match;
+      if (actor !== undefined && Object.keys(rest).length === 0) {
+        const forActor = this.byActor.get(actor);
+        if (forActor) forActor.push(c);
+        else this.byActor.set(actor, [c]);
+      } else this.list.push(c);
+    }
+    this.count = live.length;
+    this.blocks = live.some((c) => c.patch.action === 'block');
   }
 
   get size(): number {
-    return this.list.length;
+    return this.count;
   }
 
   match(view: PatchView, now: number): Patch | undefined {
-    for (const c of this.list) if (matchCompiled(c, view, now)) return c.patch;
-    return undefined;
+    let logged: Patch | undefined;
+    const forActor = view.actor !== undefined ? this.byActor.get(view.actor) : undefined;
+    if (forActor)
+      for (const c of forActor)
+        if (matchCompiled(c, view, now)) {
+          if (c.patch.action === 'block') return c.patch;
+          logged ??= c.patch;
+        }
+    for (const c of this.list)
+      if (matchCompiled(c, view, now)) {
+        if (c.patch.action === 'block') return c.patch;
+        logged ??= c.patch;
+        break;
+      }
+    return logged;
   }
 }
 
