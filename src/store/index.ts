@@ -17,6 +17,7 @@ export type {
   ExchangeQuery,
   FindingFilter,
   IngestCommit,
+  OverviewCounts,
   PlatformSettings,
   PlatformStore,
   RetainedExchange,

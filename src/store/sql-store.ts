@@ -13,6 +13,7 @@ import type {
   ExchangeQuery,
   FindingFilter,
   IngestCommit,
+  OverviewCounts,
   PlatformSettings,
   PlatformStore,
   RetainedExchange,
@@ -43,6 +44,8 @@ export async function migrate(db: SqlDriver): Promise<void> {
     }
   });
 }
+
+const OVERVIEW_TAGS = ['shadow', 'zombie', 'deprecated', 'orphan', 'rogue'] as const;
 
 const rank = (s: string | undefined): number => (s && s in SEVERITY_RANK ? SEVERITY_RANK[s as Severity] : 0);
 /** Lists kept as `,a,b,` so `LIKE '%,a,%'` filters exactly in both dialects. */
@@ -274,6 +277,61 @@ export class SqlStore implements PlatformStore {
       hits: r.hits.split(',').filter(Boolean),
       data: r.data,
     }));
+  }
+
+  async overviewCounts(alertsSince: string): Promise<OverviewCounts> {
+    type N = number | string | null;
+    const num = (v: N | undefined) => Number(v ?? 0);
+    const [e] = await this.db.all<Record<string, N>>(
+      `SELECT COUNT(*) AS n, COUNT(DISTINCT host) AS hosts,
+         ${OVERVIEW_TAGS.map((t) => `SUM(CASE WHEN tags LIKE '%,${t},%' THEN 1 ELSE 0 END) AS ${t}`).join(', ')},
+         SUM(CASE WHEN sensitive_types <> '' THEN 1 ELSE 0 END) AS sensitive,
+         SUM(CASE WHEN calls > 0 THEN 1 ELSE 0 END) AS observed
+       FROM endpoints`,
+    );
+    // Whether a spec documents an endpoint and which auth it saw live only in its JSON: read them with
+    // each dialect's JSON functions rather than parsing every endpoint in JavaScript.
+    const [j] = await this.db.all<{ documented: N; exposed: N }>(
+      this.db.dialect === 'postgres'
+        ? `SELECT SUM(CASE WHEN (data::jsonb -> 'spec') IS NOT NULL THEN 1 ELSE 0 END) AS documented,
+             SUM(CASE WHEN sensitive_types <> '' AND NOT EXISTS (
+               SELECT 1 FROM jsonb_array_elements(COALESCE(data::jsonb -> 'auth', '[]'::jsonb)) AS a
+               WHERE a ->> 'type' <> 'none') THEN 1 ELSE 0 END) AS exposed
+           FROM endpoints`
+        : `SELECT SUM(CASE WHEN json_extract(data, '$.spec') IS NOT NULL THEN 1 ELSE 0 END) AS documented,
+             SUM(CASE WHEN sensitive_types <> '' AND NOT EXISTS (
+               SELECT 1 FROM json_each(endpoints.data, '$.auth') WHERE json_extract(value, '$.type') <> 'none')
+             THEN 1 ELSE 0 END) AS exposed
+           FROM endpoints`,
+    );
+    const [a] = await this.db.all<{ n: N }>(
+      `SELECT COUNT(*) AS n FROM alerts LEFT JOIN workflow w ON w.kind = 'alert' AND w.id = alerts.id
+       WHERE w.status IS NULL OR w.status = 'open'`,
+    );
+    const days = await this.db.all<{ d: string; n: N }>(
+      `SELECT substr(first_seen, 1, 10) AS d, COUNT(*) AS n FROM alerts WHERE first_seen >= ?
+       GROUP BY substr(first_seen, 1, 10)`,
+      [alertsSince],
+    );
+    const incidents = await this.db.all<{ severity: string; n: N }>(
+      `SELECT incidents.severity AS severity, COUNT(*) AS n FROM incidents
+       LEFT JOIN workflow w ON w.kind = 'incident' AND w.id = incidents.id
+       WHERE w.status IS NULL OR w.status <> 'resolved' GROUP BY incidents.severity`,
+    );
+    const [f] = await this.db.all<{ n: N }>('SELECT COUNT(*) AS n FROM findings');
+    return {
+      endpoints: num(e?.['n']),
+      hosts: num(e?.['hosts']),
+      tags: Object.fromEntries(OVERVIEW_TAGS.map((t) => [t, num(e?.[t])])) as OverviewCounts['tags'],
+      sensitive: num(e?.['sensitive']),
+      sensitiveWithoutAuth: num(j?.exposed),
+      documented: num(j?.documented),
+      observed: num(e?.['observed']),
+      openAlerts: num(a?.n),
+      alertsByDay: Object.fromEntries(days.map((d) => [d.d, num(d.n)])),
+      openIncidents: Object.fromEntries(incidents.map((i) => [i.severity, num(i.n)])),
+      findings: num(f?.n),
+    };
   }
 
   async countExchanges(): Promise<number> {

@@ -357,6 +357,66 @@ function storeSuite(name: string, open: () => Promise<Store>) {
       expect(await s.touchSession('s3', '2026-01-01T00:00:00Z')).toBeUndefined();
     });
 
+    it('counts the overview in the database', async () => {
+      const s = await fresh();
+      await s.putEndpoints([
+        endpoint('/a', {
+          tags: [{ tag: 'shadow', reason: 'x' }],
+          sensitive: [{ type: 'EMAIL', direction: 'response', field: '$.e', count: 1, samples: [] }],
+        }),
+        endpoint('/b', {
+          sensitive: [{ type: 'EMAIL', direction: 'response', field: '$.e', count: 1, samples: [] }],
+          auth: [
+            { type: 'none', count: 1 },
+            { type: 'bearer', count: 3 },
+          ],
+          spec: { file: 'shop.yaml', path: '/b' },
+        }),
+        { ...endpoint('/c', { tags: [{ tag: 'orphan', reason: 'x' }], calls: 0 }), host: 'other.example' },
+      ]);
+      await s.putAlerts([
+        alert('1', 'ip:1', '2026-01-01T10:00:00Z'),
+        alert('2', 'ip:1', '2026-01-02T10:00:00Z'),
+        alert('3', 'ip:2', '2026-01-02T11:00:00Z'),
+      ]);
+      await s.putWorkflow({ kind: 'alert', id: '3', status: 'resolved', updated: 't', comments: [] });
+      await s.putIncidents([
+        {
+          id: 'i1',
+          actor: 'a',
+          severity: 'high',
+          alerts: ['1'],
+          firstSeen: 't',
+          lastSeen: 't',
+          summary: 's',
+        },
+        {
+          id: 'i2',
+          actor: 'b',
+          severity: 'high',
+          alerts: ['2'],
+          firstSeen: 't',
+          lastSeen: 't',
+          summary: 's',
+        },
+      ]);
+      await s.putWorkflow({ kind: 'incident', id: 'i2', status: 'resolved', updated: 't', comments: [] });
+      await s.replaceFindings('audit:spec', [finding('f1', 'low'), finding('f2', 'high')]);
+      expect(await s.overviewCounts('2026-01-02T00:00:00.000Z')).toEqual({
+        endpoints: 3,
+        hosts: 2,
+        tags: { shadow: 1, zombie: 0, deprecated: 0, orphan: 1, rogue: 0 },
+        sensitive: 2,
+        sensitiveWithoutAuth: 1,
+        documented: 1,
+        observed: 2,
+        openAlerts: 2,
+        alertsByDay: { '2026-01-02': 2 },
+        openIncidents: { high: 1 },
+        findings: 2,
+      });
+    });
+
     it('keeps settings in meta with defaults filled in', async () => {
       const s = await fresh();
       expect(await s.getSettings()).toEqual(DEFAULT_SETTINGS);

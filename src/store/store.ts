@@ -152,6 +152,8 @@ export interface PlatformStore extends Store {
   commitIngest(commit: IngestCommit): Promise<void>;
   queryExchanges(q: ExchangeQuery): Promise<RetainedExchange[]>;
   countExchanges(): Promise<number>;
+  /** The console overview's counts, aggregated in the database (alerts per day since `alertsSince`, ISO). */
+  overviewCounts(alertsSince: string): Promise<OverviewCounts>;
   /** Per UTC day since `from` (epoch ms): retained exchanges and distinct endpoints they called. */
   exchangeDays(from: number): Promise<Array<{ day: string; exchanges: number; endpoints: number }>>;
   /** Deletes retained exchanges older than `before` (epoch ms) and the oldest beyond `maxRows`. */
@@ -192,6 +194,26 @@ export interface PlatformStore extends Store {
   /** The installation settings (meta `settings`) with defaults filled in. */
   getSettings(): Promise<PlatformSettings>;
   putSettings(s: PlatformSettings): Promise<void>;
+}
+
+export interface OverviewCounts {
+  endpoints: number;
+  hosts: number;
+  /** Endpoints per lifecycle tag. */
+  tags: Record<'shadow' | 'zombie' | 'deprecated' | 'orphan' | 'rogue', number>;
+  /** Endpoints carrying sensitive data, and those of them with no authentication seen. */
+  sensitive: number;
+  sensitiveWithoutAuth: number;
+  /** Endpoints a spec documents; endpoints seen in traffic. */
+  documented: number;
+  observed: number;
+  /** Alerts whose workflow status is open. */
+  openAlerts: number;
+  /** Alerts by the UTC day they were first seen (`YYYY-MM-DD`). */
+  alertsByDay: Record<string, number>;
+  /** Incidents not resolved, by severity. */
+  openIncidents: Record<string, number>;
+  findings: number;
 }
 
 export interface ScanProgress {
