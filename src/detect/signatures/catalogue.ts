@@ -1094,10 +1094,12 @@ export const SIGNATURES: Signature[] = [
       { in: 'query', name: 'test', value: 'test1\u0000' },
       { in: 'query-name', name: 'test\u0000', value: 'test\u0000' },
       { in: 'header', name: 'referer', value: 'anything\u0000' },
+      { in: 'header', name: 'referer', value: 'anything%00' },
       { in: 'path', value: '/index.php\u0000.jpg' },
     ],
     benign: [
       { in: 'query', name: 'q', value: 'tab\tseparated' },
+      { in: 'header', name: 'referer', value: 'https://example.com/?q=50%25%20off' },
       { in: 'header', name: 'user-agent', value: 'curl/8.4.0' },
     ],
   },

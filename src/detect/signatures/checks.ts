@@ -96,6 +96,7 @@ function detectRfi(norm: string, name: string): string | undefined {
 /** `$.constructor.prototype` (the key `prototype` under a key `constructor`). */
 const CONSTRUCTOR_PATH = /constructor\.prototype$/;
 const CONTROL_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const ENCODED_CONTROL_RE = /%(?:0[0-8bcef]|1[0-9a-f]|7f)/i;
 
 function graphqlDepth(query: string): number {
   let depth = 0;
@@ -139,7 +140,10 @@ export function compileCheck(check: SignatureCheck): Checker {
       // Read raw: normalisation drops NUL. Tab, CR and LF belong to other signatures.
       return ({ raw }) => {
         const m = CONTROL_RE.exec(raw);
-        return m ? `control character U+${m[0].charCodeAt(0).toString(16).padStart(4, '0')}` : undefined;
+        if (m) return `control character U+${m[0].charCodeAt(0).toString(16).padStart(4, '0')}`;
+        // A header the client percent-encoded itself (`Referer: x%00`) is decoded by the application.
+        const e = raw.includes('%') ? ENCODED_CONTROL_RE.exec(raw) : null;
+        return e ? `encoded control character ${e[0]}` : undefined;
       };
     case 'rfi':
       return dependsOnName(({ norm, name }) => detectRfi(norm, name), [RFI_PARAM]);
