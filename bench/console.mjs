@@ -6,9 +6,10 @@
 // set when a page has rendered its data (overview counts, first inventory rows, alert list). Each page is
 // loaded cold (new browser context, signed-in cookie only, empty cache) `--runs` times; medians are
 // reported. Also: time until all 10,000 inventory rows are loaded, the typing-to-filtered-rows latency
-// and frame times while scrolling the windowed table end to end.
+// and frame times while scrolling the windowed table end to end, 1,000 px (28 rows) per frame.
 // CPU: the server's process CPU (user+sys) over the runs and the browser's main-thread task time
-// (DevTools Performance metrics), besides wall time; the load average is printed (shared machine).
+// and CPU time (DevTools Performance metrics TaskDuration, ThreadTime), besides wall time; the load
+// average is printed (shared machine).
 // Usage: npm run build && node bench/console.mjs [--endpoints 10000] [--alerts 100000] [--runs 5]
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -195,9 +196,11 @@ async function coldPage() {
   return { context, page, cdp };
 }
 
-const taskMs = async (cdp) => {
+/** Main-thread wall time in tasks and main-thread CPU time (DevTools Performance metrics), ms. */
+const mainThread = async (cdp) => {
   const { metrics } = await cdp.send('Performance.getMetrics');
-  return (metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
+  const get = (name) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
+  return { task: get('TaskDuration'), cpu: get('ThreadTime') };
 };
 
 /** Cold load of a console page: [first contentful paint, interactive mark, main-thread task ms]. */
@@ -214,9 +217,29 @@ async function measure(hash, mark) {
     }),
     `mamori:${mark}`,
   );
-  const task = await taskMs(cdp);
+  const main = await mainThread(cdp);
   await context.close();
-  return { ...r, task };
+  return { ...r, task: main.task, cpu: main.cpu };
+}
+
+// The API answers behind each page, timed from Node (server work + JSON), to tell server from browser.
+const api = {};
+for (const [name, path] of [
+  ['GET /api/v1/overview', '/api/v1/overview'],
+  ['GET /api/v1/settings', '/api/v1/settings'],
+  ['GET /api/v1/inventory?fields=summary (1,000)', '/api/v1/inventory?limit=1000&fields=summary'],
+  ['GET /api/v1/alerts (1,000)', '/api/v1/alerts?limit=1000'],
+  ['GET /api/v1/incidents', '/api/v1/incidents'],
+]) {
+  const times = [];
+  let bytes = 0;
+  for (let r = 0; r < RUNS; r++) {
+    const t0 = performance.now();
+    const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    bytes = (await res.arrayBuffer()).byteLength;
+    times.push(performance.now() - t0);
+  }
+  api[name] = { ms: round(median(times)), bytes };
 }
 
 const cpu0 = process.cpuUsage();
@@ -233,6 +256,7 @@ for (const [name, hash, mark] of [
     fcpMs: round(median(runs.map((x) => x.fcp))),
     interactiveMs: round(median(runs.map((x) => x.interactive))),
     mainThreadTaskMs: round(median(runs.map((x) => x.task))),
+    mainThreadCpuMs: round(median(runs.map((x) => x.cpu))),
   };
 }
 
@@ -240,8 +264,10 @@ for (const [name, hash, mark] of [
 const full = [];
 const filterMs = [];
 const frames = [];
+const scrollTaskPerStep = [];
+const scrollCpuPerStep = [];
 for (let r = 0; r < RUNS; r++) {
-  const { context, page } = await coldPage();
+  const { context, page, cdp } = await coldPage();
   const t0 = Date.now();
   await page.goto(`${server.url}/#/inventory`);
   const total = new Intl.NumberFormat('en').format(E);
@@ -257,11 +283,13 @@ for (let r = 0; r < RUNS; r++) {
   );
   filterMs.push((await page.evaluate(() => performance.now())) - f0);
   await search.fill('');
+  await page.getByText(`${total} of ${total} endpoints`).waitFor();
+  const before = await mainThread(cdp);
   const deltas = await page.evaluate(async () => {
     const body = document.querySelector('tbody.vbody');
     const out = [];
     let last = performance.now();
-    for (let y = 0; y < body.scrollHeight; y += 2000) {
+    for (let y = 0; y < body.scrollHeight; y += 1000) {
       body.scrollTop = y;
       await new Promise((r) => requestAnimationFrame(() => r()));
       const now = performance.now();
@@ -271,6 +299,9 @@ for (let r = 0; r < RUNS; r++) {
     return out;
   });
   frames.push(...deltas);
+  const after = await mainThread(cdp);
+  scrollTaskPerStep.push((after.task - before.task) / deltas.length);
+  scrollCpuPerStep.push((after.cpu - before.cpu) / deltas.length);
   await context.close();
 }
 const serverCpu = process.cpuUsage(cpu0);
@@ -287,10 +318,14 @@ const result = {
   stored: { endpoints: E, alerts: A },
   seedMs: Math.round(seedMs),
   js: { rawBytes: jsRaw, gzipBytes: jsGzip, cssGzipBytes: cssGzip },
+  api,
   pages,
   inventory: {
     allRowsLoadedMs: median(full),
     filterTypingToRowsMs: round(median(filterMs)),
+    scrollStepPx: 1000,
+    scrollMainThreadTaskMsPerStep: round(median(scrollTaskPerStep)),
+    scrollMainThreadCpuMsPerStep: round(median(scrollCpuPerStep)),
     scrollFrameMs: {
       p50: round(percentile(frames, 0.5)),
       p95: round(percentile(frames, 0.95)),

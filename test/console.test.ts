@@ -137,6 +137,28 @@ describe('web console in Chromium', () => {
     await axeCheck('overview');
   });
 
+  it('announces new alerts live, over server-sent events', async () => {
+    const alertsLink = page.getByRole('navigation').getByRole('link', { name: /Alerts/ });
+    expect(await alertsLink.textContent()).not.toMatch(/new/);
+    // One SQL injection attempt from a new address, now: the detector raises a fresh alert.
+    const attack = {
+      time: new Date().toISOString(),
+      client: { address: '203.0.113.77' },
+      request: { method: 'GET', url: "https://api.shop.example/v2/users/search?q=' OR 1=1--", headers: {} },
+      response: { status: 200, headers: { 'content-type': 'application/json' }, body: '[]' },
+    };
+    const sent = await api('/api/v1/traffic?wait=true', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body: `${JSON.stringify(attack)}\n`,
+    });
+    expect(sent.status).toBe(202);
+    await expect.poll(() => alertsLink.textContent(), { timeout: 15_000 }).toMatch(/\d+ new/);
+    expect(await page.locator('[aria-live="polite"]').first().textContent()).toMatch(
+      /New alert: high signature\.sqli/,
+    );
+  });
+
   it('reads the demo inventory, filters it and opens an endpoint with masked samples', async () => {
     await go('Inventory');
     await page.getByText(/^\d+ of \d+ endpoints$/).waitFor();

@@ -2,7 +2,7 @@
 // and re-sort as smoothly as 100. ARIA table roles with aria-rowcount/aria-rowindex keep it readable
 // by assistive technology; the scroll area takes keyboard focus.
 
-import { type CSSProperties, type ReactNode, useState } from 'react';
+import { type CSSProperties, memo, type ReactNode, useState } from 'react';
 
 export interface Column<R> {
   key: string;
@@ -42,7 +42,8 @@ export function VirtualTable<R>({
   const [top, setTop] = useState(0);
   const first = Math.max(0, Math.floor(top / ROW) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((top + height) / ROW) + OVERSCAN);
-  const grid = { gridTemplateColumns: columns.map((c) => c.width).join(' ') };
+  const template = columns.map((c) => c.width).join(' ');
+  const grid = { gridTemplateColumns: template };
   return (
     <table className="vtable" aria-label={label} aria-rowcount={rows.length + 1}>
       <thead>
@@ -79,20 +80,36 @@ export function VirtualTable<R>({
         onScroll={(e) => setTop(e.currentTarget.scrollTop)}
       >
         {rows.slice(first, last).map((r, i) => (
-          <tr
-            key={rowKey(r)}
-            className="vrow"
-            aria-rowindex={first + i + 2}
-            style={{ ...grid, transform: `translateY(${(first + i) * ROW}px)` }}
-          >
-            {columns.map((c) => (
-              <td key={c.key} className={c.align === 'end' ? 'end' : undefined}>
-                {c.render(r)}
-              </td>
-            ))}
-          </tr>
+          <Row key={rowKey(r)} row={r} index={first + i} columns={columns} template={template} />
         ))}
       </tbody>
     </table>
   );
 }
+
+/** One row; memoised, so a scroll renders only the rows that come into view. */
+const Row = memo(function Row<R>({
+  row,
+  index,
+  columns,
+  template,
+}: {
+  row: R;
+  index: number;
+  columns: Column<R>[];
+  template: string;
+}) {
+  return (
+    <tr
+      className="vrow"
+      aria-rowindex={index + 2}
+      style={{ gridTemplateColumns: template, transform: `translateY(${index * ROW}px)` }}
+    >
+      {columns.map((c) => (
+        <td key={c.key} className={c.align === 'end' ? 'end' : undefined}>
+          {c.render(row)}
+        </td>
+      ))}
+    </tr>
+  );
+}) as <R>(props: { row: R; index: number; columns: Column<R>[]; template: string }) => ReactNode;

@@ -127,63 +127,66 @@ export function InventoryPage({ params }: { params: URLSearchParams }) {
 
   useInteractive('inventory', rows.length > 0);
 
-  const columns: Column<Row>[] = [
-    {
-      key: 'risk',
-      label: t('inv.risk'),
-      width: '4.5rem',
-      sortable: true,
-      align: 'end',
-      render: (r) => num(r.risk),
-    },
-    { key: 'method', label: t('inv.method'), width: '5rem', sortable: true, render: (r) => r.method },
-    {
-      key: 'host',
-      label: t('inv.host'),
-      width: 'minmax(9rem, 1fr)',
-      sortable: true,
-      render: (r) => <span title={r.host}>{r.host}</span>,
-    },
-    {
-      key: 'path',
-      label: t('inv.path'),
-      width: 'minmax(12rem, 2fr)',
-      sortable: true,
-      render: (r) => (
-        <a href={endpointHref(r)} title={r.path}>
-          {r.path}
-        </a>
-      ),
-    },
-    {
-      key: 'calls',
-      label: t('inv.calls'),
-      width: '5rem',
-      sortable: true,
-      align: 'end',
-      render: (r) => num(r.calls),
-    },
-    {
-      key: 'auth',
-      label: t('inv.auth'),
-      width: '8rem',
-      render: (r) => (r.auth.length ? r.auth.join(', ') : t('inv.noAuth')),
-    },
-    { key: 'tags', label: t('inv.tags'), width: '9rem', render: (r) => <TagList tags={r.tags} /> },
-    {
-      key: 'sensitive',
-      label: t('inv.sensitive'),
-      width: 'minmax(8rem, 1.5fr)',
-      render: (r) => <span title={r.sensitive.join(', ')}>{r.sensitive.join(', ') || '—'}</span>,
-    },
-    {
-      key: 'lastSeen',
-      label: t('inv.lastSeen'),
-      width: '11rem',
-      sortable: true,
-      render: (r) => date(r.lastSeen),
-    },
-  ];
+  const columns = useMemo<Column<Row>[]>(
+    () => [
+      {
+        key: 'risk',
+        label: t('inv.risk'),
+        width: '4.5rem',
+        sortable: true,
+        align: 'end',
+        render: (r) => num(r.risk),
+      },
+      { key: 'method', label: t('inv.method'), width: '5rem', sortable: true, render: (r) => r.method },
+      {
+        key: 'host',
+        label: t('inv.host'),
+        width: 'minmax(9rem, 1fr)',
+        sortable: true,
+        render: (r) => <span title={r.host}>{r.host}</span>,
+      },
+      {
+        key: 'path',
+        label: t('inv.path'),
+        width: 'minmax(12rem, 2fr)',
+        sortable: true,
+        render: (r) => (
+          <a href={endpointHref(r)} title={r.path}>
+            {r.path}
+          </a>
+        ),
+      },
+      {
+        key: 'calls',
+        label: t('inv.calls'),
+        width: '5rem',
+        sortable: true,
+        align: 'end',
+        render: (r) => num(r.calls),
+      },
+      {
+        key: 'auth',
+        label: t('inv.auth'),
+        width: '8rem',
+        render: (r) => (r.auth.length ? r.auth.join(', ') : t('inv.noAuth')),
+      },
+      { key: 'tags', label: t('inv.tags'), width: '9rem', render: (r) => <TagList tags={r.tags} /> },
+      {
+        key: 'sensitive',
+        label: t('inv.sensitive'),
+        width: 'minmax(8rem, 1.5fr)',
+        render: (r) => <span title={r.sensitive.join(', ')}>{r.sensitive.join(', ') || '—'}</span>,
+      },
+      {
+        key: 'lastSeen',
+        label: t('inv.lastSeen'),
+        width: '11rem',
+        sortable: true,
+        render: (r) => date(r.lastSeen),
+      },
+    ],
+    [t, num, date],
+  );
 
   return (
     <>

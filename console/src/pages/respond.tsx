@@ -7,12 +7,16 @@ import { ErrorText } from '../components/ui';
 import { useI18n } from '../i18n';
 import type { Alert } from '../model';
 
-const TTLS = [15 * 60, 60 * 60, 24 * 60 * 60] as const;
+const TTLS = [
+  [15 * 60, 'respond.ttl15m'],
+  [60 * 60, 'respond.ttl1h'],
+  [24 * 60 * 60, 'respond.ttl1d'],
+] as const;
 
 export function Respond({ alert }: { alert: Alert }) {
-  const { t, num } = useI18n();
+  const { t } = useI18n();
   const [action, setAction] = useState<'block' | 'throttle'>('block');
-  const [ttl, setTtl] = useState<number>(TTLS[1]);
+  const [ttl, setTtl] = useState<number>(TTLS[1][0]);
   const [rate, setRate] = useState('1');
   const [done, setDone] = useState<string>();
   const [error, setError] = useState<Error>();
@@ -66,13 +70,9 @@ export function Respond({ alert }: { alert: Alert }) {
         <label>
           {t('respond.for')}
           <select value={ttl} onChange={(e) => setTtl(Number(e.target.value))}>
-            {TTLS.map((s) => (
+            {TTLS.map(([s, label]) => (
               <option key={s} value={s}>
-                {s < 3600
-                  ? t('respond.minutes', { n: num(s / 60) })
-                  : s < 86400
-                    ? t('respond.hours', { n: num(s / 3600) })
-                    : t('respond.days', { n: num(s / 86400) })}
+                {t(label)}
               </option>
             ))}
           </select>

@@ -264,7 +264,7 @@ function ScanDetail({ scan, onUpdate }: { scan: Scan; onUpdate(s: Scan): void })
           <dd>{num(p.sent)}</dd>
         </div>
         <div>
-          <dt>{t('nav.findings')}</dt>
+          <dt>{t('scans.findingsLabel')}</dt>
           <dd>{num(p.findings)}</dd>
         </div>
         <div>
