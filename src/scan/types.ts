@@ -25,6 +25,7 @@ export const CHECKER_NAMES = [
   'cors',
   'verbose-errors',
   'trace',
+  'jsonp',
   'security-headers',
   'plain-http',
   'old-version',
@@ -46,6 +47,7 @@ export const CHECKER_NAMES = [
   'ssti',
   'xss-reflected',
   'schema-fuzz',
+  'schema-empty',
   'response-schema',
 ] as const;
 export type CheckerName = (typeof CHECKER_NAMES)[number];

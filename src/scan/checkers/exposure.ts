@@ -4,6 +4,7 @@
 
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { JsonSchema, SpecOperation } from '../../model/index.js';
+import { isFileSchema } from '../bodies.js';
 import { type InjectionPoint, ok, parseJson, type ScanContext } from '../context.js';
 import { isLoginOp } from '../ops.js';
 import type { ScanExchange, ScanTest } from '../types.js';
@@ -255,6 +256,53 @@ export async function schemaFuzz(ctx: ScanContext, test: ScanTest): Promise<void
       control: `the same request with the valid value ${JSON.stringify(p.sample)} got ${base.response.status}; only ${p.location}.${p.name} changed`,
       detail: `${p.op.method} ${p.op.path} answered ${probe.response.status} (${crashed ? 'server error' : 'accepted'}) to ${p.location}.${p.name}=${JSON.stringify(bad).slice(0, 40)} (${kind}); a 4xx was expected.`,
       confidence: crashed ? 0.95 : 0.8,
+    });
+  }
+}
+
+/** Schema: a create operation accepts every required string field empty at once (a blank account,
+ *  a nameless order) although the schema asks for content (minLength, format or pattern). */
+export async function schemaEmpty(ctx: ScanContext, test: ScanTest): Promise<void> {
+  for (const op of ctx.ops((o) => o.method === 'POST' && !o.path.includes('{'))) {
+    const media = ctx.bodyMedia(op);
+    const schema = media?.schema;
+    const props = (schema?.['properties'] ?? {}) as Record<string, JsonSchema>;
+    const required = ((schema?.['required'] as string[] | undefined) ?? []).filter(
+      (k) => props[k]?.['type'] === 'string' && !isFileSchema(props[k]),
+    );
+    const constrained = required.filter(
+      (k) => Number(props[k]?.['minLength'] ?? 0) >= 1 || props[k]?.['format'] || props[k]?.['pattern'],
+    );
+    if (required.length < 2 || constrained.length === 0) continue;
+    const sample = ctx.sampleBody(op);
+    const req = ctx.sampleRequest(op, ctx.defaultIdentity(op));
+    if (!req || !sample || typeof sample !== 'object') continue;
+    const fresh = ctx.freshIdentityFields(op, sample as Record<string, unknown>);
+    const base = await ctx.send({
+      ...req,
+      body: ctx.encodeBody(op, fresh).body,
+      note: 'control: sample body',
+    });
+    if (!ok(base)) continue;
+    const empty = { ...fresh, ...Object.fromEntries(required.map((k) => [k, ''])) };
+    const probe = await ctx.send({
+      ...req,
+      body: ctx.encodeBody(op, empty).body,
+      note: 'every required string field empty',
+    });
+    if (
+      !probe ||
+      probe.response.status === 0 ||
+      (probe.response.status >= 400 && probe.response.status < 500)
+    )
+      continue;
+    ctx.report(test, {
+      op,
+      where: required.join(','),
+      proof: [base, probe],
+      control: `the sample body got ${base.response.status}; the same body with ${required.join(', ')} empty got ${probe.response.status}`,
+      detail: `${op.method} ${op.path} ${probe.response.status >= 500 ? 'fails' : 'accepts'} a body whose required fields ${required.join(', ')} are all empty (${constrained.join(', ')} declare minLength/format/pattern).`,
+      confidence: 0.9,
     });
   }
 }

@@ -5,7 +5,7 @@ import type { CheckerName, ScanTest } from '../types.js';
 import { adminAccess, bola, idEnumeration, massAssignment, methodSwitch } from './access.js';
 import { authRequired, commonPassword, jwtForgery, jwtWeakSecret, userEnumeration } from './auth.js';
 import { captcha } from './business.js';
-import { responseSchema, schemaFuzz, sensitiveFields, undeclaredFields } from './exposure.js';
+import { responseSchema, schemaEmpty, schemaFuzz, sensitiveFields, undeclaredFields } from './exposure.js';
 import { directoryListing, nullByte } from './files.js';
 import {
   commandInjection,
@@ -22,6 +22,7 @@ import {
 import {
   cors,
   exposedPath,
+  jsonp,
   oldVersion,
   plainHttp,
   securityHeaders,
@@ -57,6 +58,7 @@ export const CHECKERS: Record<CheckerName, Checker> = {
   cors,
   'verbose-errors': verboseErrors,
   trace,
+  jsonp,
   'security-headers': securityHeaders,
   'plain-http': plainHttp,
   'old-version': oldVersion,
@@ -78,5 +80,6 @@ export const CHECKERS: Record<CheckerName, Checker> = {
   ssti,
   'xss-reflected': xssReflected,
   'schema-fuzz': schemaFuzz,
+  'schema-empty': schemaEmpty,
   'response-schema': responseSchema,
 };

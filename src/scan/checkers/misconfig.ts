@@ -254,3 +254,38 @@ function undocumentedPaths(ctx: ScanContext, body: string): string[] {
   const known = ctx.spec.operations.map((o) => norm(o.path));
   return Object.keys(paths).filter((p) => !known.some((k) => norm(p).endsWith(k) || k.endsWith(norm(p))));
 }
+
+/** API8: a JSON operation also answers as JSONP (`?callback=fn` wraps the JSON in a call), which any
+ *  other site can load with a <script> tag, cookies included. */
+export async function jsonp(ctx: ScanContext, test: ScanTest): Promise<void> {
+  const gets = ctx.ops((o) => o.method === 'GET' && !hasPathParams(o));
+  for (const op of gets) {
+    const base = await ctx.baseline(op);
+    if (!ok(base) || !/json/i.test(base.response.headers['content-type'] ?? '')) continue;
+    const fn = ctx.rng.marker('cb');
+    for (const param of ['callback', 'jsonp', 'cb']) {
+      const [path, qs] = base.request.path.split('?');
+      const probe = await ctx.send({
+        ...base.request,
+        path: `${path}?${qs ? `${qs}&` : ''}${param}=${fn}`,
+        note: `JSONP ${param}=${fn}`,
+      });
+      if (
+        !ok(probe) ||
+        !new RegExp(`^\\s*(?:/\\*\\*/\\s*)?(?:typeof ${fn}\\b[^(]*?&&\\s*)?${fn}\\(`).test(
+          probe.response.body,
+        )
+      )
+        continue;
+      ctx.report(test, {
+        op,
+        where: `query.${param}`,
+        proof: [base, probe],
+        control: `without ${param} the answer is plain JSON; with ${param}=${fn} it is a call of ${fn}(…) (${probe.response.headers['content-type'] ?? 'no content type'})`,
+        detail: `${op.method} ${op.path} serves JSONP: any web page can read its answer cross-origin by loading it as a script${ctx.identities.length ? " (with the visitor's cookies)" : ''}.`,
+        confidence: 0.95,
+      });
+      break;
+    }
+  }
+}

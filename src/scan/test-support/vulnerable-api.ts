@@ -527,6 +527,15 @@ export async function startTestApi(mode: TestApiMode): Promise<TestApi> {
     }
     if ((path === '/me' || path === '/legacy/profile') && method === 'GET') {
       const a = needAuth();
+      const fn = q.get('callback');
+      if (a && vulnerable && fn && path === '/me')
+        // flaw: JSONP
+        return send(
+          res,
+          200,
+          `/**/ typeof ${fn} === 'function' && ${fn}(${JSON.stringify(publicUser(a.user))});`,
+          'text/javascript',
+        );
       if (a) send(res, 200, publicUser(a.user));
       return;
     }

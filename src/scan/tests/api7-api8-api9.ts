@@ -233,6 +233,19 @@ export const API8: ScanTest[] = [
     options: {},
     destructive: true,
   },
+  {
+    id: 'MAM-SCAN-API8-014',
+    name: 'JSONP callback serves JSON to any site',
+    severity: 'medium',
+    owasp: 'API8:2023',
+    cwe: 346,
+    sends:
+      'each parameterless GET that answers JSON, again with callback=, jsonp= or cb= set to a marker function name',
+    decides: 'the answer becomes a call of the marker function (JSONP) while the plain answer is JSON',
+    remediation: 'Remove JSONP support; share data cross-origin only through CORS with an allow-list.',
+    checker: 'jsonp',
+    options: {},
+  },
 ];
 
 const exposed = (

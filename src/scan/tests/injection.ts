@@ -431,4 +431,18 @@ export const SCHEMA: ScanTest[] = [
     checker: 'response-schema',
     options: {},
   },
+  {
+    id: 'MAM-SCAN-SCHEMA-013',
+    name: 'Every required field empty at once not rejected',
+    severity: 'medium',
+    owasp: 'API8:2023',
+    cwe: 20,
+    sends:
+      'each create operation (POST without path parameters) whose required string fields declare minLength, format or pattern: the sample body, then the same body with all of them empty',
+    decides: 'the empty body gets 2xx or 5xx while the sample got 2xx',
+    remediation: 'Validate request bodies against their schema on the server (minLength, format, pattern).',
+    checker: 'schema-empty',
+    options: {},
+    destructive: true,
+  },
 ];
