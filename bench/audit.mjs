@@ -159,7 +159,8 @@ for (const [i, chunk] of chunks.entries()) {
       cpuSeconds: round(r.cpuMs / 1000),
       ok: r.ok,
     };
-    if (r.ok) sp.results.push(...r.results);
+    // Appended one by one: a spread of Microsoft Graph's ~10^5 results overflows the call stack.
+    if (r.ok) for (const x of r.results) sp.results.push(x);
     else {
       sp.failedChunks.push({ files: chunk.map((f) => f.rel), reason: r.reason });
       if (r.timedOut) sp.timedOutFiles.push(...chunk.map((f) => f.rel));
@@ -181,8 +182,8 @@ for (const [i, chunk] of chunks.entries()) {
       cpuSeconds: round(r.cpuMs / 1000),
       ok: !r.crashed,
     };
-    mm.findings.push(...r.findings);
-    mm.issues.push(...r.issues);
+    for (const f of r.findings) mm.findings.push(f);
+    for (const i of r.issues) mm.issues.push(i);
     mm.exitCodes[r.code] = (mm.exitCodes[r.code] ?? 0) + 1;
     if (r.crashed) mm.failedChunks.push({ files: chunk.map((f) => f.rel), reason: r.reason });
     process.stderr.write(

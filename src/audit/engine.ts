@@ -90,14 +90,24 @@ function passesGiven(rule: ActiveRule, node: AnyNode): boolean {
  * security hash — it only has to be stable and spread well; node's crypto hash cost ~40 µs a call here.
  */
 export function fingerprint(...parts: string[]): string {
-  const text = parts.join('\u0000');
+  // Hashes the parts joined by NUL without building the joined string (one per finding, ~10^5 on a large spec).
+  let length = Math.max(0, parts.length - 1);
+  for (const p of parts) length += p.length;
   let h1 = 0x811c9dc5;
-  let h2 = 0x01000193 ^ text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-    h2 ^= h2 >>> 15;
+  let h2 = 0x01000193 ^ length;
+  for (let k = 0; k < parts.length; k++) {
+    if (k > 0) {
+      h1 = Math.imul(h1, 0x01000193);
+      h2 = Math.imul(h2, 0x5bd1e995);
+      h2 ^= h2 >>> 15;
+    }
+    const text = parts[k]!;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+      h2 ^= h2 >>> 15;
+    }
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b);
   h1 = Math.imul(h1 ^ (h1 >>> 13), 0xc2b2ae35);

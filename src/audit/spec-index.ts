@@ -3,6 +3,7 @@
 // it is written, `$ref`s followed once, cycles cut). Rules iterate these lists; none re-walks the document.
 
 import type { ApiSpec, SpecOperation } from '../model/index.js';
+import { schemaTypes } from './checks/util.js';
 import type {
   OperationNode,
   ParameterNode,
@@ -53,6 +54,32 @@ export function valueAt(doc: unknown, pointer: string): unknown {
   return cur;
 }
 
+/**
+ * `valueAt` over one document with every prefix remembered: the index looks up the operation, each of its
+ * parameters, responses and media types by pointer, and most share their first segments. Walking each from
+ * the root cost a fifth of the index build on large specs.
+ */
+function pointerResolver(doc: unknown): (pointer: string) => unknown {
+  const memo = new Map<string, unknown>();
+  const resolve = (pointer: string): unknown => {
+    if (pointer === '' || pointer === '#') return doc;
+    if (memo.has(pointer)) return memo.get(pointer);
+    const cut = pointer.lastIndexOf('/');
+    if (cut < 0) return valueAt(doc, pointer);
+    const parent = resolve(pointer.slice(0, cut));
+    const token = pointer
+      .slice(cut + 1)
+      .replaceAll('~1', '/')
+      .replaceAll('~0', '~');
+    let value: unknown;
+    if (Array.isArray(parent)) value = parent[Number(token)];
+    else if (isObject(parent)) value = Object.hasOwn(parent, token) ? parent[token] : undefined;
+    memo.set(pointer, value);
+    return value;
+  };
+  return resolve;
+}
+
 interface Located {
   value: Record<string, unknown>;
   file: string;
@@ -86,9 +113,10 @@ export function buildSpecIndex(spec: ApiSpec): SpecIndex {
   };
 
   collectServers(doc, index);
+  const at = pointerResolver(doc);
 
   for (const scheme of spec.securitySchemes) {
-    const raw = valueAt(doc, scheme.pointer);
+    const raw = at(scheme.pointer);
     index.schemes.push({
       kind: 'security-scheme',
       scheme,
@@ -99,16 +127,16 @@ export function buildSpecIndex(spec: ApiSpec): SpecIndex {
   for (const req of spec.security ?? []) for (const name of Object.keys(req)) index.usedSchemes.add(name);
 
   const seen = new Set<string>();
-  const walker: Walker = { spec, index, seen, file: spec.file };
+  const walker: Walker = { spec, index, seen, file: spec.file, at };
 
   for (const op of spec.operations) {
-    const raw = valueAt(doc, op.pointer);
+    const raw = at(op.pointer);
     index.operations.push({ kind: 'operation', op, raw: isObject(raw) ? raw : {}, pointer: op.pointer });
     for (const req of op.security ?? []) for (const name of Object.keys(req)) index.usedSchemes.add(name);
 
     for (const param of op.parameters) {
       index.parameters.push({ kind: 'parameter', param, op, pointer: param.pointer });
-      const rawParam = valueAt(doc, param.pointer);
+      const rawParam = at(param.pointer);
       let entry: Located | undefined;
       if (isObject(rawParam)) {
         if (isObject(rawParam.schema))
@@ -139,7 +167,7 @@ export function buildSpecIndex(spec: ApiSpec): SpecIndex {
     }
 
     for (const response of op.responses) {
-      const rawResp = valueAt(doc, response.pointer);
+      const rawResp = at(response.pointer);
       const located = isObject(rawResp)
         ? deref(spec, { value: rawResp, file: spec.file, pointer: response.pointer })
         : undefined;
@@ -228,10 +256,12 @@ interface Walker {
   index: SpecIndex;
   seen: Set<string>;
   file: string;
+  /** Value at a pointer of the spec's own document (memoised). */
+  at: (pointer: string) => unknown;
 }
 
 function mediaSchema(w: Walker, pointer: string, resolved: unknown): Located | undefined {
-  const raw = valueAt(w.spec.document, pointer);
+  const raw = w.at(pointer);
   if (isObject(raw) && isObject(raw.schema))
     return { value: raw.schema, file: w.file, pointer: `${pointer}/schema` };
   // Swagger 2.0 body parameter: the media pointer may be the parameter itself.
@@ -278,6 +308,7 @@ function walkSchema(
     const node: SchemaNode = {
       kind: 'schema',
       schema: s,
+      types: schemaTypes(s),
       file: at.file,
       pointer: at.pointer,
       role,

@@ -108,6 +108,8 @@ export interface SchemaNode {
   kind: 'schema';
   /** The schema object as written (its own `$ref` already followed). */
   schema: Record<string, unknown>;
+  /** Its JSON Schema types (`schemaTypes`), computed once: a dozen rules ask. */
+  types: ReadonlySet<string>;
   file: string;
   pointer: string;
   role: SchemaRole;

@@ -3,7 +3,7 @@
 import { luhn } from '../../sensitive/validators.js';
 import type { CheckDef, Hit, SchemaNode } from '../types.js';
 import { hintRegex, nameMatches } from './names.js';
-import { isObject, isUnsecured, maskSecret, schemaTypes, str } from './util.js';
+import { isObject, isUnsecured, maskSecret, str } from './util.js';
 
 function asSchema(node: { kind: string }): SchemaNode | undefined {
   return node.kind === 'schema' ? (node as SchemaNode) : undefined;
@@ -36,7 +36,7 @@ export const schemaRequires: CheckDef = {
     const n = asSchema(node);
     if (!n) return [];
     const s = n.schema;
-    const types = schemaTypes(s);
+    const types = n.types;
     const wanted = (options.types as string[]) ?? [];
     const type = wanted.find((t) => types.has(t));
     if (!type) return [];
@@ -68,7 +68,7 @@ export const schemaKeywordIn: CheckDef = {
   run(node, options) {
     const n = asSchema(node);
     if (!n) return [];
-    const types = schemaTypes(n.schema);
+    const types = n.types;
     if (!(options.types as string[]).some((t) => types.has(t))) return [];
     const keyword = options.keyword as string;
     const value = n.schema[keyword];
@@ -101,7 +101,7 @@ export const schemaOpenObject: CheckDef = {
     const n = asSchema(node);
     if (!n) return [];
     const s = n.schema;
-    const types = schemaTypes(s);
+    const types = n.types;
     if (!types.has('object')) return [];
     const keyword = (options.keyword as string | undefined) ?? 'additionalProperties';
     const value = s[keyword];
@@ -162,7 +162,7 @@ export const schemaNameMatches: CheckDef = {
       if (hintRegex(options.exceptPaths).test(n.op.path)) return [];
     }
     if (options.scalarOnly) {
-      const t = schemaTypes(n.schema);
+      const t = n.types;
       if (t.has('object') || t.has('array')) return [];
     }
     const hint = nameMatches(n.name, options.hints as string[]);

@@ -5,20 +5,8 @@ import { isObject } from '../spec-index.js';
 
 export { isObject };
 
-/** Types of each schema object, computed once: a dozen rules ask about every schema node. */
-const typesOf = new WeakMap<Record<string, unknown>, ReadonlySet<string>>();
-
 /** JSON Schema `type` as a set (3.1 arrays included); inferred from structure when absent. */
 export function schemaTypes(s: Record<string, unknown>): ReadonlySet<string> {
-  let out = typesOf.get(s);
-  if (!out) {
-    out = computeTypes(s);
-    typesOf.set(s, out);
-  }
-  return out;
-}
-
-function computeTypes(s: Record<string, unknown>): Set<string> {
   const t = s.type;
   if (typeof t === 'string') return new Set([t]);
   if (Array.isArray(t)) return new Set(t.filter((x): x is string => typeof x === 'string'));
