@@ -12,7 +12,7 @@ import { apiRisk, applyConfig, complianceView, RULES, riskiestEndpoints, ruleMet
 import type { Signature } from '../detect/index.js';
 import { compileCatalogue } from '../detect/index.js';
 import { requestInputs } from '../detect/inputs.js';
-import type { Alert, Endpoint, Exchange, InputIssue } from '../model/index.js';
+import type { Endpoint, Exchange, InputIssue } from '../model/index.js';
 import { type IngestQueue, type MaskOptions, QueueFullError } from '../pipeline/index.js';
 import { toHtml, toSarif } from '../report/index.js';
 import { parseBodies } from '../sensitive/index.js';
@@ -500,7 +500,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         const { id } = req.params;
         const exists =
           kind === 'alert'
-            ? (await store.listAlerts({ limit: 100_000 })).some((a: Alert) => a.id === id)
+            ? (await store.getAlert(id)) !== undefined
             : (await store.listIncidents()).some((i) => i.id === id);
         if (!exists) return reply.code(404).send({ error: 'not-found', message: `no such ${kind}` });
         const { action, assignee, text } = req.body;

@@ -47,11 +47,11 @@ export function registerRespondRoutes(app: FastifyInstance, ctx: RouteContext): 
       let patch: ReturnType<typeof patchFromFinding>;
       try {
         if (from === 'finding') {
-          const f = (await store.listFindings({ limit: 100_000 })).find((x) => x.id === id);
+          const f = await store.getFinding(id);
           if (!f) return reply.code(404).send({ error: 'not-found', message: `no stored finding ${id}` });
           patch = patchFromFinding(f, opts);
         } else {
-          const a = (await store.listAlerts({ limit: 100_000 })).find((x) => x.id === id);
+          const a = await store.getAlert(id);
           if (!a) return reply.code(404).send({ error: 'not-found', message: `no stored alert ${id}` });
           patch = patchFromAlert(a, opts);
         }

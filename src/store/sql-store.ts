@@ -141,6 +141,19 @@ export class SqlStore implements PlatformStore {
     });
   }
 
+  async getAlert(id: string): Promise<Alert | undefined> {
+    const rows = await this.db.all<{ data: string }>('SELECT data FROM alerts WHERE id = ?', [id]);
+    return rows[0] ? (JSON.parse(rows[0].data) as Alert) : undefined;
+  }
+
+  async getFinding(id: string): Promise<Finding | undefined> {
+    const rows = await this.db.all<{ data: string }>(
+      'SELECT data FROM findings WHERE id = ? ORDER BY producer LIMIT 1',
+      [id],
+    );
+    return rows[0] ? (JSON.parse(rows[0].data) as Finding) : undefined;
+  }
+
   async listAlerts(filter: AlertFilter = {}): Promise<Alert[]> {
     const where: string[] = [];
     const params: SqlValue[] = [];

@@ -103,6 +103,8 @@ function storeSuite(name: string, open: () => Promise<Store>) {
       expect((await s.listFindings()).map((f) => f.id)).toEqual(['d', 'c']);
       expect((await s.listFindings({ minSeverity: 'high' })).map((f) => f.id)).toEqual(['d']);
       expect((await s.listFindings({ producer: 'scan:1' })).map((f) => f.id)).toEqual(['c']);
+      expect((await s.getFinding('c'))?.severity).toBe('medium');
+      expect(await s.getFinding('a')).toBeUndefined();
     });
 
     it('stores alerts newest first and updates them in place', async () => {
@@ -118,6 +120,8 @@ function storeSuite(name: string, open: () => Promise<Store>) {
         ['2', 1],
       ]);
       expect((await s.listAlerts({ actor: 'jwt:ab' })).map((a) => a.id)).toEqual(['2']);
+      expect((await s.getAlert('1'))?.count).toBe(5);
+      expect(await s.getAlert('9')).toBeUndefined();
     });
 
     it('keeps meta values and incidents', async () => {

@@ -45,6 +45,9 @@ export interface Store {
   replaceFindings(producer: string, findings: Finding[]): Promise<void>;
   listFindings(filter?: FindingFilter): Promise<Finding[]>;
   putAlerts(alerts: Alert[]): Promise<void>;
+  getAlert(id: string): Promise<Alert | undefined>;
+  /** A finding by id (the first producer's when several hold it). */
+  getFinding(id: string): Promise<Finding | undefined>;
   listAlerts(filter?: AlertFilter): Promise<Alert[]>;
   putIncidents(incidents: Incident[]): Promise<void>;
   listIncidents(): Promise<Incident[]>;
