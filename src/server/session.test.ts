@@ -1,4 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,9 +143,46 @@ describe('console session', () => {
     }
   });
 
-  it('marks the cookie Secure under TLS', async () => {
-    const { setCookieHeader } = await import('./session.js');
-    expect(setCookieHeader('v', 10, true)).toContain('; Secure');
+  it('marks the cookie Secure when served over TLS', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mamori-tls-'));
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost'].concat([
+        '-keyout',
+        join(dir, 'k.pem'),
+        '-out',
+        join(dir, 'c.pem'),
+      ]),
+      { stdio: 'ignore' },
+    );
+    const tls = await startTestServer({
+      https: { key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) },
+    });
+    try {
+      await tls.app.listen({ host: '127.0.0.1', port: 0 });
+      const { port } = tls.app.server.address() as AddressInfo;
+      const setCookie = await new Promise<string>((resolve, reject) => {
+        const req = httpsRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/api/v1/session',
+            method: 'POST',
+            rejectUnauthorized: false,
+            headers: { authorization: `Bearer ${tls.tokens.viewer}` },
+          },
+          (res) => {
+            res.resume();
+            resolve(String(res.headers['set-cookie']));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      expect(setCookie).toMatch(/; HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/);
+    } finally {
+      await tls.close();
+    }
   });
 });
 
