@@ -239,7 +239,9 @@ export async function startServe(flags: ServeFlags): Promise<RunningServer> {
   const address = await app.listen({ host: flags.host, port });
   const scheme = https ? 'https' : 'http';
   const url = address.replace(/^https?/, scheme);
-  process.stderr.write(`mamori: serving on ${url}  (API description: ${url}/api/v1/openapi.json)\n`);
+  process.stderr.write(
+    `mamori: serving on ${url}  (console: ${url}/ — sign in with a token; API description: ${url}/api/v1/openapi.json)\n`,
+  );
   if (generated)
     process.stderr.write(
       `mamori: first admin token (shown once, store it now):\n\n  ${generated}\n\n` +
