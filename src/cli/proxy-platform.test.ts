@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ProxyFlags, startFromFlags } from './proxy.js';
 import { startServe } from './serve.js';
+import { runCli } from './test-support.js';
 
 describe('mamori proxy ⇄ mamori serve', () => {
   it('enforces the decisions and patches the platform serves, and lifts a deleted decision', {
@@ -61,6 +62,18 @@ describe('mamori proxy ⇄ mamori serve', () => {
       action: 'block',
     });
     expect(patched.status).toBe(201);
+    const created = await runCli(
+      'token',
+      'create',
+      '--name',
+      'sensor',
+      '--role',
+      'ingest',
+      '--data-dir',
+      dataDir,
+    );
+    expect(created.code, created.stderr).toBe(0);
+    const sensorToken = created.stdout.trim();
     const flags: ProxyFlags = {
       listen: '127.0.0.1:0',
       upstream: `http://127.0.0.1:${(upstream.address() as { port: number }).port}`,
@@ -70,7 +83,8 @@ describe('mamori proxy ⇄ mamori serve', () => {
       bodyCap: '65536',
       policyInterval: '60000',
       server: server.url,
-      token,
+      // The sensor's usual token: ingest-only, which may also read patches and decisions.
+      token: sensorToken,
       spoolDir: join(dataDir, 'spool'),
     };
     const h = await startFromFlags(flags);
