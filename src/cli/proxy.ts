@@ -101,11 +101,15 @@ export const register: Register = (program: Command, done) => {
       process.stderr.write(
         `mamori: proxy on ${flags.listen.replace(/:\d+$/, '')}:${handle.proxy.port} → ${flags.upstream} (${flags.mode})\n`,
       );
+      // SIGHUP re-reads --patches and polls --server at once.
+      const reload = () => void handle.policy?.poll();
+      process.on('SIGHUP', reload);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      process.off('SIGHUP', reload);
       await handle.stop();
       done(0);
     });
