@@ -11,6 +11,7 @@ export const CHECKER_NAMES = [
   'common-password',
   'bola',
   'id-enumeration',
+  'create-on-behalf',
   'mass-assignment',
   'sensitive-fields',
   'undeclared-fields',

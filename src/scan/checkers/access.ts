@@ -7,7 +7,7 @@ import { answered2xx, denied, type OwnedObject, ok, parseJson, type ScanContext 
 import { freshObject } from '../learn.js';
 import { hasPathParams, isAdminOp, isLoginOp } from '../ops.js';
 import type { Identity, ScanExchange, ScanTest } from '../types.js';
-import { similarBodies } from './auth.js';
+import { similarBodies, splitJwt } from './auth.js';
 
 function itemOp(ctx: ScanContext, obj: OwnedObject, method: string): SpecOperation | undefined {
   return ctx.spec.operations.find((o) => o.method === method && o.path === obj.itemPath);
@@ -380,3 +380,68 @@ export async function massAssignment(ctx: ScanContext, test: ScanTest): Promise<
 }
 
 export { denied };
+
+const OWNER_FIELD = /^(user_?id|owner_?id|author_?id|created_?by|customer_?id|author|owner)$/i;
+
+/** Who an identity is, as its profile or its token's claims say (`data` wrappers unwrapped). */
+export function identityRef(ctx: ScanContext, identity: Identity): { id?: unknown; email?: string } {
+  const claims = splitJwt(identity.value)?.payload ?? {};
+  const data =
+    claims['data'] && typeof claims['data'] === 'object' ? (claims['data'] as Record<string, unknown>) : {};
+  const profile = ctx.profiles.get(identity.name) ?? {};
+  const id = profile['id'] ?? data['id'] ?? claims['id'] ?? claims['uid'];
+  const email = [profile['email'], data['email'], claims['email']].find((v) => typeof v === 'string') as
+    | string
+    | undefined;
+  return { ...(id !== undefined ? { id } : {}), ...(email ? { email } : {}) };
+}
+
+/** A property anywhere in a JSON answer (depth ≤ 4) with this name and value. */
+function echoes(value: unknown, name: string, expected: unknown, depth = 0): boolean {
+  if (!value || typeof value !== 'object' || depth > 4) return false;
+  if (Array.isArray(value)) return value.slice(0, 20).some((v) => echoes(v, name, expected, depth + 1));
+  return Object.entries(value).some(
+    ([k, v]) => (k === name && String(v) === String(expected)) || echoes(v, name, expected, depth + 1),
+  );
+}
+
+/** API1: identity A creates an object that names identity B as its owner/author, and it is stored so. */
+export async function createOnBehalf(ctx: ScanContext, test: ScanTest): Promise<void> {
+  const [a, b] = ctx.users;
+  if (!a || !b) return;
+  const refA = identityRef(ctx, a);
+  const refB = identityRef(ctx, b);
+  for (const op of ctx.ops((o) => o.method === 'POST' && !hasPathParams(o))) {
+    const props = (ctx.bodyMedia(op)?.schema?.['properties'] ?? {}) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    const field = Object.keys(props).find((k) => OWNER_FIELD.test(k));
+    if (!field) continue;
+    const numeric = /integer|number/.test(String(props[field]?.['type'])) || /id$/i.test(field);
+    const mine = numeric ? refA.id : refA.email;
+    const theirs = numeric ? refB.id : refB.email;
+    if (mine === undefined || theirs === undefined || String(mine) === String(theirs)) continue;
+    const sample = ctx.sampleBody(op) as Record<string, unknown> | undefined;
+    const req = ctx.sampleRequest(op, a);
+    if (!sample || !req) continue;
+    const send = (value: unknown, note: string) =>
+      ctx.send({
+        ...req,
+        body: ctx.encodeBody(op, ctx.freshIdentityFields(op, { ...sample, [field]: value })).body,
+        note,
+      });
+    const control = await send(mine, `control: ${field} = ${a.name}'s own`);
+    if (!ok(control) || !echoes(parseJson(control.response.body), field, mine)) continue;
+    const probe = await send(theirs, `${field} = ${b.name}'s`);
+    if (!ok(probe) || !echoes(parseJson(probe.response.body), field, theirs)) continue;
+    ctx.report(test, {
+      op,
+      where: `body.${field}`,
+      proof: [control, probe],
+      control: `${a.name} creating with its own ${field} (${String(mine)}) is stored as ${a.name}'s; the same request naming ${b.name} (${String(theirs)}) is stored as ${b.name}'s`,
+      detail: `${op.method} ${op.path} takes ${field} from the body: ${a.name} created an object in ${b.name}'s name.`,
+      confidence: 0.95,
+    });
+  }
+}

@@ -12,7 +12,7 @@ import { JWT_WORDLIST } from './wordlist.js';
 
 const b64u = (v: string | Buffer) => Buffer.from(v).toString('base64url');
 
-function splitJwt(
+export function splitJwt(
   value: string,
 ): { header: Record<string, unknown>; payload: Record<string, unknown>; parts: string[] } | undefined {
   const token = value.replace(/^bearer\s+/i, '').trim();

@@ -2,7 +2,7 @@
 
 import type { ScanContext } from '../context.js';
 import type { CheckerName, ScanTest } from '../types.js';
-import { adminAccess, bola, idEnumeration, massAssignment, methodSwitch } from './access.js';
+import { adminAccess, bola, createOnBehalf, idEnumeration, massAssignment, methodSwitch } from './access.js';
 import { authRequired, commonPassword, jwtForgery, jwtWeakSecret, userEnumeration } from './auth.js';
 import { captcha } from './business.js';
 import { responseSchema, schemaEmpty, schemaFuzz, sensitiveFields, undeclaredFields } from './exposure.js';
@@ -44,6 +44,7 @@ export const CHECKERS: Record<CheckerName, Checker> = {
   'common-password': commonPassword,
   bola,
   'id-enumeration': idEnumeration,
+  'create-on-behalf': createOnBehalf,
   'mass-assignment': massAssignment,
   'sensitive-fields': sensitiveFields,
   'undeclared-fields': undeclaredFields,

@@ -424,6 +424,36 @@ export function testApiDocument(): Record<string, unknown> {
           }),
         },
       },
+      '/comments': {
+        post: {
+          operationId: 'createComment',
+          security: bearer,
+          requestBody: {
+            required: true,
+            content: json(
+              {
+                type: 'object',
+                properties: { text: { type: 'string', maxLength: 200 }, authorId: { type: 'integer' } },
+                required: ['text'],
+              },
+              { text: 'first!' },
+            ),
+          },
+          responses: {
+            '201': {
+              description: 'created',
+              content: json({
+                type: 'object',
+                properties: {
+                  id: { type: 'integer' },
+                  text: { type: 'string' },
+                  authorId: { type: 'integer' },
+                },
+              }),
+            },
+          },
+        },
+      },
       '/captcha': {
         get: {
           operationId: 'getCaptcha',

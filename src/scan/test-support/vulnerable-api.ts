@@ -178,6 +178,7 @@ export async function startTestApi(mode: TestApiMode): Promise<TestApi> {
   };
   let count = 0;
   const captchas = new Map<number, string>();
+  let nextComment = 1;
   let nextCaptcha = 1;
 
   // ---- authentication -------------------------------------------------------------------------
@@ -919,6 +920,23 @@ export async function startTestApi(mode: TestApiMode): Promise<TestApi> {
         else return fail(res, 500, 'SyntaxError: Unexpected token'); // flaw: the condition is code
       }
       return send(res, 200, { data: tracked(all ? TRACKED : TRACKED.filter((t) => t.orderId === id), raw) });
+    }
+    if (path === '/comments' && method === 'POST') {
+      const a = needAuth();
+      if (!a) return;
+      const body = await jsonBody();
+      if (!body) return;
+      if (!vulnerable) {
+        const text = body['text'];
+        const author = body['authorId'];
+        if (typeof text !== 'string' || text.length > 200) return fail(res, 400, 'text');
+        if (author !== undefined && !(typeof author === 'number' && Number.isSafeInteger(author)))
+          return fail(res, 400, 'authorId');
+        if (author !== undefined && author !== a.user.id) return fail(res, 403, 'authorId must be your own');
+      }
+      // flaw (vulnerable): the author comes from the body; the twin takes the caller
+      const authorId = vulnerable && body['authorId'] !== undefined ? Number(body['authorId']) : a.user.id;
+      return send(res, 201, { id: nextComment++, text: String(body['text'] ?? ''), authorId });
     }
     if (path === '/captcha' && method === 'GET') {
       const a = 1 + (nextCaptcha % 7);

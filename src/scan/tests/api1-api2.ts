@@ -62,6 +62,21 @@ export const API1: ScanTest[] = [
     options: { span: 4 },
     identities: 2,
   },
+  {
+    id: 'MAM-SCAN-API1-005',
+    name: "Object created in another identity's name",
+    severity: 'high',
+    owasp: 'API1:2023',
+    cwe: 639,
+    sends:
+      "each create operation with an owner-like body field (userId, UserId, ownerId, authorId, author, owner …) as identity A: once with A's own id/e-mail (from its profile or token claims), once with B's",
+    decides: "both are created and the answer stores B's value for the second (A's for the first)",
+    remediation: 'Take the owner of a new object from the authenticated caller, never from the request body.',
+    checker: 'create-on-behalf',
+    options: {},
+    destructive: true,
+    identities: 2,
+  },
 ];
 
 const JWT_FIX =
