@@ -173,20 +173,27 @@ http {
 }
 
 // Benign API traffic: GETs with a query and POSTs with a JSON body, 5,000 API keys so no actor's rate
-// looks like abuse (every target then does its full inspection and forwards).
+// looks like abuse (every target then does its full inspection and forwards). A named Host, as real
+// clients send (CRS scores a numeric Host, rule 920350).
+const HOST = 'api.example.test';
 function req(i) {
   const key = `key-${(i * 7919) % 5000}`;
   if (i % 4 === 3)
     return {
       path: '/api/orders',
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': key, 'user-agent': 'bench/1.0' },
+      headers: {
+        host: HOST,
+        'content-type': 'application/json',
+        'x-api-key': key,
+        'user-agent': 'bench/1.0',
+      },
       body: JSON.stringify({ item: i % 100, qty: 1, note: 'deliver to the back door' }),
     };
   return {
     path: `/api/items/${i % 1000}?fields=name,price&page=${i % 7}`,
     method: 'GET',
-    headers: { 'x-api-key': key, 'user-agent': 'bench/1.0', accept: 'application/json' },
+    headers: { host: HOST, 'x-api-key': key, 'user-agent': 'bench/1.0', accept: 'application/json' },
   };
 }
 
