@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Alert, Exchange } from '../model/index.js';
 import {
+  actionSyslogLine,
   alertToCef,
   alertToOcsf,
   exchangeToOcsf,
@@ -151,6 +152,35 @@ describe('syslog RFC 5424 with CEF', () => {
     expect(ext['msg']).toBe(ALERT.explanation);
     expect(ext['cnt']).toBe('2');
     expect(alertToCef(ALERT, '1')).not.toContain('\n');
+  });
+
+  it('formats an action (a patch block) as RFC 5424 + CEF with act, reason and the patch id', () => {
+    const line = actionSyslogLine(
+      {
+        kind: 'block',
+        reason: 'patch patch-1 = a|b',
+        actor: 'ip:203.0.113.9',
+        requestId: 'px-1',
+        time: Date.UTC(2026, 10, 23, 12),
+        method: 'POST',
+        host: 'api.test',
+        path: '/users/42',
+        patchId: 'patch-1',
+      },
+      '0.1.0',
+      'sensor-1',
+    );
+    const m = RFC5424.exec(line);
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBe(16 * 8 + 4);
+    const { fields, ext } = parseCef(m![8]!);
+    expect(fields.slice(0, 5)).toEqual(['CEF:0', 'mamori', 'mamori', '0.1.0', 'action.block']);
+    expect(ext).toMatchObject({
+      act: 'block',
+      reason: 'patch patch-1 = a|b',
+      cs2: 'patch-1',
+      src: '203.0.113.9',
+    });
   });
 
   it('delivers to a loopback collector over UDP and TCP (octet counting)', async () => {
