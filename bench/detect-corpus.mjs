@@ -16,7 +16,16 @@
 //   npm run build && node bench/detect-corpus.mjs --crs DIR --gotestwaf DIR [--modsec http://127.0.0.1:18080
 //        --modsec-log bench/.tools/modsec/logs/error.log --modsec-pid bench/.tools/modsec/nginx.pid]
 //        [--crs-rules /usr/share/modsecurity-crs/rules] [--benign 20000] [--json out.json] [--verbose]
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -136,7 +145,9 @@ function crsRequests(dir) {
           method: (input.method ?? 'GET').toUpperCase(),
           uri: typeof input.uri === 'string' ? input.uri : '/',
           headers: withFormType(
-            Object.fromEntries(Object.entries(input.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)])),
+            Object.fromEntries(
+              Object.entries(input.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
+            ),
             data,
           ),
           body: typeof data === 'string' ? data : undefined,
@@ -266,7 +277,8 @@ function toExchange(r) {
 }
 
 /** New bytes of the ModSecurity error log since the last call: the rule ids that matched. */
-let logAt = values['modsec-log'] && existsSync(values['modsec-log']) ? statSync(values['modsec-log']).size : 0;
+let logAt =
+  values['modsec-log'] && existsSync(values['modsec-log']) ? statSync(values['modsec-log']).size : 0;
 function modsecRules() {
   const file = values['modsec-log'];
   if (!file) return [];
@@ -302,7 +314,8 @@ function send(r) {
   const target = new URL(values.modsec);
   const headers = { ...r.headers, host: 'localhost' };
   delete headers['content-length'];
-  const body = r.body !== undefined && r.method !== 'GET' && r.method !== 'HEAD' ? Buffer.from(r.body) : undefined;
+  const body =
+    r.body !== undefined && r.method !== 'GET' && r.method !== 'HEAD' ? Buffer.from(r.body) : undefined;
   if (body) headers['content-length'] = String(body.length);
   return new Promise((resolve) => {
     const req = http.request(
@@ -471,7 +484,7 @@ if (values.verbose) {
   for (const r of rows)
     if ((r.label === 'attack') !== r.mamori)
       console.log(
-        `${r.label === 'attack' ? 'MISS' : 'FP  '} ${r.corpus} ${groupOf(r).replace(/ /g, "_")} ${r.id} ${r.method} ${r.uri.slice(0, 160)} ${r.body ? `body=${r.body.slice(0, 160)}` : ''} ${JSON.stringify(r.headers).slice(0, 160)} ${r.types.join(',')}`,
+        `${r.label === 'attack' ? 'MISS' : 'FP  '} ${r.corpus} ${groupOf(r).replace(/ /g, '_')} ${r.id} ${r.method} ${r.uri.slice(0, 160)} ${r.body ? `body=${r.body.slice(0, 160)}` : ''} ${JSON.stringify(r.headers).slice(0, 160)} ${r.types.join(',')}`,
       );
 }
 if (values.json)

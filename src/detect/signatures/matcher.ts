@@ -90,7 +90,10 @@ export function compileCatalogue(signatures: readonly Signature[]): CompiledCata
     const tests = nameTests.get(location)!;
     if (tests.length === 0) return 0;
     let byName = nameClasses.get(location);
-    if (byName === undefined) nameClasses.set(location, (byName = new Map()));
+    if (byName === undefined) {
+      byName = new Map();
+      nameClasses.set(location, byName);
+    }
     let cls = byName.get(name);
     if (cls === undefined) {
       cls = 0;
@@ -108,9 +111,15 @@ export function compileCatalogue(signatures: readonly Signature[]): CompiledCata
       return evaluate(input);
     const cls = nameClass(input.location, input.name);
     let byClass = memo.get(input.location);
-    if (byClass === undefined) memo.set(input.location, (byClass = new Map()));
+    if (byClass === undefined) {
+      byClass = new Map();
+      memo.set(input.location, byClass);
+    }
     let byValue = byClass.get(cls);
-    if (byValue === undefined) byClass.set(cls, (byValue = new LruMap(MEMO_PER_CLASS)));
+    if (byValue === undefined) {
+      byValue = new LruMap(MEMO_PER_CLASS);
+      byClass.set(cls, byValue);
+    }
     let verdict = byValue.get(input.raw);
     if (verdict === undefined) {
       verdict = evaluate(input).map((h) => ({ signature: h.signature, detail: h.detail }));
