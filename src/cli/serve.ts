@@ -2,7 +2,7 @@
 // the in-process ingest queue, the analysis pipeline and the REST API. Loads demo traffic when the
 // store is empty (or with --demo) so a first run shows an inventory, findings and alerts at once.
 
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { generateEntries, shopSpec } from '../demo/generator.js';
@@ -48,10 +48,12 @@ export interface ServeFlags {
 const collect = (value: string, previous: string[]) => [...previous, value];
 const DEMO_ENTRIES = 3000;
 
+const dataDir = (flags: { dataDir?: string }): string =>
+  flags.dataDir ?? process.env['MAMORI_DATA_DIR'] ?? '.mamori';
+
 export function storeLocation(flags: { dataDir?: string; store?: string }): string {
   if (flags.store) return flags.store;
-  const dir = flags.dataDir ?? process.env['MAMORI_DATA_DIR'] ?? '.mamori';
-  return join(dir, 'mamori.db');
+  return join(dataDir(flags), 'mamori.db');
 }
 
 export function addStoreOptions(cmd: Command): Command {
@@ -166,6 +168,8 @@ export async function startServe(flags: ServeFlags): Promise<RunningServer> {
   }
 
   const store = await openStore(storeLocation(flags));
+  // The data directory also holds the webhook dead-letter file (with a PostgreSQL store too).
+  mkdirSync(dataDir(flags), { recursive: true });
   if (retentionDays !== undefined || maxRows !== undefined) {
     const settings = await store.getSettings();
     settings.retention = {
@@ -211,6 +215,7 @@ export async function startServe(flags: ServeFlags): Promise<RunningServer> {
     scanTargets,
     sessionTtlMs: sessionHours * 3600_000,
     onSettings: () => prune(),
+    handoff: { deadLetter: join(dataDir(flags), 'webhook-dead-letter.jsonl') },
     ...(https ? { https } : {}),
   });
 

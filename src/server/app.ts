@@ -22,6 +22,7 @@ import { type Access, createToken, hashToken, mayAccess } from './auth.js';
 import { registerConsole } from './console.js';
 import type { RouteContext } from './context.js';
 import { EventHub, registerEventRoutes } from './events.js';
+import { startHandoff } from './handoff.js';
 import { openApiDocument, type RouteDoc } from './openapi.js';
 import { registerOverviewRoutes } from './overview.js';
 import { registerRespondRoutes } from './respond.js';
@@ -56,6 +57,8 @@ export interface ServerOptions {
   scanConcurrency?: number;
   /** Scan targets allowed besides settings.scanTargets (`mamori serve --scan-target`). */
   scanTargets?: string[];
+  /** Send events to settings.integrations (webhooks, syslog); undeliverable webhook events go to the file. */
+  handoff?: { deadLetter: string };
   /** Called after an admin changed the settings (serve runs retention at once). */
   onSettings?: (s: PlatformSettings) => unknown;
 }
@@ -256,12 +259,23 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   registerConsole(app, opts.consoleDir);
   const events = new EventHub();
   const ctx: RouteContext = { store, events, audit, who };
-  registerEventRoutes(app, {
+  const watcher = registerEventRoutes(app, {
     store,
     events,
     pollMs: opts.eventsPollMs ?? 2000,
     corsOrigins: opts.corsOrigins,
   });
+  if (opts.handoff) {
+    const stop = startHandoff({
+      store,
+      events,
+      version: opts.version ?? '0.0.0',
+      deadLetter: opts.handoff.deadLetter,
+      onError: (message) => app.log.warn({ message }, 'hand-off failed'),
+    });
+    watcher.ensure();
+    app.addHook('onClose', () => stop());
+  }
   const scans = new ScanService(ctx, opts.scanConcurrency ?? 2);
   await scans.recover();
   registerScanRoutes(app, ctx, scans, opts.scanTargets ?? []);

@@ -64,7 +64,7 @@ export class StoreWatcher {
     this.busy = true;
     try {
       const alerts = await this.store.listAlerts({ limit: WATCH_LIMIT });
-      const incidents = (await this.store.listIncidents()).slice(0, WATCH_LIMIT);
+      const incidents = await this.store.listIncidents({ limit: WATCH_LIMIT });
       const next = {
         alert: new Map(alerts.map((a) => [a.id, `${a.lastSeen}|${a.count}|${a.severity}`])),
         incident: new Map(incidents.map((i) => [i.id, `${i.lastSeen}|${i.alerts.length}|${i.severity}`])),
@@ -87,10 +87,11 @@ export class StoreWatcher {
 const MAX_STREAMS = 200;
 const HEARTBEAT_MS = 15_000;
 
+/** Registers the stream route; returns the store watcher (hand-off keeps it running with no stream). */
 export function registerEventRoutes(
   app: FastifyInstance,
   ctx: { store: PlatformStore; events: EventHub; pollMs: number; corsOrigins?: string[] | undefined },
-): void {
+): StoreWatcher {
   const watcher = new StoreWatcher(ctx.store, ctx.events, ctx.pollMs);
   const open = new Set<ServerResponse>();
   // Before the server stops accepting: open streams would otherwise keep it from closing.
@@ -136,4 +137,5 @@ export function registerEventRoutes(
       watcher.ensure();
     },
   );
+  return watcher;
 }

@@ -183,9 +183,9 @@ export class SqlStore implements PlatformStore {
     });
   }
 
-  async listIncidents(): Promise<Incident[]> {
+  async listIncidents(q: { limit?: number } = {}): Promise<Incident[]> {
     const rows = await this.db.all<{ data: string }>(
-      'SELECT data FROM incidents ORDER BY last_seen DESC, id',
+      `SELECT data FROM incidents ORDER BY last_seen DESC, id${page(q.limit)}`,
     );
     return rows.map((r) => JSON.parse(r.data) as Incident);
   }

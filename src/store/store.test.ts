@@ -142,6 +142,7 @@ function storeSuite(name: string, open: () => Promise<Store>) {
         },
       ]);
       expect((await s.listIncidents()).map((i) => i.id)).toEqual(['i1']);
+      expect(await s.listIncidents({ limit: 0 })).toEqual([]);
     });
 
     it('commits ingest batches, remembers processed ids, hunts and prunes retained exchanges', async () => {

@@ -50,7 +50,8 @@ export interface Store {
   getFinding(id: string): Promise<Finding | undefined>;
   listAlerts(filter?: AlertFilter): Promise<Alert[]>;
   putIncidents(incidents: Incident[]): Promise<void>;
-  listIncidents(): Promise<Incident[]>;
+  /** Newest first; `limit` caps the list. */
+  listIncidents(q?: { limit?: number }): Promise<Incident[]>;
   /** Small key/value state (baselines, learnt templates, settings). */
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
