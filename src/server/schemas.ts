@@ -117,7 +117,7 @@ const webhook = (input: boolean) =>
         type: 'array',
         maxItems: 10,
         uniqueItems: true,
-        items: { type: 'string', enum: ['alert', 'incident', 'scan', 'finding'] },
+        items: { type: 'string', enum: ['alert', 'incident', 'scan'] },
       },
       ...(input
         ? { secret: { type: 'string', minLength: 16, maxLength: 256, writeOnly: true } }
