@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { parseTrustedProxies } from '../identity/index.js';
 import { InputError } from '../model/index.js';
-import { createPipeline } from '../pipeline/index.js';
+import { createPipeline, type MaskOptions } from '../pipeline/index.js';
 import { advisoryLock, openQueue, parseQueueUrl, runWorker } from '../queue/index.js';
 import { openStore } from '../store/index.js';
 import type { Register } from './commands.js';
@@ -91,13 +91,22 @@ export async function runWorkerCommand(flags: WorkerFlags): Promise<number> {
     hashKey = randomBytes(32).toString('hex');
     await store.setMeta('mask.hash-key', hashKey);
   }
+  // Masking per type as the installation's settings say (PUT /api/v1/settings on the server): read at
+  // start and again every 30 s into the options the pipeline masks with.
+  const mask: MaskOptions = { hashKey };
+  const readMasking = async () => {
+    mask.types = { ...(await store.getSettings()).masking.types };
+  };
+  await readMasking();
+  const masking = setInterval(() => void readMasking().catch(() => undefined), 30_000);
+  masking.unref();
   // Workers sharing one PostgreSQL schema take turns only at the merge and commit of the same hosts.
   const pipeline = createPipeline({
     store,
     ...(lock ? { lock: lock.run } : {}),
     options: {
       trustedProxies,
-      mask: { hashKey },
+      mask,
       ...(flags.approvedHosts.length ? { approvedHosts: flags.approvedHosts } : {}),
     },
   });
@@ -129,6 +138,7 @@ export async function runWorkerCommand(flags: WorkerFlags): Promise<number> {
         ),
     });
   } finally {
+    clearInterval(masking);
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     await queue.close();
