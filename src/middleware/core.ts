@@ -196,10 +196,7 @@ export function guardRequest(
   const decide = (body: ExchangeBody | undefined, release: () => void) => {
     const ex = guard.exchangeOf(view, body, 'middleware');
     const pending = guard.inspect(ex);
-    if (!pending.rejection && sensor.spec) {
-      const r = sensor.spec.check(ex, guard.mode);
-      if (r) pending.rejection = r;
-    }
+    guard.checkSpec(pending, sensor.spec);
     tapResponse(res, guard.bodyCap, (response) =>
       guard.complete(pending, response, performance.now() - started),
     );

@@ -30,10 +30,7 @@ export async function mamoriFastify(app: FastifyInstance, opts: MamoriOptions): 
     const body = parsedBody(request.body, guard.bodyCap, view.headers);
     const ex = guard.exchangeOf(view, body, 'middleware');
     const pending = guard.inspect(ex);
-    if (!pending.rejection && sensor.spec) {
-      const r = sensor.spec.check(ex, guard.mode);
-      if (r) pending.rejection = r;
-    }
+    guard.checkSpec(pending, sensor.spec);
     (request as Tagged)[PENDING] = pending;
     tapResponse(reply.raw, guard.bodyCap, (response) =>
       guard.complete(pending, response, performance.now() - started),

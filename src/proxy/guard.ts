@@ -15,6 +15,7 @@ import { type Decision, DecisionTable, type Verdict } from '../respond/decisions
 import type { ResponseAction } from '../respond/handoff.js';
 import { type Patch, PatchSet } from '../respond/patch.js';
 import { type Classifier, compileClassifier, parseBodies } from '../sensitive/index.js';
+import type { SpecGuard } from './spec-guard.js';
 
 export type Mode = 'monitor' | 'block';
 
@@ -229,6 +230,16 @@ export class Guard {
       this.act('block', reason, pending);
     }
     return pending;
+  }
+
+  /** Positive security from the spec for a request nothing else stopped (block mode rejects; monitor
+   * mode marks the exchange); a rejection is reported as an action like the others. */
+  checkSpec(p: Pending, spec: SpecGuard | undefined): void {
+    if (p.rejection || !spec) return;
+    const r = spec.check(p.exchange, this.mode);
+    if (!r) return;
+    p.rejection = r;
+    this.act('block', r.body.reason, p);
   }
 
   private act(kind: ResponseAction['kind'], reason: string, p: Pending): void {

@@ -96,10 +96,7 @@ export function startProxy(opts: ProxyOptions, host: string, port: number): Prom
         reqSize > 0 || prefix.length ? bodyOf(reqChunks, reqSize, guard.bodyCap, headers) : undefined;
       const ex = guard.exchangeOf(view, body, 'proxy');
       const pending = guard.inspect(ex);
-      if (!pending.rejection && opts.spec) {
-        const r = opts.spec.check(ex, guard.mode);
-        if (r) pending.rejection = r;
-      }
+      guard.checkSpec(pending, opts.spec);
       if (pending.rejection) {
         const r = pending.rejection;
         const text = JSON.stringify(r.body);
