@@ -1,6 +1,7 @@
 // The core the reverse proxy and the middleware share. Before a request goes on: the actor's live
-// decision (block / throttle) and the payload signatures (block mode answers 403, monitor mode only
-// records). After the response: the behavioural engine sees the whole exchange and its alerts become
+// decision (block / throttle), virtual patches (block or log, in both modes), the payload signatures
+// (block mode answers 403; in monitor mode the detector raises them after the response) and, through
+// checkSpec, the spec. Each block, throttle and patch hit is reported as an action. After the response: the behavioural engine sees the whole exchange and its alerts become
 // decisions with a time-to-live for the actor's next requests; the exchange leaves the process only
 // masked. No network or disk I/O here: the sink (platform shipper) is given in.
 
