@@ -169,7 +169,11 @@ export function createDetector(
     const realIp = h['x-real-ip'];
     const forwarded = h['forwarded'];
     if (xff === undefined && realIp === undefined && forwarded === undefined) return undefined;
-    const key = `${xff ?? ''}\u0000${realIp ?? ''}\u0000${forwarded ?? ''}`;
+    // Usually X-Forwarded-For alone: its own text is the key (no concatenation per exchange).
+    const key =
+      realIp === undefined && forwarded === undefined
+        ? xff!
+        : `${xff ?? ''}\u0000${realIp ?? ''}\u0000${forwarded ?? ''}`;
     let v = claimed.get(key);
     if (v === undefined) {
       v = claimedAddress(ex) ?? null;

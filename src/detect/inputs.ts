@@ -38,6 +38,20 @@ const SKIPPED_HEADERS = new Set([
   'keep-alive',
   'dnt',
 ]);
+/** Header names every client sends: as names they carry nothing (their values are still read). */
+const ORDINARY_HEADERS = new Set([
+  ...SKIPPED_HEADERS,
+  'user-agent',
+  'referer',
+  'origin',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'x-real-ip',
+  'forwarded',
+  'x-api-key',
+  'x-requested-with',
+]);
 const MAX_DEPTH = 16;
 const MAX_BODY_VALUES = 1000;
 const MAX_TEXT_BODY = 16384;
@@ -168,7 +182,7 @@ export function requestInputs(ex: Exchange, parsedRequest: unknown, opts: InputO
     pushValue(out, 'query', name, value);
   }
   for (const name of Object.keys(req.headers)) {
-    out.push({ location: 'header-name', name, raw: name });
+    if (!ORDINARY_HEADERS.has(name)) out.push({ location: 'header-name', name, raw: name });
     if (name === 'content-type') out.push({ location: 'content-type', name, raw: req.headers[name]! });
     if (SKIPPED_HEADERS.has(name) || name.startsWith('sec-')) continue;
     pushValue(out, 'header', name, req.headers[name]!);
