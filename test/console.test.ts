@@ -49,7 +49,7 @@ async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   return all.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
-describe('web console in Chromium', () => {
+describe('web console in Chromium', { timeout: 120_000 }, () => {
   let dataDir: string;
   let server: RunningServer;
   let target: TestApi;
