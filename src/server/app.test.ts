@@ -373,6 +373,19 @@ describe('rate limit', () => {
         ).statusCode,
       );
     expect(codes).toEqual([200, 200, 200, 429, 429]);
+    // Bad tokens are limited per address too: guessing is not free.
+    const guesses: number[] = [];
+    for (let i = 0; i < 5; i++)
+      guesses.push(
+        (
+          await limited.inject({
+            method: 'GET',
+            url: '/api/v1/findings',
+            headers: { authorization: `Bearer mam_guess-${i}-aaaaaaaaaaaaaaaa` },
+          })
+        ).statusCode,
+      );
+    expect(guesses).toEqual([401, 401, 401, 429, 429]);
     await limited.close();
     await s.close();
   });

@@ -192,6 +192,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     return payload;
   });
 
+  const failures = new FailureLimiter(opts.rateLimit ?? 600);
   // Authentication before rate limiting, so the limit is per token. A bearer token, else the console's
   // session cookie (with the CSRF header on state-changing calls).
   app.addHook('onRequest', async (req, reply: FastifyReply) => {
@@ -215,6 +216,15 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       }
     }
     if (!token) {
+      // Failed authentications are limited per address (the token limit below never sees them).
+      const retry = failures.hit(req.ip, Date.now());
+      if (retry !== undefined) {
+        reply.header('retry-after', String(retry));
+        return reply.code(429).send({
+          error: 'rate-limited',
+          message: `too many failed authentications; retry in ${retry} s`,
+        });
+      }
       reply.header('www-authenticate', 'Bearer realm="mamori"');
       return reply
         .code(401)
@@ -770,6 +780,32 @@ function endpointSummary(e: Endpoint) {
     risk: e.risk,
     ...(e.lastSeen ? { lastSeen: e.lastSeen } : {}),
   };
+}
+
+/** Failed authentications per address per minute; bounded (the oldest address is forgotten first). */
+class FailureLimiter {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+
+  constructor(
+    private readonly max: number,
+    private readonly capacity = 10_000,
+  ) {}
+
+  /** Counts a failure; seconds to wait when the address is over its budget, else undefined. */
+  hit(address: string, now: number): number | undefined {
+    let w = this.windows.get(address);
+    if (!w || now - w.start >= 60_000) {
+      this.windows.delete(address);
+      if (this.windows.size >= this.capacity) {
+        const oldest = this.windows.keys().next();
+        if (!oldest.done) this.windows.delete(oldest.value);
+      }
+      w = { start: now, count: 0 };
+      this.windows.set(address, w);
+    }
+    w.count++;
+    return w.count > this.max ? Math.ceil((w.start + 60_000 - now) / 1000) : undefined;
+  }
 }
 
 function retainedView(row: {
