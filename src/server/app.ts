@@ -87,12 +87,12 @@ export const REDACT = [
 const addFormats = (addFormatsModule as unknown as { default: (a: Ajv) => Ajv }).default;
 
 const MAX_ISSUES = 1000;
+const RETRO_SCAN_MAX = 100_000;
 
 let auditSeq = 0;
 /** Audit ids sort in the order entries were written, even within one millisecond. */
 const auditId = () =>
   `${Date.now().toString(36).padStart(9, '0')}-${(++auditSeq % 1_679_616).toString(36).padStart(4, '0')}-${randomUUID().slice(0, 8)}`;
-const RETRO_SCAN_MAX = 100_000;
 
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   const { store, queue } = opts;
