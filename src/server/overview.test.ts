@@ -89,7 +89,7 @@ describe('overview', () => {
 });
 
 describe('saved hunt queries', () => {
-  it('saves, lists and deletes queries in the hunt route's terms; only the owner or an admin deletes', async () => {
+  it('saves, lists and deletes queries in the hunt route’s terms; only the owner or an admin deletes', async () => {
     const saved = await t.call('analyst', {
       method: 'POST',
       url: '/api/v1/hunt/saved',
