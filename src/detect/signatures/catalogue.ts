@@ -742,7 +742,17 @@ export const SIGNATURES: Signature[] = [
     severity: 'critical',
     owasp: 'API8:2023',
     cwe: 502,
-    where: ['query', 'json-value', 'cookie', 'header', 'body', 'path', 'query-name', 'json-key'],
+    where: [
+      'query',
+      'json-value',
+      'cookie',
+      'header',
+      'body',
+      'path',
+      'query-name',
+      'json-key',
+      'content-type',
+    ],
     check: {
       kind: 'regex',
       prefilter: [
@@ -1056,15 +1066,15 @@ export const SIGNATURES: Signature[] = [
   {
     id: 'MAM-SIG-HTTP-004',
     family: 'protocol-anomaly',
-    title: 'Content-Type evasion: unexpected charset, or a media type hidden in a parameter',
+    title:
+      'Content-Type evasion: not a media type, an unexpected charset, or a media type hidden in a parameter',
     severity: 'medium',
     owasp: 'API8:2023',
     cwe: 20,
     where: ['content-type'],
     check: {
       kind: 'regex',
-      prefilter: [';', ','],
-      pattern: r`;\s*charset\s*=\s*(?!["']?(?:utf-8|iso-8859-1|iso-8859-15|windows-1252|us-ascii)["'\s;]*$)|^(?!multipart/)[^;]*;.*\b(?:application|text|image|audio|video|multipart)/|^[^;,]+/[^;,]+\s*,\s*[\w.+-]+/`,
+      pattern: r`^(?![\w.+-]+/[\w.+-]+\s*(?:;|$))|;\s*charset\s*=\s*(?!["']?(?:utf-8|iso-8859-1|iso-8859-15|windows-1252|us-ascii)["'\s;]*$)|^(?!multipart/)[^;]*;.*\b(?:application|text|image|audio|video|multipart)/|^[^;,]+/[^;,]+\s*,\s*[\w.+-]+/`,
     },
     attacks: [
       { in: 'content-type', value: 'application/x-www-form-urlencoded; charset=garbage' },
@@ -1072,6 +1082,8 @@ export const SIGNATURES: Signature[] = [
       { in: 'content-type', value: 'text/plain; charset=utf-7' },
       { in: 'content-type', value: 'application/x-www-form-urlencoded;boundary="application/json"' },
       { in: 'content-type', value: 'application/json, text/xml' },
+      { in: 'content-type', value: 'my-new-content-type' },
+      { in: 'content-type', value: "%{(#nike='multipart/form-data').(#dm=@ognl" },
     ],
     benign: [
       { in: 'content-type', value: 'application/json; charset=utf-8' },
@@ -1114,13 +1126,14 @@ export const SIGNATURES: Signature[] = [
     check: {
       kind: 'regex',
       prefilter: ['.', '~'],
-      pattern: r`[^/]\.(?:backup|bak|bkp|old|orig|save|swp|sql|db|rdb|mdb|dbf|sqlite3?|config|conf|cfg|ini|inc|log|pwd|pass|htr|htw|ida|idq|idc|printer|asa|asax|vsdisco|csproj|vbproj|resx|licx|pdb)$|[^/]~$`,
+      pattern: r`[^/]\.(?:backup|bak|bkp|old|orig|save|swp|sql|db|rdb|mdb|dbf|sqlite3?|config|conf|cfg|ini|inc|log|pwd|pass|htr|htw|ida|idq|idc|printer|asa|asax|vsdisco|csproj|vbproj|resx|licx|pdb)$|[^/]~(?:/|$)`,
     },
     attacks: [
       { in: 'path', value: '/foo.bak' },
       { in: 'path', value: '/foo.bar.sql' },
       { in: 'path', value: '/dump.rdb' },
       { in: 'path', value: '/index.php~' },
+      { in: 'path', value: '/index.php~/foo/bar/' },
       { in: 'path', value: '/app/web.config' },
     ],
     benign: [
@@ -1128,6 +1141,7 @@ export const SIGNATURES: Signature[] = [
       { in: 'path', value: '/api/v1/changelog' },
       { in: 'path', value: '/static/app.js' },
       { in: 'path', value: '/api/logs/2026-11-01' },
+      { in: 'path', value: '/~john/profile' },
     ],
   },
   {
@@ -1190,6 +1204,20 @@ export const SIGNATURES: Signature[] = [
     benign: [
       { in: 'header-name', value: 'x-scan-id' },
       { in: 'path', value: '/api/scans/nessus-report' },
+    ],
+  },
+  {
+    id: 'MAM-SIG-HTTP-008',
+    family: 'protocol-anomaly',
+    title: 'Parameter name longer than 100 characters',
+    severity: 'low',
+    owasp: 'API8:2023',
+    cwe: 20,
+    where: ['query-name'],
+    check: { kind: 'regex', pattern: r`^[\s\S]{101,}$` },
+    attacks: [{ in: 'query-name', name: '1'.repeat(101), value: '1'.repeat(101) }],
+    benign: [
+      { in: 'query-name', name: 'filter[customer.address.city]', value: 'filter[customer.address.city]' },
     ],
   },
 ];
