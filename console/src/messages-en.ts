@@ -307,4 +307,6 @@ export const en = {
   'ov.source': 'Source',
   'ov.noData': 'none in this window',
   'alerts.incidentAction': '{action} incident: {what}',
+  'alerts.first300': 'The newest 300 of {n} are listed; filter to see others.',
+  'alerts.older': 'Load older alerts',
 } as const;

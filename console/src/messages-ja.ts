@@ -307,4 +307,6 @@ export const ja: Record<keyof typeof en, string> = {
   'ov.source': '出典',
   'ov.noData': 'この期間はなし',
   'alerts.incidentAction': 'インシデントを{action}: {what}',
+  'alerts.first300': '{n} 件のうち新しい 300 件を表示しています。ほかは絞り込んで表示してください。',
+  'alerts.older': '古いアラートを読み込む',
 };

@@ -23,19 +23,37 @@ type AlertRow = Alert & Workflow;
 type IncidentRow = Incident & Workflow;
 
 const STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+const PAGE = 1000;
 
 export function AlertsPage({ params }: { params: URLSearchParams }) {
   const { t, num, date } = useI18n();
   const selected = params.get('id') ?? '';
   const [status, setStatus] = useState(params.get('status') ?? 'open');
   const [severity, setSeverity] = useState('');
+  const actor = params.get('actor') ?? '';
+  // Newest first, PAGE at a time; "older alerts" loads one more page.
+  const [pages, setPages] = useState(1);
   const list = useLoad(async () => {
-    const [a, i] = await Promise.all([
-      must(api.GET('/api/v1/alerts', { params: { query: { limit: 1000 } } })),
-      must(api.GET('/api/v1/incidents')),
-    ]);
-    return { alerts: a.alerts as unknown as AlertRow[], incidents: i.incidents as unknown as IncidentRow[] };
-  }, []);
+    const alerts: AlertRow[] = [];
+    let more = false;
+    for (let p = 0; p < pages; p++) {
+      const a = await must(
+        api.GET('/api/v1/alerts', { params: { query: { limit: PAGE, offset: p * PAGE } } }),
+      );
+      alerts.push(...(a.alerts as unknown as AlertRow[]));
+      more = a.alerts.length === PAGE;
+      if (!more) break;
+    }
+    const i = await must(api.GET('/api/v1/incidents'));
+    return { alerts, more, incidents: i.incidents as unknown as IncidentRow[] };
+  }, [pages]);
+  // An alert linked from elsewhere (an endpoint, the timeline) may be older than the pages loaded: its
+  // actor's alerts are few, so look it up there.
+  const byActor = useLoad(async () => {
+    if (!actor || !selected) return [];
+    const a = await must(api.GET('/api/v1/alerts', { params: { query: { actor, limit: PAGE } } }));
+    return a.alerts as unknown as AlertRow[];
+  }, [actor, selected]);
   useEvents(
     useCallback(
       (kind) => {
@@ -44,17 +62,18 @@ export function AlertsPage({ params }: { params: URLSearchParams }) {
       [list.reload],
     ),
   );
+  const inList = list.data?.alerts.find((a) => a.id === selected);
+  const alert = inList ?? byActor.data?.find((a) => a.id === selected);
   const shown = useMemo(
     () =>
-      (list.data?.alerts ?? [])
+      [...(list.data?.alerts ?? []), ...(alert && !inList ? [alert] : [])]
         .filter(
           (a) =>
             (!status || a.status === status || a.id === selected) && (!severity || a.severity === severity),
         )
         .sort((a, b) => b.lastSeen.localeCompare(a.lastSeen)),
-    [list.data, status, severity, selected],
+    [list.data, alert, inList, status, severity, selected],
   );
-  const alert = list.data?.alerts.find((a) => a.id === selected);
   useInteractive('alerts', list.data !== undefined);
 
   return (
@@ -95,7 +114,7 @@ export function AlertsPage({ params }: { params: URLSearchParams }) {
           <ul className="plain list-select">
             {shown.slice(0, 300).map((a) => (
               <li key={a.id} aria-current={a.id === selected ? 'true' : undefined}>
-                <a href={href('alerts', { id: a.id })}>
+                <a href={href('alerts', { id: a.id, actor: a.actor })}>
                   <Severity value={a.severity} /> {a.type}
                 </a>
                 <div className="small muted">
@@ -105,6 +124,14 @@ export function AlertsPage({ params }: { params: URLSearchParams }) {
               </li>
             ))}
           </ul>
+          {shown.length > 300 ? (
+            <p className="muted small">{t('alerts.first300', { n: num(shown.length) })}</p>
+          ) : null}
+          {list.data?.more ? (
+            <button type="button" className="secondary" onClick={() => setPages((n) => n + 1)}>
+              {t('alerts.older')}
+            </button>
+          ) : null}
           {list.data && list.data.incidents.length > 0 ? (
             <>
               <h2>{t('alerts.incidents')}</h2>
@@ -124,7 +151,15 @@ export function AlertsPage({ params }: { params: URLSearchParams }) {
         </section>
         <section aria-labelledby="a-detail">
           {alert ? (
-            <AlertDetail key={alert.id} alert={alert} all={list.data?.alerts ?? []} onChanged={list.reload} />
+            <AlertDetail
+              key={alert.id}
+              alert={alert}
+              all={byActor.data?.length ? byActor.data : (list.data?.alerts ?? [])}
+              onChanged={() => {
+                list.reload();
+                byActor.reload();
+              }}
+            />
           ) : (
             <p id="a-detail" className="muted">
               {t('alerts.pick')}
@@ -225,7 +260,7 @@ function AlertDetail({ alert, all, onChanged }: { alert: AlertRow; all: AlertRow
             {a.id === alert.id ? (
               <strong>{a.type}</strong>
             ) : (
-              <a href={href('alerts', { id: a.id })}>{a.type}</a>
+              <a href={href('alerts', { id: a.id, actor: a.actor })}>{a.type}</a>
             )}{' '}
             <span className="muted">
               {a.method ?? ''} {a.path ?? ''} ×{num(a.count)}

@@ -220,7 +220,8 @@ export function EndpointPage({ params }: { params: URLSearchParams }) {
               <ul className="plain">
                 {d.alerts.map((a) => (
                   <li key={a.id}>
-                    <Severity value={a.severity} /> <a href={href('alerts', { id: a.id })}>{a.type}</a>{' '}
+                    <Severity value={a.severity} />{' '}
+                    <a href={href('alerts', { id: a.id, actor: a.actor })}>{a.type}</a>{' '}
                     <span className="muted">
                       {a.actor} · {date(a.lastSeen)}
                     </span>
