@@ -483,6 +483,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         Querystring: {
           actor?: string;
           type?: string;
+          host?: string;
+          method?: string;
+          endpoint?: string;
           minSeverity?: string;
           status?: string;
           limit?: number;
@@ -490,10 +493,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         };
       }>,
     ) => {
-      const { status, ...filter } = req.query;
+      const { status, endpoint, ...filter } = req.query;
       const alerts = await withState(
         'alert',
-        await store.listAlerts({ ...filter, limit: filter.limit ?? 1000 }),
+        await store.listAlerts({
+          ...filter,
+          ...(endpoint ? { path: endpoint } : {}),
+          limit: filter.limit ?? 1000,
+        }),
       );
       return { alerts: status ? alerts.filter((a) => a.status === status) : alerts };
     },

@@ -69,6 +69,18 @@ describe('overview', () => {
     });
     expect((await overview(t.store)).openAlerts).toBe(alerts.length - 1);
     expect((await t.call('ingest', { method: 'GET', url: '/api/v1/overview' })).statusCode).toBe(403);
+    // An endpoint's alerts, filtered in the store.
+    const a0 = alerts.find((a: { path?: string }) => a.path) as {
+      host: string;
+      method: string;
+      path: string;
+    };
+    const q = `host=${a0.host}&method=${a0.method}&endpoint=${encodeURIComponent(a0.path)}`;
+    const mine = (await t.call('viewer', { method: 'GET', url: `/api/v1/alerts?${q}` })).json().alerts;
+    expect(mine.length).toBeGreaterThan(0);
+    expect(
+      mine.every((a: typeof a0) => a.host === a0.host && a.method === a0.method && a.path === a0.path),
+    ).toBe(true);
   });
 
   it('answers the inventory in its summary form on request', async () => {

@@ -407,6 +407,9 @@ export const schemas = {
       properties: {
         actor: str(256),
         type: str(128),
+        host: str(253),
+        method: { type: 'string', maxLength: 16, pattern: '^[A-Za-z]+$' },
+        endpoint: { ...str(2048), description: 'path template of the endpoint' },
         minSeverity: SEVERITY,
         status: { type: 'string', enum: ['open', 'acknowledged', 'resolved'] },
         ...paging,

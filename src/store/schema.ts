@@ -191,4 +191,10 @@ export const MIGRATIONS: Migration[] = [
       "CREATE INDEX IF NOT EXISTS exchanges_hit_time_id ON exchanges (time, id) WHERE hits <> ''",
     ],
   },
+  {
+    version: 6,
+    name: 'alerts by endpoint',
+    // The console's endpoint page lists that endpoint's alerts, newest first, among 100,000s.
+    statements: ['CREATE INDEX IF NOT EXISTS alerts_endpoint ON alerts (host, method, path, last_seen)'],
+  },
 ];

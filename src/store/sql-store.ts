@@ -165,6 +165,15 @@ export class SqlStore implements PlatformStore {
       where.push('type = ?');
       params.push(filter.type);
     }
+    for (const [col, v] of [
+      ['host', filter.host?.toLowerCase()],
+      ['method', filter.method?.toUpperCase()],
+      ['path', filter.path],
+    ] as const)
+      if (v) {
+        where.push(`${col} = ?`);
+        params.push(v);
+      }
     if (filter.minSeverity) {
       where.push('severity_rank >= ?');
       params.push(rank(filter.minSeverity));

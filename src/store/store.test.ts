@@ -121,6 +121,13 @@ function storeSuite(name: string, open: () => Promise<Store>) {
       ]);
       expect((await s.listAlerts({ actor: 'jwt:ab' })).map((a) => a.id)).toEqual(['2']);
       expect((await s.getAlert('1'))?.count).toBe(5);
+      await s.putAlerts([
+        { ...alert('e', 'ip:9', '2026-01-04T00:00:00Z'), host: 'api.x', method: 'GET', path: '/u/{id}' },
+      ]);
+      expect(
+        (await s.listAlerts({ host: 'API.X', method: 'get', path: '/u/{id}' })).map((a) => a.id),
+      ).toEqual(['e']);
+      expect(await s.listAlerts({ host: 'api.x', path: '/other' })).toEqual([]);
       expect(await s.getAlert('9')).toBeUndefined();
     });
 

@@ -31,6 +31,10 @@ export interface FindingFilter {
 export interface AlertFilter {
   actor?: string;
   type?: string;
+  /** The endpoint an alert is about (host, method, path template). */
+  host?: string;
+  method?: string;
+  path?: string;
   minSeverity?: string;
   limit?: number;
   offset?: number;
