@@ -493,16 +493,18 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         };
       }>,
     ) => {
-      const { status, endpoint, ...filter } = req.query;
-      const alerts = await withState(
-        'alert',
-        await store.listAlerts({
-          ...filter,
-          ...(endpoint ? { path: endpoint } : {}),
-          limit: filter.limit ?? 1000,
-        }),
-      );
-      return { alerts: status ? alerts.filter((a) => a.status === status) : alerts };
+      const { endpoint, status, ...filter } = req.query;
+      return {
+        alerts: await withState(
+          'alert',
+          await store.listAlerts({
+            ...filter,
+            ...(endpoint ? { path: endpoint } : {}),
+            ...(status ? { status: status as WorkflowState['status'] } : {}),
+            limit: filter.limit ?? 1000,
+          }),
+        ),
+      };
     },
   );
 

@@ -174,6 +174,12 @@ export class SqlStore implements PlatformStore {
         where.push(`${col} = ?`);
         params.push(v);
       }
+    if (filter.status) {
+      where.push(
+        "COALESCE((SELECT w.status FROM workflow w WHERE w.kind = 'alert' AND w.id = alerts.id), 'open') = ?",
+      );
+      params.push(filter.status);
+    }
     if (filter.minSeverity) {
       where.push('severity_rank >= ?');
       params.push(rank(filter.minSeverity));

@@ -128,6 +128,9 @@ function storeSuite(name: string, open: () => Promise<Store>) {
         (await s.listAlerts({ host: 'API.X', method: 'get', path: '/u/{id}' })).map((a) => a.id),
       ).toEqual(['e']);
       expect(await s.listAlerts({ host: 'api.x', path: '/other' })).toEqual([]);
+      await s.putWorkflow({ kind: 'alert', id: 'e', status: 'resolved', updated: 't', comments: [] });
+      expect((await s.listAlerts({ status: 'resolved' })).map((a) => a.id)).toEqual(['e']);
+      expect((await s.listAlerts({ status: 'open' })).map((a) => a.id)).toEqual(['1', '2']);
       expect(await s.getAlert('9')).toBeUndefined();
     });
 

@@ -36,6 +36,8 @@ export interface AlertFilter {
   method?: string;
   path?: string;
   minSeverity?: string;
+  /** Workflow status (an alert without workflow state is open). */
+  status?: WorkflowState['status'];
   limit?: number;
   offset?: number;
 }
