@@ -1,4 +1,6 @@
 import { appendFileSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +106,46 @@ describe('mamori ingest --follow against a real server on loopback', () => {
     controller.abort();
     expect(await following).toMatchObject({ accepted: 2, skipped: 0 });
     expect(await store.countExchanges()).toBe(17);
+  });
+
+  it('holds at most maxBuffered exchanges while the server is slow, and counts what it dropped', async () => {
+    // A slow server: answers each batch after 300 ms.
+    const slow = createServer((req, res) => {
+      let n = 0;
+      req.on('data', (chunk: Buffer) => {
+        for (const b of chunk) if (b === 10) n++;
+      });
+      req.on('end', () =>
+        setTimeout(() => {
+          res.writeHead(202, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ accepted: n, rejected: 0 }));
+        }, 300),
+      );
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const { port } = slow.address() as AddressInfo;
+    try {
+      const file = join(dir, 'slow.jsonl');
+      writeFileSync(file, jsonl(0, 10));
+      const controller = new AbortController();
+      const sent: number[] = [];
+      const following = followIngest(file, {
+        server: `http://127.0.0.1:${port}`,
+        token,
+        signal: controller.signal,
+        batch: 2,
+        maxBuffered: 4,
+        pollMs: 50,
+        onIssue: () => undefined,
+        onSent: (c) => sent.push(c.accepted),
+      });
+      // The ten lines are read at once; two batches of two go out, the other six are dropped.
+      await until(async () => sent.length === 2, 'two batches answered');
+      controller.abort();
+      expect(await following).toMatchObject({ accepted: 4, dropped: 6 });
+    } finally {
+      await new Promise((r) => slow.close(r));
+    }
   });
 
   it('stops with an error when the server refuses the token', async () => {

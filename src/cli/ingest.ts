@@ -116,7 +116,10 @@ export interface FollowIngestOptions extends SendTarget {
   batch?: number;
   /** Longest wait before a partial batch is sent (default 1000 ms). */
   flushMs?: number;
-  /** Exchanges held while the server is slow; past it new lines are dropped and counted (default 100,000). */
+  /**
+   * Exchanges held (buffered or being sent) while the server is slow; past it new lines are dropped and
+   * counted, so memory stays bounded (default 100,000).
+   */
   maxBuffered?: number;
   format?: TrafficFormat;
   defaultHost?: string;
@@ -149,6 +152,8 @@ export async function followIngest(file: string, o: FollowIngestOptions): Promis
   else o.signal.addEventListener('abort', onAbort, { once: true });
 
   let buffer: Exchange[] = [];
+  // Exchanges handed to the sending chain and not yet answered: they count against maxBuffered too.
+  let inFlight = 0;
   let failure: unknown;
   let timer: NodeJS.Timeout | undefined;
   // One request at a time, in file order.
@@ -159,9 +164,10 @@ export async function followIngest(file: string, o: FollowIngestOptions): Promis
     while (buffer.length >= size || (all && buffer.length > 0)) {
       const batch = buffer.slice(0, size);
       buffer = buffer.slice(size);
+      inFlight += batch.length;
       sending = sending.then(async () => {
-        if (failure) return;
         try {
+          if (failure) return;
           const counts = await sendBatch(o, batch);
           result.accepted += counts.accepted;
           result.rejected += counts.rejected;
@@ -169,6 +175,8 @@ export async function followIngest(file: string, o: FollowIngestOptions): Promis
         } catch (err) {
           failure = err;
           stop.abort();
+        } finally {
+          inFlight -= batch.length;
         }
       });
     }
@@ -187,7 +195,7 @@ export async function followIngest(file: string, o: FollowIngestOptions): Promis
       },
       onExchange: (ex) => {
         if (failure) return;
-        if (buffer.length >= maxBuffered) {
+        if (buffer.length + inFlight >= maxBuffered) {
           result.dropped++;
           return;
         }
