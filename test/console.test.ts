@@ -79,10 +79,9 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
     if (!existsSync(DIST)) throw new Error('console/dist is missing: run npm run build (npm install does)');
     if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install chromium)`);
     dataDir = mkdtempSync(join(tmpdir(), 'mamori-console-'));
-    // Tokens made before the server starts: an admin for the browser and the API checks, a viewer.
+    // The admin token is made before the server starts (for the browser and the API checks).
     const store = await openStore(join(dataDir, 'mamori.db'));
     admin = (await createToken(store, 'console admin', 'admin')).value;
-    viewer = (await createToken(store, 'console viewer', 'viewer')).value;
     await store.close();
     target = await startTestApi('vulnerable');
     server = await startServe({
@@ -230,6 +229,17 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Add', exact: true }).first().click();
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Saved.').waitFor();
+    expect(JSON.stringify((await api('/api/v1/settings')).body)).toContain(new URL(target.url).origin);
+    // A token made here is shown once; the viewer test signs in with it.
+    const tokens = page.locator('section', {
+      has: page.getByRole('heading', { name: 'API tokens and roles' }),
+    });
+    await tokens.getByLabel('Name').fill('console viewer');
+    await tokens.getByLabel('Role').selectOption('viewer');
+    await tokens.getByRole('button', { name: 'Create token' }).click();
+    viewer = ((await page.locator('code.secret').textContent()) ?? '').trim();
+    expect(viewer).toMatch(/^mam_/);
+    await tokens.getByRole('cell', { name: 'console viewer', exact: true }).waitFor();
     await axeCheck('settings');
 
     await go('Scans');
@@ -258,6 +268,12 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
     await page.getByLabel('Contains text').fill('api.shop');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.getByText(/^\d+ exchanges$/).waitFor();
+    await page.getByLabel('Save the current query as').fill('shop traffic');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('button', { name: 'Run shop traffic' }).waitFor();
+    await page.getByLabel('Pattern (regular expression)').fill("' or 1=1");
+    await page.getByRole('button', { name: 'Run retro-hunt' }).click();
+    await page.getByText(/exchanges scanned, [1-9]\d* matches/).waitFor();
     await axeCheck('hunt');
   });
 

@@ -79,6 +79,7 @@ function StartScan({ onStarted }: { onStarted(s: Scan): void }) {
   const [destructive, setDestructive] = useState(false);
   const [maxRequests, setMaxRequests] = useState('2000');
   const [only, setOnly] = useState('');
+  const allowed = useLoad(async () => (await must(api.GET('/api/v1/settings'))).scanTargets, []);
   const [error, setError] = useState<Error>();
   const [busy, setBusy] = useState(false);
 
@@ -122,7 +123,13 @@ function StartScan({ onStarted }: { onStarted(s: Scan): void }) {
           placeholder="https://api.example.com"
           value={target}
           onChange={(e) => setTarget(e.target.value)}
+          list="scan-targets"
         />
+        <datalist id="scan-targets">
+          {(allowed.data ?? []).map((origin) => (
+            <option key={origin} value={origin} />
+          ))}
+        </datalist>
       </label>
       <p className="muted small">{t('scans.targetHelp')}</p>
       <fieldset>
