@@ -75,8 +75,11 @@ export class RateAnomalyDetector implements Behaviour {
       m.counts.clear();
     }
     let endpoint = facts.endpoint;
-    if (!m.counts.has(endpoint) && m.counts.size >= MAX_ENDPOINTS_PER_ACTOR) endpoint = '*';
     let c = m.counts.get(endpoint);
+    if (c === undefined && m.counts.size >= MAX_ENDPOINTS_PER_ACTOR) {
+      endpoint = '*';
+      c = m.counts.get(endpoint);
+    }
     if (c === undefined) {
       c = { calls: 0, bytes: 0 };
       m.counts.set(endpoint, c);
