@@ -287,7 +287,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     app.addHook('onClose', () => stop());
   }
   const scans = new ScanService(ctx, opts.scanConcurrency ?? 2);
-  await scans.recover();
+  await scans.startSweeps();
   registerScanRoutes(app, ctx, scans, opts.scanTargets ?? []);
   applyMasking(opts.mask, await store.getSettings());
   registerSettingsRoutes(app, { ...ctx, mask: opts.mask, onChange: opts.onSettings });

@@ -204,7 +204,7 @@ describe('scans from the server', () => {
     expect(log.entries[0]).toMatchObject({ who: 'analyst', target: scan.id });
   });
 
-  it('accepts --scan-target origins besides the settings and marks scans left by a dead process failed', async () => {
+  it('accepts --scan-target origins besides the settings; fails scans whose server stopped, not other servers’ live ones', async () => {
     const other = await startTestServer({ scanTargets: [`${api.url}/`] });
     try {
       const res = await other.call('analyst', {
@@ -217,16 +217,24 @@ describe('scans from the server', () => {
       await other.close();
     }
     const store = await openStore(join(mkdtempSync(join(tmpdir(), 'mamori-scan-')), 'x.db'));
-    await store.putScan({
-      id: 'stale',
+    const record = (id: string, updated: number): ScanRecord => ({
+      id,
       target: api.url,
       status: 'running',
-      started: new Date().toISOString(),
+      started: new Date(Date.now() - 3_600_000).toISOString(),
+      updated: new Date(updated).toISOString(),
       progress: { sent: 1, findings: 0, testsRun: 0, testsTotal: 1, phase: 'learn' },
       options: {},
     });
+    // One left by a server that stopped ten minutes ago; one another server is still running.
+    await store.putScan(record('stale', Date.now() - 10 * 60_000));
+    await store.putScan(record('alive', Date.now() - 20_000));
     const app = await buildServer({ store, queue: createIngestQueue(createPipeline({ store })) });
-    expect(await store.getScan('stale')).toMatchObject({ status: 'failed', error: 'server restarted' });
+    expect(await store.getScan('stale')).toMatchObject({
+      status: 'failed',
+      error: 'the server running it stopped',
+    });
+    expect((await store.getScan('alive'))?.status).toBe('running');
     await app.close();
     await store.close();
   });

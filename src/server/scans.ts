@@ -53,32 +53,51 @@ interface Prepared {
   body: ScanBody;
 }
 
-/** Runs scans in the background, a few at a time; the rest wait as `queued`. */
+/** A queued or running scan whose record was not rewritten for this long has lost its server. */
+export const SCAN_STALE_MS = 3 * 60_000;
+
+/**
+ * Runs scans in the background, a few at a time; the rest wait as `queued`. Several API servers may
+ * share one store, so a scan belongs to the server running it: that server rewrites the record at least
+ * every minute (`updated`), and any server marks failed a queued or running scan nobody rewrote for
+ * SCAN_STALE_MS (its server stopped).
+ */
 export class ScanService {
   private readonly running = new Map<string, AbortController>();
   private readonly waiting: Prepared[] = [];
   private readonly finished = new Set<Promise<void>>();
+  /** Queued and running scans of this server, as last saved. */
+  private readonly current = new Map<string, ScanRecord>();
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ctx: Pick<RouteContext, 'store' | 'events'>,
     private readonly concurrency = 2,
   ) {}
 
-  /** Scans a previous process left running or queued can never finish: mark them failed. */
-  async recover(): Promise<void> {
+  /** Sweeps now and then every `intervalMs`. */
+  async startSweeps(intervalMs = 60_000): Promise<void> {
+    await this.sweep();
+    this.timer = setInterval(() => void this.sweep().catch(() => undefined), intervalMs);
+    this.timer.unref();
+  }
+
+  /** Rewrites this server's scans (heartbeat) and fails other servers' scans gone stale. */
+  async sweep(now = Date.now()): Promise<void> {
+    for (const r of [...this.current.values()]) await this.save(r);
     for (let offset = 0; ; offset += 100) {
       const page = await this.ctx.store.listScans({ limit: 100, offset });
       for (const s of page)
         if (
           !FINISHED.has(s.status) &&
-          !this.running.has(s.id) &&
-          !this.waiting.some((w) => w.record.id === s.id)
+          !this.current.has(s.id) &&
+          Date.parse(s.updated ?? s.started) < now - SCAN_STALE_MS
         )
           await this.save({
             ...s,
             status: 'failed',
-            finished: new Date().toISOString(),
-            error: 'server restarted',
+            finished: new Date(now).toISOString(),
+            error: 'the server running it stopped',
           });
       if (page.length < 100) break;
     }
@@ -173,7 +192,11 @@ export class ScanService {
 
   /** Cancels everything and waits for the scans to settle (server shutdown). */
   async close(): Promise<void> {
-    this.waiting.length = 0;
+    clearInterval(this.timer);
+    for (const w of this.waiting.splice(0))
+      await this.save({ ...w.record, status: 'cancelled', finished: new Date().toISOString() }).catch(
+        () => undefined,
+      );
     for (const c of this.running.values()) c.abort();
     await Promise.all([...this.finished]);
   }
@@ -262,8 +285,11 @@ export class ScanService {
   }
 
   private async save(record: ScanRecord): Promise<void> {
-    await this.ctx.store.putScan(record);
-    this.ctx.events.publish('scan', record);
+    const saved = { ...record, updated: new Date().toISOString() };
+    if (FINISHED.has(saved.status)) this.current.delete(saved.id);
+    else this.current.set(saved.id, saved);
+    await this.ctx.store.putScan(saved);
+    this.ctx.events.publish('scan', saved);
   }
 }
 

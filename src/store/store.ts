@@ -249,6 +249,8 @@ export interface ScanRecord {
   options: Record<string, unknown>;
   summary?: Record<string, unknown>;
   error?: string;
+  /** Last write by the server running it; it rewrites at least every minute while queued or running. */
+  updated?: string;
 }
 
 export interface SavedQuery {
