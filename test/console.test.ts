@@ -59,6 +59,8 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
   let admin: string;
   let viewer: string;
   const checked: Record<string, AxeViolation[]> = {};
+  /** Content-Security-Policy violations the browser reports (the console must need none). */
+  const cspViolations: string[] = [];
 
   const api = async (path: string, init: RequestInit = {}) => {
     const res = await fetch(`${server.url}${path}`, {
@@ -99,6 +101,9 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     page = await context.newPage();
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -302,9 +307,18 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('You are signed out.').waitFor();
     expect((await context.cookies()).some((c) => c.name === 'mamori_session')).toBe(false);
-    await page.getByLabel('API token').fill(admin);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    // Back in with the keyboard alone: Tab to the token field, type, Enter.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('token');
+    await page.keyboard.type(admin);
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    // Keyboard navigation: from the top of the page the skip button comes first.
+    await page.evaluate('document.activeElement && document.activeElement.blur()');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement && document.activeElement.textContent')).toBe(
+      'Skip to content',
+    );
     await context.clearCookies();
     await go('Inventory');
     await page.getByText('Your session ended. Sign in again.').waitFor();
@@ -331,6 +345,10 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
     await p.getByText(/Read-only/).waitFor();
     expect(await p.getByRole('button', { name: 'Save settings' }).count()).toBe(0);
     await other.close();
+  });
+
+  it('needs no exception to its Content-Security-Policy', () => {
+    expect(cspViolations).toEqual([]);
   });
 
   it('has no serious or critical accessibility violations on any page (axe-core)', () => {

@@ -1,7 +1,7 @@
 // The console shell: session gate (sign-in, expiry, sign-out), navigation offered by role, language and
 // theme switches, live alert notices, and the page of the current hash route.
 
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, onSessionExpired } from './client';
 import { connectEvents, useEvents } from './events';
 import { type Key, useI18n } from './i18n';
@@ -102,9 +102,12 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: () => Pr
   const nav = NAV.filter((n) => can[n.may]);
   const page = nav.some((n) => n.page === route.page) || route.page === 'endpoint' ? route.page : 'overview';
 
-  // Move focus to the new page's heading, so keyboard and screen-reader users land on it.
+  // After a navigation, move focus to the new page's heading, so keyboard and screen-reader users land
+  // on it. Not on the first page: there focus starts at the top, where the skip button is.
+  const navigated = useRef(false);
   useEffect(() => {
-    document.querySelector<HTMLElement>('main h1')?.focus();
+    if (navigated.current) document.querySelector<HTMLElement>('main h1')?.focus();
+    navigated.current = true;
     if (page === 'alerts') setLive({ count: 0 });
   }, [page]);
 
