@@ -120,8 +120,12 @@ try {
         String(BATCH),
         '--quiet',
       ],
-      { stdio: 'inherit' },
+      { stdio: ['ignore', 'inherit', 'pipe'] },
     );
+    child.log = '';
+    child.stderr.on('data', (d) => {
+      child.log += d;
+    });
     workers.push(child);
   }
   for (const c of chunks) await publisher.push(c);
@@ -149,6 +153,10 @@ try {
       return exited;
     }),
   );
+  for (const [i, w] of workers.entries()) {
+    const lock = /merge lock taken .*/.exec(w.log);
+    if (lock) console.log(`worker ${i}: ${lock[0]}`);
+  }
   await q.deleteQueue(config);
   await db.query(`DROP SCHEMA IF EXISTS ${id} CASCADE`);
   await db.end();

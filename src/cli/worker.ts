@@ -138,6 +138,13 @@ export async function runWorkerCommand(flags: WorkerFlags): Promise<number> {
         ),
     });
   } finally {
+    if (lock) {
+      const l = lock.stats();
+      process.stderr.write(
+        `mamori worker: stopped; merge lock taken ${l.runs} times, waited ${(l.waitMs / 1000).toFixed(2)} s, ` +
+          `held ${(l.heldMs / 1000).toFixed(2)} s\n`,
+      );
+    }
     clearInterval(masking);
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
