@@ -50,20 +50,6 @@ export function newPatchId(): string {
   return `patch-${randomBytes(6).toString('hex')}`;
 }
 
-const PAGE = 10_000;
-
-/** The store lists findings and alerts by page (no lookup by id): walk the pages. */
-async function findById<T extends { id: string }>(
-  page: (offset: number) => Promise<T[]>,
-  id: string,
-): Promise<T | undefined> {
-  for (let offset = 0; ; offset += PAGE) {
-    const rows = await page(offset);
-    const hit = rows.find((x) => x.id === id);
-    if (hit || rows.length < PAGE) return hit;
-  }
-}
-
 /** Makes a patch from a stored finding or alert; InputError when there is none or it gives no rule. */
 export async function createPatch(
   store: PlatformStore,
@@ -81,12 +67,12 @@ export async function createPatch(
   let patch: Patch;
   try {
     if (from === 'finding') {
-      const f = await findById((offset) => store.listFindings({ limit: PAGE, offset }), sourceId);
+      const f = await store.getFinding(sourceId);
       if (!f)
         throw new InputError({ code: 'patch.source.unknown', message: `no stored finding ${sourceId}` });
       patch = patchFromFinding(f, base);
     } else {
-      const a = await findById((offset) => store.listAlerts({ limit: PAGE, offset }), sourceId);
+      const a = await store.getAlert(sourceId);
       if (!a) throw new InputError({ code: 'patch.source.unknown', message: `no stored alert ${sourceId}` });
       patch = patchFromAlert(a, base);
     }
