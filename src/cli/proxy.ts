@@ -70,7 +70,10 @@ export const register: Register = (program: Command, done) => {
       '--spec <file>',
       'OpenAPI/Postman spec: unknown operations, parameters and bad values are rejected (block) or logged (monitor)',
     )
-    .option('--server <url>', 'mamori platform to send masked exchanges to (POST /api/v1/traffic)')
+    .option(
+      '--server <url>',
+      'mamori platform: masked exchanges go to POST /api/v1/traffic; patches and decisions are polled from it',
+    )
     .option('--token <token>', 'bearer token for --server (or MAMORI_TOKEN)')
     .option('--config <file>', 'YAML detection config (as for mamori detect)')
     .option('--trusted-proxy <cidr>', 'honour X-Forwarded-For from these proxies (repeatable)', collect, [])
