@@ -5,7 +5,7 @@
 import type { SpecOperation } from '../../model/index.js';
 import { answered2xx, denied, type OwnedObject, ok, parseJson, type ScanContext } from '../context.js';
 import { freshObject } from '../learn.js';
-import { hasPathParams, isAdminOp, isLoginOp } from '../ops.js';
+import { hasPathParams, isAdminOp, isLoginOp, itemOf } from '../ops.js';
 import type { Identity, ScanExchange, ScanTest } from '../types.js';
 import { similarBodies, splitJwt } from './auth.js';
 
@@ -435,10 +435,30 @@ export async function createOnBehalf(ctx: ScanContext, test: ScanTest): Promise<
     if (!ok(control) || !echoes(parseJson(control.response.body), field, mine)) continue;
     const probe = await send(theirs, `${field} = ${b.name}'s`);
     if (!ok(probe) || !echoes(parseJson(probe.response.body), field, theirs)) continue;
+    // An answer may only echo the request: read the object back when the API has an item operation.
+    const created = parseJson(probe.response.body) as Record<string, unknown> | undefined;
+    const id = created?.['id'] ?? (created?.['data'] as Record<string, unknown> | undefined)?.['id'];
+    const item = ctx.spec.operations.find(
+      (o) => o.method === 'GET' && itemOf(o.path)?.collection === op.path,
+    );
+    const proof = [control, probe];
+    if (item && id !== undefined) {
+      const param = itemOf(item.path)!.param;
+      const back = await ctx.send({
+        method: 'GET',
+        path: ctx.buildPath(item, { [param]: String(id) }),
+        headers: ctx.authHeaders(a),
+        op: item,
+        as: a.name,
+        note: 'read the created object back',
+      });
+      if (ok(back) && !echoes(parseJson(back.response.body), field, theirs)) continue;
+      if (ok(back)) proof.push(back);
+    }
     ctx.report(test, {
       op,
       where: `body.${field}`,
-      proof: [control, probe],
+      proof,
       control: `${a.name} creating with its own ${field} (${String(mine)}) is stored as ${a.name}'s; the same request naming ${b.name} (${String(theirs)}) is stored as ${b.name}'s`,
       detail: `${op.method} ${op.path} takes ${field} from the body: ${a.name} created an object in ${b.name}'s name.`,
       confidence: 0.95,

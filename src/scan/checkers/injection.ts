@@ -123,6 +123,9 @@ export async function sqliTime(ctx: ScanContext, test: ScanTest): Promise<void> 
     const zero2 = await ctx.send({ ...p.build(payload(0)), note: 'control: zero delay again' });
     const slow2 = await ctx.send({ ...p.build(payload(seconds * 2)), note: `delay ${seconds * 2}s` });
     if (!zero2 || !slow2 || slow2.response.ms - zero2.response.ms < seconds * 1800) continue;
+    // The delay must follow the payload: twice the sleep is visibly slower than once (a latency
+    // spike on a loaded target is not; a payload slept once per row scales the same way).
+    if (slow2.response.ms - slow.response.ms < seconds * 500) continue;
     ctx.report(test, {
       op: p.op,
       where: where(p),
