@@ -224,6 +224,13 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
     await page.getByText(/is blocked/).waitFor();
     const decisions = await api('/api/v1/decisions');
     expect(JSON.stringify(decisions.body)).toContain('block');
+    await page.getByText(/Actor blocked until/).waitFor();
+    await page.getByRole('button', { name: 'Create a virtual patch from this alert' }).click();
+    await page.getByText(/Virtual patch created/).waitFor();
+    expect(((await api('/api/v1/patches')).body['patches'] as unknown[]).length).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Lift' }).click();
+    await page.getByText(/lifted/).waitFor();
+    expect((await api('/api/v1/decisions')).body['decisions']).toEqual([]);
   });
 
   it('starts a scan of a loopback target the admin allowed and follows it to its reproducible findings', {

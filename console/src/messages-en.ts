@@ -309,4 +309,12 @@ export const en = {
   'alerts.incidentAction': '{action} incident: {what}',
   'alerts.first300': 'The newest 300 of {n} are listed; filter to see others.',
   'alerts.older': 'Load older alerts',
+  'respond.inForce': 'In force',
+  'respond.blockUntil': 'Actor blocked until {until}',
+  'respond.throttleUntil': 'Actor throttled until {until}',
+  'respond.lift': 'Lift',
+  'respond.lifted': 'Decision on {actor} lifted.',
+  'respond.patchLine': 'Virtual patch: {description}',
+  'respond.until': 'until {until}',
+  'respond.revoked': 'Virtual patch revoked.',
 } as const;

@@ -309,4 +309,12 @@ export const ja: Record<keyof typeof en, string> = {
   'alerts.incidentAction': 'インシデントを{action}: {what}',
   'alerts.first300': '{n} 件のうち新しい 300 件を表示しています。ほかは絞り込んで表示してください。',
   'alerts.older': '古いアラートを読み込む',
+  'respond.inForce': '適用中',
+  'respond.blockUntil': '{until} までアクターをブロック',
+  'respond.throttleUntil': '{until} までアクターを制限',
+  'respond.lift': '解除',
+  'respond.lifted': '{actor} への措置を解除しました。',
+  'respond.patchLine': '仮想パッチ: {description}',
+  'respond.until': '{until} まで',
+  'respond.revoked': '仮想パッチを失効させました。',
 };

@@ -1,9 +1,10 @@
 // Respond to an alert from its page: block or throttle its actor for a while (a decision the proxy and
-// middleware enforce), or turn the alert into a narrow virtual patch.
+// middleware enforce), or turn the alert into a narrow virtual patch; see what is in force for this
+// actor and alert, and lift or revoke it.
 
 import { type FormEvent, useState } from 'react';
 import { api, must } from '../client';
-import { ErrorText } from '../components/ui';
+import { ErrorText, useLoad } from '../components/ui';
 import { useI18n } from '../i18n';
 import type { Alert } from '../model';
 
@@ -14,7 +15,14 @@ const TTLS = [
 ] as const;
 
 export function Respond({ alert }: { alert: Alert }) {
-  const { t } = useI18n();
+  const { t, date } = useI18n();
+  const inForce = useLoad(async () => {
+    const [d, p] = await Promise.all([must(api.GET('/api/v1/decisions')), must(api.GET('/api/v1/patches'))]);
+    return {
+      decisions: d.decisions.filter((x) => x.actor === alert.actor),
+      patches: p.patches.filter((x) => x.source.kind === 'alert' && x.source.id === alert.id && !x.revoked),
+    };
+  }, [alert.actor, alert.id]);
   const [action, setAction] = useState<'block' | 'throttle'>('block');
   const [ttl, setTtl] = useState<number>(TTLS[1][0]);
   const [rate, setRate] = useState('1');
@@ -28,6 +36,7 @@ export function Respond({ alert }: { alert: Alert }) {
     setDone(undefined);
     try {
       setDone(await what());
+      inForce.reload();
     } catch (err) {
       setError(err instanceof Error ? err : new Error(String(err)));
     } finally {
@@ -108,6 +117,53 @@ export function Respond({ alert }: { alert: Alert }) {
           {t('respond.patch')}
         </button>
       </div>
+      {inForce.data && (inForce.data.decisions.length > 0 || inForce.data.patches.length > 0) ? (
+        <>
+          <h4>{t('respond.inForce')}</h4>
+          <ul className="plain">
+            {inForce.data.decisions.map((d) => (
+              <li key={d.id}>
+                {t(d.action === 'block' ? 'respond.blockUntil' : 'respond.throttleUntil', {
+                  until: date(d.until),
+                })}{' '}
+                <span className="muted small">{d.createdBy}</span>{' '}
+                <button
+                  type="button"
+                  className="secondary"
+                  disabled={busy}
+                  onClick={() =>
+                    void run(async () => {
+                      await must(api.DELETE('/api/v1/decisions/{id}', { params: { path: { id: d.id } } }));
+                      return t('respond.lifted', { actor: d.actor });
+                    })
+                  }
+                >
+                  {t('respond.lift')}
+                </button>
+              </li>
+            ))}
+            {inForce.data.patches.map((p) => (
+              <li key={p.id}>
+                {t('respond.patchLine', { description: p.description })}
+                {p.expires ? ` (${t('respond.until', { until: date(p.expires) })})` : ''}{' '}
+                <button
+                  type="button"
+                  className="secondary"
+                  disabled={busy}
+                  onClick={() =>
+                    void run(async () => {
+                      await must(api.DELETE('/api/v1/patches/{id}', { params: { path: { id: p.id } } }));
+                      return t('respond.revoked');
+                    })
+                  }
+                >
+                  {t('settings.revoke')}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       {done ? <p role="status">{done}</p> : null}
       {error ? <ErrorText error={error} /> : null}
     </fieldset>

@@ -13,7 +13,7 @@ import { COUNTRIES, INDUSTRIES } from '../survey';
 type Settings = Answer<'/api/v1/settings', 'get'>;
 type Hook = Settings['integrations']['webhooks'][number];
 type HookEvent = Hook['events'][number];
-const HOOK_EVENTS: HookEvent[] = ['alert', 'incident', 'scan', 'finding'];
+const HOOK_EVENTS: HookEvent[] = ['alert', 'incident', 'scan'];
 type Token = { id: string; name: string; role: string; created: string; lastUsed?: string; revoked?: string };
 const ROLES = ['admin', 'analyst', 'viewer', 'ingest'] as const;
 
