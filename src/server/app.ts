@@ -55,6 +55,8 @@ export interface ServerOptions {
   eventsPollMs?: number;
   /** Scans run at once in this process (default 2); more wait queued. */
   scanConcurrency?: number;
+  /** How often scans are rewritten, cancel requests from other servers read, stale scans failed (15 s). */
+  scanSweepMs?: number;
   /** Scan targets allowed besides settings.scanTargets (`mamori serve --scan-target`). */
   scanTargets?: string[];
   /** Send events to settings.integrations (webhooks, syslog); undeliverable webhook events go to the file. */
@@ -287,7 +289,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     app.addHook('onClose', () => stop());
   }
   const scans = new ScanService(ctx, opts.scanConcurrency ?? 2);
-  await scans.startSweeps();
+  await scans.startSweeps(opts.scanSweepMs);
   registerScanRoutes(app, ctx, scans, opts.scanTargets ?? []);
   applyMasking(opts.mask, await store.getSettings());
   registerSettingsRoutes(app, { ...ctx, mask: opts.mask, onChange: opts.onSettings });

@@ -21,7 +21,7 @@ const identities = () => [
 
 beforeAll(async () => {
   api = await startTestApi('vulnerable');
-  t = await startTestServer({ eventsPollMs: 100 });
+  t = await startTestServer({ eventsPollMs: 100, scanSweepMs: 200 });
   await t.store.putSettings({ ...DEFAULT_SETTINGS, scanTargets: [api.url] });
 });
 afterAll(async () => {
@@ -237,5 +237,29 @@ describe('scans from the server', () => {
     expect((await store.getScan('alive'))?.status).toBe('running');
     await app.close();
     await store.close();
+  });
+
+  it('cancels a scan running on another API server of the same store', async () => {
+    const store = await openStore(t.file);
+    const other = await buildServer({
+      store,
+      queue: createIngestQueue(createPipeline({ store })),
+      rateLimit: 100_000,
+    });
+    try {
+      const res = await start({ target: api.url, spec: specText(), identities: identities(), rate: 2 });
+      const { scan } = res.json() as { scan: ScanRecord };
+      await until(scan.id, (s) => s.status === 'running');
+      const cancel = await other.inject({
+        method: 'POST',
+        url: `/api/v1/scans/${scan.id}/cancel`,
+        headers: { authorization: `Bearer ${t.tokens.analyst}` },
+      });
+      expect(cancel.statusCode).toBe(202);
+      expect((await until(scan.id, (s) => s.status !== 'running', 15_000)).status).toBe('cancelled');
+    } finally {
+      await other.close();
+      await store.close();
+    }
   });
 });

@@ -44,6 +44,7 @@ export function originOf(url: string): string | undefined {
 }
 
 export const scanProducer = (id: string) => `scan:${id}`;
+const cancelKey = (id: string) => `scan.cancel.${id}`;
 
 interface Prepared {
   record: ScanRecord;
@@ -58,9 +59,9 @@ export const SCAN_STALE_MS = 3 * 60_000;
 
 /**
  * Runs scans in the background, a few at a time; the rest wait as `queued`. Several API servers may
- * share one store, so a scan belongs to the server running it: that server rewrites the record at least
- * every minute (`updated`), and any server marks failed a queued or running scan nobody rewrote for
- * SCAN_STALE_MS (its server stopped).
+ * share one store, so a scan belongs to the server running it: that server rewrites the record every
+ * 15 s (`updated`) and cancels it when another server asked to (meta `scan.cancel.<id>`); any server marks
+ * failed a queued or running scan nobody rewrote for SCAN_STALE_MS (its server stopped).
  */
 export class ScanService {
   private readonly running = new Map<string, AbortController>();
@@ -76,7 +77,7 @@ export class ScanService {
   ) {}
 
   /** Sweeps now and then every `intervalMs`. */
-  async startSweeps(intervalMs = 60_000): Promise<void> {
+  async startSweeps(intervalMs = 15_000): Promise<void> {
     await this.sweep();
     this.timer = setInterval(() => void this.sweep().catch(() => undefined), intervalMs);
     this.timer.unref();
@@ -84,7 +85,11 @@ export class ScanService {
 
   /** Rewrites this server's scans (heartbeat) and fails other servers' scans gone stale. */
   async sweep(now = Date.now()): Promise<void> {
-    for (const r of [...this.current.values()]) await this.save(r);
+    for (const r of [...this.current.values()]) {
+      // A cancel asked through another server arrives in meta (the record itself is rewritten here).
+      if (await this.ctx.store.getMeta(cancelKey(r.id))) await this.cancel(r.id);
+      if (this.current.get(r.id) === r) await this.save(r);
+    }
     for (let offset = 0; ; offset += 100) {
       const page = await this.ctx.store.listScans({ limit: 100, offset });
       for (const s of page)
@@ -385,10 +390,10 @@ export function registerScanRoutes(
     async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
       const scan = await store.getScan(req.params.id);
       if (!scan) return reply.code(404).send({ error: 'not-found', message: 'no such scan' });
-      if (FINISHED.has(scan.status) || !(await scans.cancel(scan.id)))
-        return reply
-          .code(409)
-          .send({ error: 'conflict', message: `scan is ${scan.status}, not running here` });
+      if (FINISHED.has(scan.status))
+        return reply.code(409).send({ error: 'conflict', message: `scan is already ${scan.status}` });
+      // Running on another API server of this store: flag it; that server cancels at its next sweep.
+      if (!(await scans.cancel(scan.id))) await store.setMeta(cancelKey(scan.id), new Date().toISOString());
       await ctx.audit(req, 'scan.cancel', scan.id, { target: scan.target });
       return reply.code(202).send({ scan: (await store.getScan(scan.id)) ?? scan });
     },

@@ -72,7 +72,7 @@ export const ScanSchema = {
     },
     summary: { type: 'object', additionalProperties: true },
     error: str(2000),
-    updated: { ...dateTime, description: 'last write by the server running it (at least every minute)' },
+    updated: { ...dateTime, description: 'last write by the server running it (every 15 s)' },
   },
 } as const;
 

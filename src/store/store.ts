@@ -249,7 +249,7 @@ export interface ScanRecord {
   options: Record<string, unknown>;
   summary?: Record<string, unknown>;
   error?: string;
-  /** Last write by the server running it; it rewrites at least every minute while queued or running. */
+  /** Last write by the server running it; it rewrites it every 15 s while queued or running. */
   updated?: string;
 }
 
