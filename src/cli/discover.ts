@@ -3,7 +3,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import cliProgress from 'cli-progress';
-import { type Command, Option } from 'commander';
+import { Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { applyConfig, auditEndpoints, RULES, scoreEndpoints } from '../audit/index.js';
 import { parseTrustedProxies } from '../identity/index.js';

@@ -7,7 +7,7 @@ import type { ApiSpec, InputIssue } from '../model/index.js';
 import { normaliseOpenApi, openApiVersion } from './openapi.js';
 import { normalisePostman, postmanVersion } from './postman.js';
 import { type ParsedFile, parseSpecFile } from './spec-locate.js';
-import { type ReadText, SpecFiles, type SpecParts } from './spec-refs.js';
+import { type ReadText, SpecFiles } from './spec-refs.js';
 
 export { compileTemplate, matchOperation, pathSegments } from './spec-match.js';
 
