@@ -196,11 +196,20 @@ describe('mamori scan --inventory', () => {
     );
     expect(r.code, r.stderr).toBe(0);
     expect(api.requests()).toBeGreaterThan(before);
-    const findings = JSON.parse(r.stdout).findings as Array<{ test: string; path: string; title: string }>;
+    const findings = JSON.parse(r.stdout).findings as Array<{
+      test: string;
+      path: string;
+      title: string;
+      where?: unknown;
+    }>;
     expect(findings.map((f) => `${f.test} ${f.path}`)).toEqual(
       expect.arrayContaining(['MAM-SCAN-INJ-001 /api/v2/products', 'MAM-SCAN-INJ-032 /api/v2/greeting']),
     );
     expect(findings.find((f) => f.test === 'MAM-SCAN-INJ-001')?.title).toContain('query.category');
+    expect(findings.find((f) => f.test === 'MAM-SCAN-INJ-001')?.where).toEqual({
+      location: 'query',
+      name: 'category',
+    });
 
     // An inventory without the target's host is bad input, not an empty scan.
     const other = await runCli('scan', '--target', 'http://127.0.0.2:9', '--inventory', '--db', db);

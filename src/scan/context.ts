@@ -1,7 +1,14 @@
 // What a checker works with: the spec's operations resolved against the target, identities, the
 // learned object ownership, the guarded client, the callback listener and the report sink.
 
-import type { ApiSpec, Finding, JsonSchema, SpecMediaContent, SpecOperation } from '../model/index.js';
+import type {
+  ApiSpec,
+  Finding,
+  FindingInput,
+  JsonSchema,
+  SpecMediaContent,
+  SpecOperation,
+} from '../model/index.js';
 import {
   type BodyKind,
   bodyKind,
@@ -353,6 +360,8 @@ export class ScanContext {
     const path = draft.op?.path;
     const id = fingerprint([test.id, method ?? '', path ?? '', draft.where ?? '']);
     if (this.findings.some((f) => f.id === id)) return;
+    // `query.q`, `body.email`, `header.X-Tenant` … name the request input (respond builds patches from it).
+    const input = /^(path|query|header|cookie|body)\.(.+)$/.exec(draft.where ?? '');
     const finding: Finding = {
       id,
       test: test.id,
@@ -364,6 +373,7 @@ export class ScanContext {
       host: this.host,
       ...(method ? { method } : {}),
       ...(path ? { path: draft.absolutePath ? path : this.fullPath(path) } : {}),
+      ...(input ? { where: { location: input[1] as FindingInput['location'], name: input[2]! } } : {}),
       evidence: evidenceRefs(draft.proof, this.masker),
       description: this.masker.text(`${draft.detail} Ruled out: ${draft.control}`),
       remediation: test.remediation,
