@@ -264,9 +264,17 @@ describe('AWS WAFv2 export', () => {
   };
 
   it('rules with Name, Priority, Action, VisibilityConfig and Statement; IP sets for blocked addresses', () => {
-    expect(body.Rules).toHaveLength(9);
-    expect(body.Rules.map((r) => r['Priority'])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(body.IPSets.map((s) => s['IPAddressVersion'])).toEqual(['IPV4', 'IPV6']);
+    expect(body.Rules).toHaveLength(10);
+    expect(body.Rules.map((r) => r['Priority'])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(body.IPSets.map((s) => s['IPAddressVersion'])).toEqual(['IPV4', 'IPV6', 'IPV4']);
+    // The throttled address: a rate-based rule (2/s → 120 per 60 s) scoped down to its IP set, 429.
+    const throttle = body.Rules.find((r) => r['Name'] === 'mamori-throttled-ipv4-2')!;
+    expect(throttle['Action']).toEqual({ Block: { CustomResponse: { ResponseCode: 429 } } });
+    expect(throttle['Statement']).toMatchObject({
+      RateBasedStatement: { Limit: 120, EvaluationWindowSec: 60, AggregateKeyType: 'IP' },
+    });
+    expect(body.IPSets[2]!['Addresses']).toEqual(['192.0.2.2/32']);
+    expect(out.skipped.map((x) => x.id)).toEqual(['p-jwt']);
     expect(body.IPSets[0]!['Addresses']).toEqual(['203.0.113.9/32', '198.51.100.7/32']);
     const log = body.Rules.find((r) => r['Name'] === 'mamori-p-log')!;
     expect(log['Action']).toEqual({ Count: {} });

@@ -4,7 +4,8 @@
 // UpdateWebACL, plus the IP sets blocked addresses need). Patterns are portable by construction
 // (patch.ts); values are decoded and lower-cased by each product's transformations as our guard does.
 // What a product cannot express is listed as skipped with the reason, never silently dropped:
-// actors other than IP addresses (token and key hashes a WAF cannot compute) and throttles.
+// actors other than IP addresses (token and key hashes a WAF cannot compute), and throttles except in
+// AWS WAF (a rate-based rule per rate, scoped down to an IP set).
 // Pure: no I/O.
 
 import type { Decision } from './decisions.js';
@@ -36,6 +37,8 @@ interface Prepared {
   patches: Patch[];
   /** Blocked addresses with where the block came from. */
   ips: Array<{ ip: string; v6: boolean; from: string }>;
+  /** Throttled addresses and their rate (requests per second). */
+  throttles: Array<{ ip: string; v6: boolean; from: string; rate: number }>;
   skipped: Skipped[];
 }
 
@@ -43,18 +46,22 @@ const IPV4 = /^(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}
 const IPV6 = /^[0-9a-f:]+(?::(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})?$/i;
 
 function prepare(input: ExportInput): Prepared {
-  const out: Prepared = { patches: [], ips: [], skipped: [] };
+  const out: Prepared = { patches: [], ips: [], throttles: [], skipped: [] };
   const seen = new Set<string>();
-  const addActor = (actor: string, from: string) => {
+  const ipOf = (actor: string, from: string): string | undefined => {
     const ip = /^ip:(.+)$/.exec(actor)?.[1];
-    if (ip && (IPV4.test(ip) || (ip.includes(':') && IPV6.test(ip)))) {
-      if (!seen.has(ip)) out.ips.push({ ip, v6: ip.includes(':'), from });
-      seen.add(ip);
-    } else
-      out.skipped.push({
-        id: from,
-        reason: `actor ${actor} is not an IP address (a WAF cannot compute mamori's credential hashes)`,
-      });
+    if (ip && (IPV4.test(ip) || (ip.includes(':') && IPV6.test(ip)))) return ip;
+    out.skipped.push({
+      id: from,
+      reason: `actor ${actor} is not an IP address (a WAF cannot compute mamori's credential hashes)`,
+    });
+    return undefined;
+  };
+  const addActor = (actor: string, from: string) => {
+    const ip = ipOf(actor, from);
+    if (ip === undefined) return;
+    if (!seen.has(ip)) out.ips.push({ ip, v6: ip.includes(':'), from });
+    seen.add(ip);
   };
   for (const p of input.patches) {
     if (!isLive(p, input.now)) continue;
@@ -74,14 +81,14 @@ function prepare(input: ExportInput): Prepared {
   }
   for (const d of input.decisions) {
     if (d.until <= input.now) continue;
-    if (d.action !== 'block') {
-      out.skipped.push({
-        id: `decision:${d.actor}`,
-        reason: 'throttles map to rate-limiting products, not rules',
-      });
+    const from = `decision:${d.actor}`;
+    if (d.action === 'throttle') {
+      const ip = ipOf(d.actor, from);
+      if (ip !== undefined)
+        out.throttles.push({ ip, v6: ip.includes(':'), from, rate: d.ratePerSecond ?? 1 });
       continue;
     }
-    addActor(d.actor, `decision:${d.actor}`);
+    addActor(d.actor, from);
   }
   return out;
 }
@@ -161,8 +168,17 @@ function quoteModsec(s: string): string {
   return `"${s.replace(/"/g, '\\"')}"`;
 }
 
+function skipThrottles(prep: Prepared, product: string): void {
+  for (const t of prep.throttles)
+    prep.skipped.push({
+      id: t.from,
+      reason: `throttles are not exported to ${product} (rate limiting is a separate product there)`,
+    });
+}
+
 export function toModSecurity(input: ExportInput, opts: { idBase?: number } = {}): RulesExport {
   const prep = prepare(input);
+  skipThrottles(prep, 'ModSecurity');
   let id = opts.idBase ?? 10_000;
   const lines = [
     '# mamori virtual patches and blocked actors (mamori rules export --format modsecurity)',
@@ -282,6 +298,7 @@ function cfInput(m: PatchMatch): string | undefined {
 
 export function toCloudflare(input: ExportInput): RulesExport {
   const prep = prepare(input);
+  skipThrottles(prep, 'Cloudflare custom rules');
   const rules: CloudflareRule[] = [];
   for (const p of prep.patches) {
     const m = p.match;
@@ -514,6 +531,38 @@ export function toAwsWaf(input: ExportInput, opts: { scope?: 'REGIONAL' | 'CLOUD
         },
       }),
     );
+  }
+  // Throttles: one rate-based rule per (rate, IP version), counting per client IP over 60 s and scoped
+  // down to an IP set of the throttled addresses; over the limit AWS answers 429 until the rate drops.
+  const groups = new Map<string, Prepared['throttles']>();
+  for (const t of prep.throttles) {
+    const key = `${t.v6 ? 'ipv6' : 'ipv4'}-${t.rate}`;
+    groups.set(key, [...(groups.get(key) ?? []), t]);
+  }
+  for (const [key, list] of groups) {
+    const first = list[0]!;
+    const name = awsName(`mamori-throttled-${key.replace('.', '_')}`);
+    ipSets.push({
+      Name: name,
+      Scope: scope,
+      IPAddressVersion: first.v6 ? 'IPV6' : 'IPV4',
+      Addresses: list.map((x) => `${x.ip}/${first.v6 ? 128 : 32}`),
+      Description: `Actors throttled by mamori to ${first.rate} requests per second`,
+    });
+    const r = rule(name, 'block', {
+      RateBasedStatement: {
+        Limit: Math.max(10, Math.ceil(first.rate * 60)),
+        EvaluationWindowSec: 60,
+        AggregateKeyType: 'IP',
+        ScopeDownStatement: {
+          IPSetReferenceStatement: {
+            ARN: `arn:aws:wafv2:REGION:ACCOUNT:${scope === 'CLOUDFRONT' ? 'global' : 'regional'}/ipset/${name}/ID`,
+          },
+        },
+      },
+    });
+    r['Action'] = { Block: { CustomResponse: { ResponseCode: 429 } } };
+    rules.push(r);
   }
   const body = { IPSets: ipSets, Rules: rules };
   return {
