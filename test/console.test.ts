@@ -231,6 +231,15 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Lift' }).click();
     await page.getByText(/lifted/).waitFor();
     expect((await api('/api/v1/decisions')).body['decisions']).toEqual([]);
+    // From the alert to its endpoint, whose page lists the alert (server-side endpoint filter).
+    const type = ((await page.locator('#a-detail').textContent()) ?? '').replace(/^\S+\s*/, '').trim();
+    // (The first alert is the newest: the live SQL injection on GET /v2/users/search.)
+    expect(type).toBe('signature.sqli');
+    await page.locator('.facts a').first().click();
+    const alerts = page.locator('section', {
+      has: page.getByRole('heading', { name: 'Alerts & incidents' }),
+    });
+    await alerts.getByRole('link', { name: type }).first().waitFor();
   });
 
   it('starts a scan of a loopback target the admin allowed and follows it to its reproducible findings', {

@@ -16,15 +16,13 @@ export function EndpointPage({ params }: { params: URLSearchParams }) {
   const loaded = useLoad(async () => {
     const [detail, alerts] = await Promise.all([
       must(api.GET('/api/v1/inventory/endpoint', { params: { query: { host, method, endpoint: path } } })),
-      must(api.GET('/api/v1/alerts', { params: { query: { limit: 1000 } } })),
+      must(api.GET('/api/v1/alerts', { params: { query: { host, method, endpoint: path, limit: 1000 } } })),
     ]);
     return {
       endpoint: detail.endpoint as unknown as Endpoint,
       findings: detail.findings as unknown as Finding[],
       exchanges: detail.exchanges as unknown as RetainedView[],
-      alerts: (alerts.alerts as unknown as Alert[]).filter(
-        (a) => a.host === host && a.method === method && a.path === path,
-      ),
+      alerts: alerts.alerts as unknown as Alert[],
     };
   }, [host, method, path]);
   const d = loaded.data;
