@@ -12,7 +12,7 @@ import { apiRisk, applyConfig, complianceView, RULES, riskiestEndpoints, ruleMet
 import type { Signature } from '../detect/index.js';
 import { compileCatalogue } from '../detect/index.js';
 import { requestInputs } from '../detect/inputs.js';
-import type { Endpoint, Exchange, InputIssue } from '../model/index.js';
+import type { Exchange, InputIssue } from '../model/index.js';
 import { type IngestQueue, type MaskOptions, QueueFullError } from '../pipeline/index.js';
 import { toHtml, toSarif } from '../report/index.js';
 import { parseBodies } from '../sensitive/index.js';
@@ -413,7 +413,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       }>,
     ) => {
       const q = req.query;
-      const endpoints = await store.listEndpoints({
+      const filter = {
         ...(q.host ? { host: q.host } : {}),
         ...(q.tag ? { tag: q.tag } : {}),
         ...(q.sensitive ? { sensitiveType: q.sensitive } : {}),
@@ -421,8 +421,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         ...(q.search ? { search: q.search } : {}),
         limit: q.limit ?? 1000,
         ...(q.offset ? { offset: q.offset } : {}),
-      });
-      return { endpoints: q.fields === 'summary' ? endpoints.map(endpointSummary) : endpoints };
+      };
+      return {
+        endpoints:
+          q.fields === 'summary'
+            ? await store.listEndpointSummaries(filter)
+            : await store.listEndpoints(filter),
+      };
     },
   );
 
@@ -776,21 +781,6 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   );
 
   return app;
-}
-
-/** The inventory row the DESIGN.md contract names, without the per-endpoint detail. */
-function endpointSummary(e: Endpoint) {
-  return {
-    host: e.host,
-    method: e.method,
-    path: e.path,
-    tags: e.tags,
-    calls: e.calls,
-    auth: e.auth,
-    sensitive: e.sensitive,
-    risk: e.risk,
-    ...(e.lastSeen ? { lastSeen: e.lastSeen } : {}),
-  };
 }
 
 /** Failed authentications per address per minute; bounded (the oldest address is forgotten first). */

@@ -14,6 +14,7 @@ export type {
   AuditEntry,
   AuditQuery,
   EndpointFilter,
+  EndpointSummary,
   ExchangeQuery,
   FindingFilter,
   IngestCommit,

@@ -10,6 +10,7 @@ import type {
   AuditEntry,
   AuditQuery,
   EndpointFilter,
+  EndpointSummary,
   ExchangeQuery,
   FindingFilter,
   IngestCommit,
@@ -74,34 +75,26 @@ export class SqlStore implements PlatformStore {
   }
 
   async listEndpoints(filter: EndpointFilter = {}): Promise<Endpoint[]> {
-    const where: string[] = [];
-    const params: SqlValue[] = [];
-    if (filter.host) {
-      where.push('host = ?');
-      params.push(filter.host.toLowerCase());
-    }
-    if (filter.tag) {
-      where.push('tags LIKE ?');
-      params.push(`%,${filter.tag},%`);
-    }
-    if (filter.sensitiveType) {
-      where.push('sensitive_types LIKE ?');
-      params.push(`%,${filter.sensitiveType},%`);
-    }
-    if (filter.minRisk !== undefined) {
-      where.push('risk >= ?');
-      params.push(filter.minRisk);
-    }
-    if (filter.search) {
-      where.push("LOWER(host || ' ' || method || ' ' || path) LIKE ?");
-      params.push(`%${filter.search.toLowerCase()}%`);
-    }
+    const { where, params } = endpointWhere(filter);
     const rows = await this.db.all<{ data: string }>(
-      `SELECT data FROM endpoints${where.length ? ` WHERE ${where.join(' AND ')}` : ''}` +
-        ` ORDER BY risk DESC, host, path, method${page(filter.limit, filter.offset)}`,
+      `SELECT data FROM endpoints${where} ORDER BY risk DESC, host, path, method${page(filter.limit, filter.offset)}`,
       params,
     );
     return rows.map((r) => JSON.parse(r.data) as Endpoint);
+  }
+
+  async listEndpointSummaries(filter: EndpointFilter = {}): Promise<EndpointSummary[]> {
+    const { where, params } = endpointWhere(filter);
+    const rows = await this.db.all<{ summary: string | null; data: string | null }>(
+      `SELECT summary, CASE WHEN summary IS NULL THEN data END AS data FROM endpoints${where}` +
+        ` ORDER BY risk DESC, host, path, method${page(filter.limit, filter.offset)}`,
+      params,
+    );
+    return rows.map((r) =>
+      r.summary
+        ? (JSON.parse(r.summary) as EndpointSummary)
+        : summaryOf(JSON.parse(r.data ?? '{}') as Endpoint),
+    );
   }
 
   async replaceFindings(producer: string, findings: Finding[]): Promise<void> {
@@ -801,11 +794,11 @@ const INCIDENTS: RowWriter<Incident> = {
 };
 
 const ENDPOINTS: RowWriter<Endpoint> = {
-  into: 'endpoints (host, method, path, calls, risk, tags, sensitive_types, first_seen, last_seen, data)',
-  columns: 10,
+  into: 'endpoints (host, method, path, calls, risk, tags, sensitive_types, first_seen, last_seen, data, summary)',
+  columns: 11,
   tail: `ON CONFLICT (host, method, path) DO UPDATE SET calls = excluded.calls, risk = excluded.risk,
      tags = excluded.tags, sensitive_types = excluded.sensitive_types, first_seen = excluded.first_seen,
-     last_seen = excluded.last_seen, data = excluded.data`,
+     last_seen = excluded.last_seen, data = excluded.data, summary = excluded.summary`,
   key: (e) => `${e.host} ${e.method} ${e.path}`,
   values: (e, out) =>
     out.push(
@@ -819,6 +812,7 @@ const ENDPOINTS: RowWriter<Endpoint> = {
       e.firstSeen ?? null,
       e.lastSeen ?? null,
       JSON.stringify(e),
+      JSON.stringify(summaryOf(e)),
     ),
 };
 
@@ -837,4 +831,46 @@ async function replaceFindingsIn(
     FINDINGS,
     sets.flatMap((s) => s.findings.map((f) => ({ producer: s.producer, f }))),
   );
+}
+
+/** The WHERE clause of an inventory filter. */
+function endpointWhere(filter: EndpointFilter): { where: string; params: SqlValue[] } {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  if (filter.host) {
+    where.push('host = ?');
+    params.push(filter.host.toLowerCase());
+  }
+  if (filter.tag) {
+    where.push('tags LIKE ?');
+    params.push(`%,${filter.tag},%`);
+  }
+  if (filter.sensitiveType) {
+    where.push('sensitive_types LIKE ?');
+    params.push(`%,${filter.sensitiveType},%`);
+  }
+  if (filter.minRisk !== undefined) {
+    where.push('risk >= ?');
+    params.push(filter.minRisk);
+  }
+  if (filter.search) {
+    where.push("LOWER(host || ' ' || method || ' ' || path) LIKE ?");
+    params.push(`%${filter.search.toLowerCase()}%`);
+  }
+  return { where: where.length ? ` WHERE ${where.join(' AND ')}` : '', params };
+}
+
+/** The inventory-list fields of an endpoint. */
+export function summaryOf(e: Endpoint): EndpointSummary {
+  return {
+    host: e.host,
+    method: e.method,
+    path: e.path,
+    tags: e.tags,
+    calls: e.calls,
+    auth: e.auth,
+    sensitive: e.sensitive,
+    risk: e.risk,
+    ...(e.lastSeen ? { lastSeen: e.lastSeen } : {}),
+  };
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Alert, Endpoint, Finding } from '../model/index.js';
@@ -93,6 +94,24 @@ function storeSuite(name: string, open: () => Promise<Store>) {
       expect((await s.listEndpoints({ minRisk: 50 })).length).toBe(1);
       expect((await s.listEndpoints({ search: 'HEALTH' })).map((e) => e.path)).toEqual(['/health']);
       expect((await s.listEndpoints({ limit: 1, offset: 1 })).map((e) => e.path)).toEqual(['/health']);
+      const summaries = await s.listEndpointSummaries({ tag: 'shadow' });
+      expect(summaries).toEqual([
+        {
+          host: 'api.shop.example',
+          method: 'GET',
+          path: '/users/{userId}',
+          tags: [{ tag: 'shadow', reason: 'not in spec' }],
+          calls: 1,
+          auth: [{ type: 'none', count: 1 }],
+          sensitive: [
+            { type: 'EMAIL', direction: 'response', field: '$.email', count: 1, samples: ['j***@x.io'] },
+          ],
+          risk: 80,
+        },
+      ]);
+      expect((await s.listEndpointSummaries({ limit: 1, offset: 1 })).map((e) => e.path)).toEqual([
+        '/health',
+      ]);
     });
 
     it('replaces one producer’s findings and keeps the others', async () => {
@@ -477,5 +496,21 @@ describe('SQLite file', () => {
     expect((await b.listEndpoints()).length).toBe(1);
     await b.close();
     expect(readFileSync(file).subarray(0, 15).toString()).toBe('SQLite format 3');
+  });
+
+  it('lists summaries of rows written before the summary column, from their records', async () => {
+    dir ||= mkdtempSync(join(tmpdir(), 'mamori-store-'));
+    const file = join(dir, 'old-rows.db');
+    const a = await openStore(file);
+    await a.putEndpoints([endpoint('/x', { risk: 5 })]);
+    const fresh = await a.listEndpointSummaries();
+    await a.close();
+    const raw = new Database(file);
+    raw.prepare('UPDATE endpoints SET summary = NULL').run();
+    raw.close();
+    const b = await openStore(file);
+    expect(await b.listEndpointSummaries()).toEqual(fresh);
+    expect(fresh[0]).toMatchObject({ path: '/x', risk: 5 });
+    await b.close();
   });
 });

@@ -17,6 +17,12 @@ export interface EndpointFilter {
   offset?: number;
 }
 
+/** The fields of an endpoint the inventory list shows (DESIGN.md's inventory row). */
+export type EndpointSummary = Pick<
+  Endpoint,
+  'host' | 'method' | 'path' | 'tags' | 'calls' | 'auth' | 'sensitive' | 'risk' | 'lastSeen'
+>;
+
 export interface FindingFilter {
   /** One producer's findings (`scan:<id>`, `audit:spec` …). */
   producer?: string;
@@ -47,6 +53,8 @@ export interface Store {
   putEndpoints(endpoints: Endpoint[]): Promise<void>;
   getEndpoint(host: string, method: string, path: string): Promise<Endpoint | undefined>;
   listEndpoints(filter?: EndpointFilter): Promise<Endpoint[]>;
+  /** The same list as listEndpoints, only the summary fields (read from their own column). */
+  listEndpointSummaries(filter?: EndpointFilter): Promise<EndpointSummary[]>;
   /** Replace the findings of one producer (`audit:spec`, `audit:traffic`, `scan:<id>`) with a new set. */
   replaceFindings(producer: string, findings: Finding[]): Promise<void>;
   listFindings(filter?: FindingFilter): Promise<Finding[]>;
