@@ -87,4 +87,22 @@ describe('actorOf with signed requests', () => {
       actorOf(makeExchange({ headers: { authorization: hdr('2') } })).id,
     );
   });
+  it('caches identity per credential-bearing header, not per value alone', () => {
+    // The same text under a key header, a non-credential header and a cookie of another name.
+    const key = actorOf(makeExchange({ headers: { 'x-api-key': 'same-value-123' }, client: '198.51.100.7' }));
+    expect(key).toEqual({ id: `key:${h('same-value-123')}`, kind: 'api-key', address: '198.51.100.7' });
+    const csrf = actorOf(
+      makeExchange({ headers: { 'x-csrf-token': 'same-value-123' }, client: '198.51.100.7' }),
+    );
+    expect(csrf.id).toBe('ip:198.51.100.7');
+    expect(actorOf(makeExchange({ headers: { cookie: 'PHPSESSID=s9' } })).id).toBe(`session:${h('s9')}`);
+    expect(actorOf(makeExchange({ headers: { cookie: 'theme=dark' }, client: '198.51.100.8' })).id).toBe(
+      'ip:198.51.100.8',
+    );
+    // Two credentials on one call: the JWT subject still wins, on the first call and from the cache.
+    const token = makeJwt({ alg: 'HS256' }, { sub: 'dave' });
+    const both = () => makeExchange({ headers: { 'x-api-key': 'k2', cookie: `token=${token}` } });
+    expect(actorOf(both()).kind).toBe('jwt');
+    expect(actorOf(both()).id).toBe(actorOf(both()).id);
+  });
 });

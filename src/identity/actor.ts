@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Actor, Exchange } from '../model/index.js';
 import { clientAddressOf, type TrustedProxies } from './address.js';
-import { type Credential, credentialsOf } from './auth.js';
+import { type Credential, credentialParts, credentialsOf } from './auth.js';
 import { decodeJwt } from './jwt.js';
 
 /** First 12 hex characters of SHA-256: short enough to read, ample to tell clients apart. */
@@ -94,6 +94,48 @@ function identityOf(creds: Credential[]): { id: string; kind: Actor['kind'] } | 
   return undefined;
 }
 
+type Who = { id: string; kind: Actor['kind'] } | null;
+
+// Identity by what the request carried: the same Authorization, cookie or key header comes back on
+// thousands of calls, so the whole resolution (credential parsing, JWT decoding, hashing) runs once
+// per distinct value. Bounded: a full table is dropped (it is a cache; everything can be recomputed).
+const WHO_CACHE_MAX = 8192;
+const whoBySingle = new Map<string, Map<string, Who>>();
+const whoByJoined = new Map<string, Who>();
+let whoSingleSize = 0;
+
+function whoOf(ex: Exchange): Who {
+  const parts = credentialParts(ex);
+  if (parts === undefined) return null;
+  if (typeof parts === 'string') {
+    let who = whoByJoined.get(parts);
+    if (who === undefined) {
+      who = identityOf(credentialsOf(ex)) ?? null;
+      if (whoByJoined.size >= WHO_CACHE_MAX) whoByJoined.clear();
+      whoByJoined.set(parts, who);
+    }
+    return who;
+  }
+  let byValue = whoBySingle.get(parts.name);
+  if (byValue === undefined) {
+    byValue = new Map();
+    whoBySingle.set(parts.name, byValue);
+  }
+  let who = byValue.get(parts.value);
+  if (who === undefined) {
+    who = identityOf(credentialsOf(ex)) ?? null;
+    if (whoSingleSize >= WHO_CACHE_MAX) {
+      whoBySingle.clear();
+      whoSingleSize = 0;
+      whoBySingle.set(parts.name, byValue);
+      byValue.clear();
+    }
+    byValue.set(parts.value, who);
+    whoSingleSize++;
+  }
+  return who;
+}
+
 /**
  * The caller of an exchange: JWT subject (hash of iss + sub), else API key or opaque token, else
  * session id, else basic/digest username — each hashed — else the client address (`ip:<address>`,
@@ -102,11 +144,9 @@ function identityOf(creds: Credential[]): { id: string; kind: Actor['kind'] } | 
  */
 export function actorOf(ex: Exchange, trusted?: TrustedProxies): Actor {
   const address = clientAddressOf(ex, trusted);
-  const who = identityOf(credentialsOf(ex));
+  const who = whoOf(ex);
   const actor: Actor =
-    who !== undefined
-      ? { id: who.id, kind: who.kind }
-      : { id: `ip:${address ?? 'unknown'}`, kind: 'address' };
+    who !== null ? { id: who.id, kind: who.kind } : { id: `ip:${address ?? 'unknown'}`, kind: 'address' };
   if (address !== undefined) actor.address = address;
   return actor;
 }

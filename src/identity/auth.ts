@@ -239,6 +239,56 @@ export function credentialsOf(ex: Exchange, cookies?: Array<[string, string]>): 
   return out;
 }
 
+/** True for a header whose value credentialsOf may read (its name alone decides; the value may still
+ * be rejected). Memoised: header names repeat on every call. */
+const headerMayCarry = new Map<string, boolean>();
+function mayCarryCredential(name: string): boolean {
+  let v = headerMayCarry.get(name);
+  if (v === undefined) {
+    v =
+      name === 'authorization' ||
+      name === 'proxy-authorization' ||
+      name === 'cookie' ||
+      API_KEY_HEADERS.has(name) ||
+      API_KEY_HEADER_SHAPE.test(name);
+    if (headerMayCarry.size >= 4096) headerMayCarry.clear();
+    headerMayCarry.set(name, v);
+  }
+  return v;
+}
+
+function queryMayCarry(name: string): boolean {
+  const lower = name.toLowerCase();
+  return API_KEY_QUERY.has(lower) || GENERIC_QUERY.has(lower) || lower === 'x-amz-credential';
+}
+
+/**
+ * Everything credentialsOf reads, as cache keys: `credentialsOf(ex)` is a function of the returned
+ * parts alone (names and values, in order). `undefined` when the request carries nothing it could
+ * read; one part (the usual case) is returned as its header name and raw value, so a caller can key
+ * on the value without building a string.
+ */
+export function credentialParts(ex: Exchange): { name: string; value: string } | string | undefined {
+  let first: { name: string; value: string } | undefined;
+  let joined: string | undefined;
+  const add = (name: string, value: string) => {
+    if (first === undefined) first = { name, value };
+    else joined = `${joined ?? `${first.name}\u0001${first.value}`}\u0000${name}\u0001${value}`;
+  };
+  const headers = ex.request.headers;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || value === '') continue;
+    if (mayCarryCredential(name)) add(name, value);
+  }
+  const query = ex.request.query;
+  for (let i = 0; i < query.length; i++) {
+    const [name, value] = query[i]!;
+    if (value && queryMayCarry(name)) add(`?${name}`, value);
+  }
+  return joined ?? first;
+}
+
 /** The auth schemes a call used, without values; `[{ type: 'none' }]` when it carried no credential. */
 export function authOf(ex: Exchange): Array<Omit<AuthObservation, 'count'>> {
   const creds = credentialsOf(ex);
