@@ -90,22 +90,15 @@ export class ScanService {
       if (await this.ctx.store.getMeta(cancelKey(r.id))) await this.cancel(r.id);
       if (this.current.get(r.id) === r) await this.save(r);
     }
-    for (let offset = 0; ; offset += 100) {
-      const page = await this.ctx.store.listScans({ limit: 100, offset });
-      for (const s of page)
-        if (
-          !FINISHED.has(s.status) &&
-          !this.current.has(s.id) &&
-          Date.parse(s.updated ?? s.started) < now - SCAN_STALE_MS
-        )
-          await this.save({
-            ...s,
-            status: 'failed',
-            finished: new Date(now).toISOString(),
-            error: 'the server running it stopped',
-          });
-      if (page.length < 100) break;
-    }
+    // All active scans first: failing some while paging would shift the pages.
+    for (const s of await this.ctx.store.listScans({ limit: 100_000, active: true }))
+      if (!this.current.has(s.id) && Date.parse(s.updated ?? s.started) < now - SCAN_STALE_MS)
+        await this.save({
+          ...s,
+          status: 'failed',
+          finished: new Date(now).toISOString(),
+          error: 'the server running it stopped',
+        });
   }
 
   /** Validates the request; an error names the field. */

@@ -510,9 +510,10 @@ export class SqlStore implements PlatformStore {
     return rows[0] ? (JSON.parse(rows[0].data) as ScanRecord) : undefined;
   }
 
-  async listScans(q: { limit?: number; offset?: number } = {}): Promise<ScanRecord[]> {
+  async listScans(q: { limit?: number; offset?: number; active?: boolean } = {}): Promise<ScanRecord[]> {
     const rows = await this.db.all<{ data: string }>(
-      `SELECT data FROM scans ORDER BY started DESC, id${page(q.limit ?? 100, q.offset)}`,
+      `SELECT data FROM scans${q.active ? " WHERE status IN ('queued', 'running')" : ''}` +
+        ` ORDER BY started DESC, id${page(q.limit ?? 100, q.offset)}`,
     );
     return rows.map((r) => JSON.parse(r.data) as ScanRecord);
   }

@@ -310,6 +310,7 @@ function storeSuite(name: string, open: () => Promise<Store>) {
       expect(await s.getScan('nope')).toBeUndefined();
       expect((await s.listScans()).map((x) => x.id)).toEqual(['s2', 's1']);
       expect((await s.listScans({ limit: 1, offset: 1 })).map((x) => x.id)).toEqual(['s1']);
+      expect((await s.listScans({ active: true })).map((x) => x.id)).toEqual(['s2']);
     });
 
     it('keeps saved hunt queries per owner', async () => {

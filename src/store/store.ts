@@ -188,8 +188,8 @@ export interface PlatformStore extends Store {
   listWorkflow(kind: WorkflowState['kind']): Promise<WorkflowState[]>;
   putScan(scan: ScanRecord): Promise<void>;
   getScan(id: string): Promise<ScanRecord | undefined>;
-  /** Newest first. */
-  listScans(q?: { limit?: number; offset?: number }): Promise<ScanRecord[]>;
+  /** Newest first; `active`: only queued and running ones. */
+  listScans(q?: { limit?: number; offset?: number; active?: boolean }): Promise<ScanRecord[]>;
   putSavedQuery(q: SavedQuery): Promise<void>;
   /** All saved queries, or one owner's, by name. */
   listSavedQueries(owner?: string): Promise<SavedQuery[]>;
