@@ -84,6 +84,18 @@ interface SensitiveProfile {
 }
 
 const TEMPLATE_CACHE = 20_000;
+interface Claimed {
+  address: string;
+  /** The actor id of a caller known by this address alone. */
+  id: string;
+}
+interface PathEntry {
+  template: string;
+  method: string;
+  host: string;
+  /** `METHOD host/template`, for the last method and host seen on this path. */
+  endpoint: string;
+}
 const SECRET_FIELD = /pass(?:word|wd)?|secret|token|api[-_]?key|pin$|cvv|cvc|otp|credential|auth/i;
 const MAX_EXCERPT = 80;
 
@@ -157,13 +169,16 @@ export function createDetector(
   ];
   const bulk = new SensitiveBulkDetector(config);
   const llm = new LlmMonitor(config);
-  // Path → template: a cache, not state (a template can always be computed again), so a full map is
-  // simply dropped — cheaper per lookup than recency bookkeeping on mostly unique paths.
-  const templates = new Map<string, string>();
+  // Path → template and the endpoint key last built on it: a cache, not state (both can always be
+  // computed again), so a full map is simply dropped — cheaper per lookup than recency bookkeeping on
+  // mostly unique paths. Reusing the endpoint string saves building and hashing a fresh key for the
+  // endpoint-keyed tables on every call to a path seen before.
+  const templates = new Map<string, PathEntry>();
   let templatesDropped = 0;
-  // Forwarding headers repeat per client: their reading is memoised by the headers' text.
-  const claimed = new LruMap<string, string | null>(4096);
-  function claimedAddressOf(ex: Exchange): string | undefined {
+  // Forwarding headers repeat per client: their reading (and the actor id it gives) is memoised by
+  // the headers' text.
+  const claimed = new LruMap<string, Claimed | null>(4096);
+  function claimedAddressOf(ex: Exchange): Claimed | undefined {
     const h = ex.request.headers;
     const xff = h['x-forwarded-for'];
     const realIp = h['x-real-ip'];
@@ -176,7 +191,8 @@ export function createDetector(
         : `${xff ?? ''}\u0000${realIp ?? ''}\u0000${forwarded ?? ''}`;
     let v = claimed.get(key);
     if (v === undefined) {
-      v = claimedAddress(ex) ?? null;
+      const address = claimedAddress(ex);
+      v = address === undefined ? null : { address, id: `ip:${address}` };
       claimed.set(key, v);
     }
     return v ?? undefined;
@@ -184,17 +200,22 @@ export function createDetector(
   const profiles = new LruMap<string, SensitiveProfile>(Math.max(16, Math.floor(config.maxStateEntries / 5)));
   let exchanges = 0;
 
-  function templateOf(path: string): string {
-    let t = templates.get(path);
-    if (t === undefined) {
-      t = templatePath(path);
+  function pathEntry(method: string, host: string, path: string): PathEntry {
+    let e = templates.get(path);
+    if (e === undefined) {
+      const template = templatePath(path);
+      e = { template, method, host, endpoint: `${method} ${host}${template}` };
       if (templates.size >= TEMPLATE_CACHE) {
         templatesDropped += templates.size;
         templates.clear();
       }
-      templates.set(path, t);
+      templates.set(path, e);
+    } else if (e.method !== method || e.host !== host) {
+      e.method = method;
+      e.host = host;
+      e.endpoint = `${method} ${host}${e.template}`;
     }
-    return t;
+    return e;
   }
 
   function excerpt(input: Input): string {
@@ -234,12 +255,11 @@ export function createDetector(
         // only hint of who called. Used for attribution only, and only when nothing better exists.
         const hint = claimedAddressOf(ex);
         if (hint !== undefined) {
-          address = hint;
-          if (resolved.kind === 'address') actor = { id: `ip:${hint}`, kind: 'address', address: hint };
+          address = hint.address;
+          if (resolved.kind === 'address') actor = { id: hint.id, kind: 'address', address };
         }
       }
-      const template = templateOf(ex.request.path);
-      const endpoint = `${ex.request.method} ${ex.request.host}${template}`;
+      const { template, endpoint } = pathEntry(ex.request.method, ex.request.host, ex.request.path);
       const facts: ExchangeFacts = {
         ex,
         actor: actor.id,

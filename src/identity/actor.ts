@@ -136,6 +136,19 @@ function whoOf(ex: Exchange): Who {
   return who;
 }
 
+// `ip:<address>` ids, built once per address so the tables keyed on them hash one stable string.
+const addressIds = new Map<string, string>();
+function addressId(address: string | undefined): string {
+  if (address === undefined) return 'ip:unknown';
+  let id = addressIds.get(address);
+  if (id === undefined) {
+    id = `ip:${address}`;
+    if (addressIds.size >= WHO_CACHE_MAX) addressIds.clear();
+    addressIds.set(address, id);
+  }
+  return id;
+}
+
 /**
  * The caller of an exchange: JWT subject (hash of iss + sub), else API key or opaque token, else
  * session id, else basic/digest username — each hashed — else the client address (`ip:<address>`,
@@ -146,7 +159,7 @@ export function actorOf(ex: Exchange, trusted?: TrustedProxies): Actor {
   const address = clientAddressOf(ex, trusted);
   const who = whoOf(ex);
   const actor: Actor =
-    who !== null ? { id: who.id, kind: who.kind } : { id: `ip:${address ?? 'unknown'}`, kind: 'address' };
+    who !== null ? { id: who.id, kind: who.kind } : { id: addressId(address), kind: 'address' };
   if (address !== undefined) actor.address = address;
   return actor;
 }
