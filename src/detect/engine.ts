@@ -103,14 +103,22 @@ const MAX_EXCERPT = 80;
 function requestOnly(ex: Exchange): Exchange {
   return { id: ex.id, time: ex.time, source: ex.source, client: ex.client, request: ex.request };
 }
-const NO_BODY = { method: 'GET', scheme: 'https', host: '', path: '/', query: [], headers: {} } as const;
+/** A request without a body, shared by every responseOnly view (parseBodies only reads it). */
+const NO_BODY: Exchange['request'] = {
+  method: 'GET',
+  scheme: 'https',
+  host: '',
+  path: '/',
+  query: [],
+  headers: {},
+};
 function responseOnly(ex: Exchange): Exchange {
   return {
     id: ex.id,
     time: ex.time,
     source: ex.source,
     client: ex.client,
-    request: { ...NO_BODY, query: [], headers: {} },
+    request: NO_BODY,
     ...(ex.response ? { response: ex.response } : {}),
   };
 }

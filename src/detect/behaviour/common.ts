@@ -29,8 +29,15 @@ export interface Windowed {
 const RECENT = 10;
 
 export function remember(state: Windowed, ex: Exchange): void {
-  if (state.recent.length >= RECENT) state.recent.shift();
-  state.recent.push(ex.source);
+  const recent = state.recent;
+  const n = recent.length;
+  if (n < RECENT) {
+    recent.push(ex.source);
+    return;
+  }
+  // Full: slide in place (shift() trims the array's store and leaves garbage on every call).
+  for (let i = 1; i < n; i++) recent[i - 1] = recent[i]!;
+  recent[n - 1] = ex.source;
 }
 
 /** Per-key state that restarts when the window (event time) has passed. */
