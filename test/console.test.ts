@@ -240,6 +240,14 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
       has: page.getByRole('heading', { name: 'Alerts & incidents' }),
     });
     await alerts.getByRole('link', { name: type }).first().waitFor();
+    // An incident opens its actor's alerts.
+    await go(/Alerts/);
+    await page
+      .getByRole('link', { name: /related alerts from/ })
+      .first()
+      .click();
+    await page.getByText(/^Alerts of ip:/).waitFor();
+    await expect.poll(() => page.locator('.list-select li').count()).toBeGreaterThanOrEqual(2);
   });
 
   it('starts a scan of a loopback target the admin allowed and follows it to its reproducible findings', {

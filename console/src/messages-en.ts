@@ -317,4 +317,6 @@ export const en = {
   'respond.patchLine': 'Virtual patch: {description}',
   'respond.until': 'until {until}',
   'respond.revoked': 'Virtual patch revoked.',
+  'alerts.ofActor': 'Alerts of {actor}',
+  'alerts.all': 'All alerts',
 } as const;

@@ -317,4 +317,6 @@ export const ja: Record<keyof typeof en, string> = {
   'respond.patchLine': '仮想パッチ: {description}',
   'respond.until': '{until} まで',
   'respond.revoked': '仮想パッチを失効させました。',
+  'alerts.ofActor': '{actor} のアラート',
+  'alerts.all': 'すべてのアラート',
 };

@@ -47,32 +47,34 @@ export function AlertsPage({ params }: { params: URLSearchParams }) {
     const i = await must(api.GET('/api/v1/incidents'));
     return { alerts, more, incidents: i.incidents as unknown as IncidentRow[] };
   }, [pages]);
-  // An alert linked from elsewhere (an endpoint, the timeline) may be older than the pages loaded: its
-  // actor's alerts are few, so look it up there.
+  // One actor's alerts (`#/alerts?actor=…`, from an incident or a link): the list shows only them, and an
+  // alert linked from elsewhere is found there however old it is.
   const byActor = useLoad(async () => {
-    if (!actor || !selected) return [];
+    if (!actor) return [];
     const a = await must(api.GET('/api/v1/alerts', { params: { query: { actor, limit: PAGE } } }));
     return a.alerts as unknown as AlertRow[];
-  }, [actor, selected]);
+  }, [actor]);
   useEvents(
     useCallback(
       (kind) => {
-        if (kind === 'alert' || kind === 'incident') list.reload();
+        if (kind !== 'alert' && kind !== 'incident') return;
+        list.reload();
+        byActor.reload();
       },
-      [list.reload],
+      [list.reload, byActor.reload],
     ),
   );
   const inList = list.data?.alerts.find((a) => a.id === selected);
   const alert = inList ?? byActor.data?.find((a) => a.id === selected);
   const shown = useMemo(
     () =>
-      [...(list.data?.alerts ?? []), ...(alert && !inList ? [alert] : [])]
+      (actor ? (byActor.data ?? []) : [...(list.data?.alerts ?? []), ...(alert && !inList ? [alert] : [])])
         .filter(
           (a) =>
             (!status || a.status === status || a.id === selected) && (!severity || a.severity === severity),
         )
         .sort((a, b) => b.lastSeen.localeCompare(a.lastSeen)),
-    [list.data, alert, inList, status, severity, selected],
+    [actor, byActor.data, list.data, alert, inList, status, severity, selected],
   );
   useInteractive('alerts', list.data !== undefined);
 
@@ -84,9 +86,16 @@ export function AlertsPage({ params }: { params: URLSearchParams }) {
       <Status loaded={list} />
       <div className="split">
         <section aria-labelledby="a-list">
-          <h2 id="a-list" className="sr-only">
-            {t('alerts.list')}
-          </h2>
+          {actor ? (
+            <p>
+              <span id="a-list">{t('alerts.ofActor', { actor })}</span> ·{' '}
+              <a href={href('alerts')}>{t('alerts.all')}</a>
+            </p>
+          ) : (
+            <h2 id="a-list" className="sr-only">
+              {t('alerts.list')}
+            </h2>
+          )}
           <form className="filters" aria-label={t('alerts.filters')} onSubmit={(e) => e.preventDefault()}>
             <label>
               {t('alerts.status')}
@@ -114,7 +123,7 @@ export function AlertsPage({ params }: { params: URLSearchParams }) {
           <ul className="plain list-select">
             {shown.slice(0, 300).map((a) => (
               <li key={a.id} aria-current={a.id === selected ? 'true' : undefined}>
-                <a href={href('alerts', { id: a.id, actor: a.actor })}>
+                <a href={href('alerts', { id: a.id, ...(actor ? { actor } : {}) })}>
                   <Severity value={a.severity} /> {a.type}
                 </a>
                 <div className="small muted">
@@ -138,7 +147,8 @@ export function AlertsPage({ params }: { params: URLSearchParams }) {
               <ul className="plain">
                 {list.data.incidents.map((i) => (
                   <li key={i.id}>
-                    <Severity value={i.severity} /> {i.summary}
+                    <Severity value={i.severity} />{' '}
+                    <a href={href('alerts', { actor: i.actor })}>{i.summary}</a>
                     <div className="small muted">
                       {date(i.firstSeen)} – {date(i.lastSeen)} · {t(`status.${i.status}`)}
                     </div>
