@@ -6,7 +6,6 @@
 import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import picomatch from 'picomatch';
-import { LineCounter, parseDocument } from 'yaml';
 import {
   COMPLIANCE_FRAMEWORKS,
   type ComplianceRef,
@@ -161,6 +160,8 @@ export function parseAuditConfig(
   file: string,
   builtIn: readonly Pick<Rule, 'id'>[],
 ): { config?: AuditConfig; issues: InputIssue[] } {
+  // The `yaml` package is required here, not imported: a spec-only run (no config file) never pays its load.
+  const { LineCounter, parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {

@@ -4,7 +4,8 @@
 // A hint `type:EMAIL` uses the field-name hints of the sensitive-data catalogue (src/sensitive), with its
 // notHints, so spec rules and traffic classification agree on what a sensitive field name is.
 
-import { CATALOGUE } from '../../sensitive/index.js';
+// The catalogue module alone: the sensitive package's index also loads its classifier, body parsers and masks.
+import { CATALOGUE } from '../../sensitive/catalogue.js';
 
 export function normaliseName(name: string): string {
   return name.toLowerCase().replace(/[\s_.-]/g, '');
@@ -67,18 +68,26 @@ function catalogueHint(hint: string, name: string, lastWord: string): boolean {
   return name.endsWith(hint);
 }
 
-function typeMatches(type: string, name: string): boolean {
-  const def = TYPE_HINTS.get(type);
-  if (!def) return false;
-  const n = compact(name);
+/** A name as the catalogue hints read it: compacted, and its last word (camelCase and separators split). */
+interface NameParts {
+  compact: string;
+  last: string;
+}
+
+function nameParts(name: string): NameParts {
   const words = name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean);
-  const last = words[words.length - 1] ?? '';
-  if (def.not.some((h) => catalogueHint(h, n, last))) return false;
-  return def.hints.some((h) => catalogueHint(h, n, last));
+  return { compact: compact(name), last: words[words.length - 1] ?? '' };
+}
+
+function typeMatches(type: string, parts: NameParts): boolean {
+  const def = TYPE_HINTS.get(type);
+  if (!def) return false;
+  if (def.not.some((h) => catalogueHint(h, parts.compact, parts.last))) return false;
+  return def.hints.some((h) => catalogueHint(h, parts.compact, parts.last));
 }
 
 /**
@@ -104,9 +113,12 @@ export function nameMatches(name: string, hints: readonly string[]): string | un
 
 function firstMatch(name: string, hints: readonly string[]): string | undefined {
   const n = normaliseName(name);
+  // Split once per name, not once per `type:` hint of the list.
+  let parts: NameParts | undefined;
   for (const h of hints) {
     if (h.startsWith('type:')) {
-      if (typeMatches(h.slice(5), name)) return h.slice(5);
+      parts ??= nameParts(name);
+      if (typeMatches(h.slice(5), parts)) return h.slice(5);
     } else if (hintRegex(h).test(n)) return h;
   }
   return undefined;
