@@ -441,6 +441,35 @@ export const SQLI_SHAPES: readonly SqliShape[] = [
       t.some((x, i) => x.value === 'execute' && t[i + 1]?.value === 'immediate') ||
       t.some((x, i) => x.value === 'procedure' && t[i + 1]?.value === 'analyse'),
   },
+  // ` REGEXP / ' RLIKE: a closed string followed by a regular-expression match operator and nothing
+  // else (the start of a blind, character-by-character extraction)
+  {
+    name: 'quote-break-regexp',
+    context: 'quote',
+    re: /^[sn]\)*o$/,
+    words: (t) => {
+      const op = t.find((x) => x.type === 'o');
+      // A backtick-quoted name is MySQL's other closed quote.
+      const closed = t[0]!.type === 's' || t[0]!.value.startsWith('`');
+      return closed && op !== undefined && (op.value === 'regexp' || op.value === 'rlike');
+    },
+  },
+  // EXEC master.dbo.xp_cmdshell / exec master..xp_dirtree: a procedure of SQL Server's system
+  // database called by its qualified name (the dot is what prose never writes)
+  {
+    name: 'exec-system-database',
+    context: 'plain',
+    re: /^;?E[nX]/,
+    words: (t, at) => {
+      const verb = t[at]?.type === ';' ? t[at + 1] : t[at];
+      const name = t[t.indexOf(verb!) + 1];
+      // `master.` qualifying a name, or alone at the very end (`Execute master. Then …` is prose)
+      return (
+        (verb!.value === 'exec' || verb!.value === 'execute') &&
+        (/^master\.[.\w]/i.test(name!.value) || (name!.value === 'master.' && name === t[t.length - 1]))
+      );
+    },
+  },
   // SLEEP(5), BENCHMARK(…), LOAD_FILE(…), EXTRACTVALUE(…), also left open at the end
   { name: 'dangerous-function', context: 'any', re: /F\((?:[1svnfFIX(E)]|$)/ },
   // USER(), DATABASE( — information functions called empty or left open, or inside SQL
