@@ -128,6 +128,16 @@ describe('followFile', () => {
     expect(f.paths).toEqual(['/x', '/y']);
   });
 
+  it('analyses every line appended just before the stop (with a long poll interval)', async () => {
+    const file = join(dir, 'late.jsonl');
+    writeFileSync(file, line('/a', 0));
+    const f = follow(file, { pollMs: 60_000 });
+    await until(() => f.paths.length === 1);
+    appendFileSync(file, line('/b', 1) + line('/c', 2));
+    await f.stop();
+    expect(f.paths).toEqual(['/a', '/b', '/c']);
+  });
+
   it('refuses a HAR file', async () => {
     const file = join(dir, 'x.har');
     writeFileSync(file, '{"log": {"entries": []}}\n');

@@ -112,41 +112,43 @@ export async function followFile(file: string, opts: FollowOptions): Promise<voi
     lineNo = 0;
   };
 
-  let busy = false;
-  const drain = async (): Promise<void> => {
-    if (busy) return;
-    busy = true;
+  // One read at a time; `final` reads to the end even after the stop signal.
+  let inflight: Promise<void> | undefined;
+  const drain = (final = false): Promise<void> => {
+    if (inflight) return inflight;
+    inflight = readNew(final).finally(() => {
+      inflight = undefined;
+    });
+    return inflight;
+  };
+  const readNew = async (final: boolean): Promise<void> => {
+    let st: Awaited<ReturnType<typeof stat>> | undefined;
     try {
-      let st: Awaited<ReturnType<typeof stat>> | undefined;
-      try {
-        st = await stat(file);
-      } catch {
-        st = undefined;
-      }
-      if (!st) return;
-      if (st.ino !== inode || !handle) await reopen();
-      else if (st.size < position) {
-        // Truncated in place: start again from the top.
-        position = 0;
-        pending = '';
-        decoder = new StringDecoder('utf8');
-        lineNo = 0;
-      }
-      if (!handle) return;
-      const size = (await handle.stat()).size;
-      while (position < size && !opts.signal.aborted) {
-        const len = Math.min(1 << 20, size - position);
-        const buf = Buffer.alloc(len);
-        const { bytesRead } = await handle.read(buf, 0, len, position);
-        if (bytesRead === 0) break;
-        position += bytesRead;
-        const text = pending + decoder.write(buf.subarray(0, bytesRead));
-        const lines = text.split('\n');
-        pending = lines.pop() ?? '';
-        for (const l of lines) handleLine(l.endsWith('\r') ? l.slice(0, -1) : l);
-      }
-    } finally {
-      busy = false;
+      st = await stat(file);
+    } catch {
+      st = undefined;
+    }
+    if (!st) return;
+    if (st.ino !== inode || !handle) await reopen();
+    else if (st.size < position) {
+      // Truncated in place: start again from the top.
+      position = 0;
+      pending = '';
+      decoder = new StringDecoder('utf8');
+      lineNo = 0;
+    }
+    if (!handle) return;
+    const size = (await handle.stat()).size;
+    while (position < size && (final || !opts.signal.aborted)) {
+      const len = Math.min(1 << 20, size - position);
+      const buf = Buffer.alloc(len);
+      const { bytesRead } = await handle.read(buf, 0, len, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      const text = pending + decoder.write(buf.subarray(0, bytesRead));
+      const lines = text.split('\n');
+      pending = lines.pop() ?? '';
+      for (const l of lines) handleLine(l.endsWith('\r') ? l.slice(0, -1) : l);
     }
   };
 
@@ -173,8 +175,9 @@ export async function followFile(file: string, opts: FollowOptions): Promise<voi
     else opts.signal.addEventListener('abort', finish, { once: true });
   });
   watcher?.close();
-  // A last complete line written just before the stop is still analysed.
-  await drain();
+  // Lines written just before the stop are still analysed: wait for a read in flight, then read to the end.
+  await inflight?.catch(() => undefined);
+  await drain(true);
   pending += decoder.end();
   if (pending.trim() !== '') handleLine(pending);
   await handle?.close();
