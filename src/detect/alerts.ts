@@ -20,9 +20,8 @@ export interface ExchangeFacts {
   method: string;
   /** Endpoint template (`/users/{userId}`). */
   template: string;
-  /** `METHOD host/template`, and the actor + that: built once per exchange, used as state keys. */
+  /** `METHOD host/template`: one string per path seen (see the engine), used as state keys. */
   endpoint: string;
-  actorEndpoint: string;
   status: number | undefined;
 }
 

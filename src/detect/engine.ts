@@ -277,7 +277,6 @@ export function createDetector(
         method: ex.request.method,
         template,
         endpoint,
-        actorEndpoint: `${actor.id} ${endpoint}`,
         status: ex.response?.status,
       };
       // Request bodies are always parsed (signatures read them); response bodies only when a stage

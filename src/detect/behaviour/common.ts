@@ -28,6 +28,11 @@ export interface Windowed {
 
 const RECENT = 10;
 
+/** The key of per actor-and-endpoint state, built only by the detectors that get that far. */
+export function actorEndpointOf(facts: ExchangeFacts): string {
+  return `${facts.actor} ${facts.endpoint}`;
+}
+
 export function remember(state: Windowed, ex: Exchange): void {
   const recent = state.recent;
   const n = recent.length;

@@ -7,6 +7,7 @@ import type { Detection } from '../alerts.js';
 import type { DetectConfig } from '../config.js';
 import { Distinct } from '../sketch.js';
 import {
+  actorEndpointOf,
   type Behaviour,
   type BehaviourContext,
   minutes,
@@ -27,11 +28,24 @@ interface State extends Windowed {
 
 /** The raw value of the last templated segment (`/users/{userId}/orders/{orderId}` → orderId's value). */
 export function objectIdOf(path: string, template: string): string | undefined {
-  const t = template.split('/');
-  const p = path.split('/');
-  if (t.length !== p.length) return undefined;
-  for (let i = t.length - 1; i >= 0; i--) if (t[i]!.startsWith('{')) return p[i];
-  return undefined;
+  // Segment by segment from the end, without splitting (this runs on every templated call).
+  if (slashes(path) !== slashes(template)) return undefined;
+  let tEnd = template.length;
+  let pEnd = path.length;
+  for (;;) {
+    const tStart = tEnd === 0 ? 0 : template.lastIndexOf('/', tEnd - 1) + 1;
+    const pStart = pEnd === 0 ? 0 : path.lastIndexOf('/', pEnd - 1) + 1;
+    if (tStart < tEnd && template.charCodeAt(tStart) === 0x7b) return path.slice(pStart, pEnd);
+    if (tStart === 0) return undefined;
+    tEnd = tStart - 1;
+    pEnd = pStart - 1;
+  }
+}
+
+function slashes(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 0x2f) n++;
+  return n;
 }
 
 export class EnumerationDetector implements Behaviour {
@@ -53,7 +67,7 @@ export class EnumerationDetector implements Behaviour {
     if (facts.status === undefined || !facts.template.includes('{')) return [];
     const id = objectIdOf(facts.ex.request.path, facts.template);
     if (id === undefined || id === '') return [];
-    const s = this.table.at(facts.actorEndpoint, facts.ex.time);
+    const s = this.table.at(actorEndpointOf(facts), facts.ex.time);
     s.total++;
     if (facts.status === 403 || facts.status === 404 || facts.status === 401) s.denied++;
     s.ids.add(id);

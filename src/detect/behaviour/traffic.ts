@@ -7,6 +7,7 @@ import type { Detection } from '../alerts.js';
 import type { DetectConfig } from '../config.js';
 import { Distinct } from '../sketch.js';
 import {
+  actorEndpointOf,
   type Behaviour,
   type BehaviourContext,
   minutes,
@@ -68,7 +69,7 @@ export class ScrapingDetector implements Behaviour {
     }
     const bytes = responseBytes(facts.ex);
     if (page === undefined && bytes < 65536) return [];
-    const s = this.table.at(facts.actorEndpoint, facts.ex.time);
+    const s = this.table.at(actorEndpointOf(facts), facts.ex.time);
     s.calls++;
     s.bytes += bytes;
     if (page !== undefined) s.pages.add(page);
