@@ -143,24 +143,35 @@ export function riskiestEndpoints(
     return row;
   });
   const covered = new Set(scored.flatMap((e) => (e.spec ? [`${e.method} ${e.spec.path}`] : [])));
-  const byOp = new Map<string, OperationRisk>();
-  const keep = new Map<string, number>();
+  // Operations by file, then method + path, without building a key string per finding (10^5 on big specs).
+  const byOp = new Map<string, Map<string, Map<string, { row: OperationRisk; keep: number }>>>();
+  const opRows: OperationRisk[] = [];
   for (const f of findings) {
-    if (!f.location || !f.method || !f.path || covered.has(`${f.method} ${f.path}`)) continue;
-    const key = `${f.location.file} ${f.method} ${f.path}`;
-    let row = byOp.get(key);
-    if (!row) {
-      row = { method: f.method, path: f.path, risk: 0, findings: 0 };
-      if (f.host) row.host = f.host;
-      byOp.set(key, row);
-      keep.set(key, 1);
+    if (!f.location || !f.method || !f.path) continue;
+    if (covered.size > 0 && covered.has(`${f.method} ${f.path}`)) continue;
+    let inFile = byOp.get(f.location.file);
+    if (!inFile) {
+      inFile = new Map();
+      byOp.set(f.location.file, inFile);
     }
-    row.findings++;
-    const k = keep.get(key)! * (1 - API_WEIGHTS[f.severity]);
-    keep.set(key, k);
-    row.risk = Math.round(100 * (1 - k));
+    let byPath = inFile.get(f.method);
+    if (!byPath) {
+      byPath = new Map();
+      inFile.set(f.method, byPath);
+    }
+    let op = byPath.get(f.path);
+    if (!op) {
+      const row: OperationRisk = { method: f.method, path: f.path, risk: 0, findings: 0 };
+      if (f.host) row.host = f.host;
+      op = { row, keep: 1 };
+      byPath.set(f.path, op);
+      opRows.push(row);
+    }
+    op.row.findings++;
+    op.keep *= 1 - API_WEIGHTS[f.severity];
+    op.row.risk = Math.round(100 * (1 - op.keep));
   }
-  return [...rows, ...byOp.values()]
+  return [...rows, ...opRows]
     .filter((r) => r.risk > 0)
     .sort((a, b) => b.risk - a.risk || b.findings - a.findings || a.path.localeCompare(b.path))
     .slice(0, limit);

@@ -208,9 +208,7 @@ async function audit(files: string[], flags: AuditFlags, version: string): Promi
           operations,
           endpoints: endpoints.length,
           risk,
-          counts: Object.fromEntries(
-            SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length]),
-          ),
+          counts: severityCounts(findings),
           failOn,
         },
         compliance: complianceView(findings),
@@ -277,4 +275,11 @@ async function audit(files: string[], flags: AuditFlags, version: string): Promi
   if (inputFailed) return 2;
   if (failOn !== 'none' && findings.some((f) => atLeast(f.severity, failOn))) return 1;
   return 0;
+}
+
+/** Findings per severity, every severity present (in SEVERITIES order), counted in one pass. */
+function severityCounts(findings: readonly Finding[]): Record<string, number> {
+  const counts: Record<string, number> = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
+  for (const f of findings) counts[f.severity]!++;
+  return counts;
 }

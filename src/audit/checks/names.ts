@@ -74,13 +74,28 @@ interface NameParts {
   last: string;
 }
 
+const partsMemo = new Map<string, NameParts>();
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** Memoised per name (bounded): several rules' hint lists ask about the same names. */
 function nameParts(name: string): NameParts {
+  let parts = partsMemo.get(name);
+  if (parts) return parts;
+  if (partsMemo.size >= MAX_ANSWERS) partsMemo.clear();
+  // ASCII names (nearly all) skip the Unicode-property regexes, which cost several times more; for ASCII
+  // after lower-casing, \p{L} and \p{N} are exactly [a-z] and [0-9].
+  const ascii = !NON_ASCII.test(name);
   const words = name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
+    .split(ascii ? /[^a-z0-9]+/ : /[^\p{L}\p{N}]+/u)
     .filter(Boolean);
-  return { compact: compact(name), last: words[words.length - 1] ?? '' };
+  parts = {
+    compact: ascii ? name.toLowerCase().replace(/[^a-z0-9]/g, '') : compact(name),
+    last: words[words.length - 1] ?? '',
+  };
+  partsMemo.set(name, parts);
+  return parts;
 }
 
 function typeMatches(type: string, parts: NameParts): boolean {

@@ -232,12 +232,19 @@ export const sequentialIdWithoutAuthz: CheckDef = {
   },
 };
 
+/** Per operation: asked once per operation by two rules and again for the spec's non-admin summary. */
+const adminOps = new WeakMap<SpecOperation, boolean>();
+
 function isAdminOp(op: SpecOperation): boolean {
-  return (
-    hintRegex('admin-path').test(op.path) ||
-    op.tags.some((t) => /^admin/i.test(t)) ||
-    /^admin/i.test(op.operationId ?? '')
-  );
+  let admin = adminOps.get(op);
+  if (admin === undefined) {
+    admin =
+      hintRegex('admin-path').test(op.path) ||
+      op.tags.some((t) => /^admin/i.test(t)) ||
+      /^admin/i.test(op.operationId ?? '');
+    adminOps.set(op, admin);
+  }
+  return admin;
 }
 
 interface AdminSummary {

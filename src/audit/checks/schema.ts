@@ -209,6 +209,7 @@ export function secretInValue(value: unknown, depth = 0): { kind: string; masked
       const m = re.exec(value);
       if (m) return { kind, masked: maskSecret(m[0]) };
     }
+    if (value.length < 13) return undefined; // too short for a card number (13–19 digits)
     const digits = value.replace(/[ -]/g, '');
     if (/^\d{13,19}$/.test(digits) && luhn(digits) && !/^(\d)\1+$/.test(digits))
       return /^(4111111111111111|5555555555554444|378282246310005|4242424242424242)$/.test(digits)
