@@ -285,7 +285,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       deadLetter: opts.handoff.deadLetter,
       onError: (message) => app.log.warn({ message }, 'hand-off failed'),
     });
-    watcher.ensure();
+    // From ready, not now: what start-up writes before listening (demo traffic) is no news.
+    app.addHook('onReady', async () => watcher.ensure());
     app.addHook('onClose', () => stop());
   }
   const scans = new ScanService(ctx, opts.scanConcurrency ?? 2);

@@ -1,7 +1,11 @@
-import { request } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoHar } from '../pipeline/test-support.js';
+import { createPipeline } from '../pipeline/index.js';
+import { demoExchanges, demoHar } from '../pipeline/test-support.js';
 import { startTestServer, type TestServer } from './test-support.js';
 
 let t: TestServer;
@@ -127,5 +131,64 @@ describe('live events', () => {
     const started = Date.now();
     await other.close();
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('the hand-off watcher', () => {
+  it('takes its first look when the server is ready: what start-up wrote (demo traffic) is not announced', async () => {
+    const posts: Array<{ type: string; data: { id: string; type: string; actor: string } }> = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
+      req.on('end', () => {
+        posts.push(JSON.parse(body));
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const deadLetter = join(mkdtempSync(join(tmpdir(), 'mamori-events-')), 'dead.jsonl');
+    const s = await startTestServer({ eventsPollMs: 20, handoff: { deadLetter } });
+    try {
+      const settings = await s.store.getSettings();
+      settings.integrations.webhooks = [
+        {
+          url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+          events: ['alert'],
+          secret: 'whsec-events-0123456789',
+        },
+      ];
+      await s.store.putSettings(settings);
+      // Start-up work between building the server and listening, as `mamori serve --demo` loads its
+      // demo traffic; a watcher started with the server would have looked at the empty store already.
+      await new Promise((r) => setTimeout(r, 100));
+      await createPipeline({ store: s.store }).ingest(demoExchanges(400));
+      const before = await s.store.listAlerts({});
+      expect(before.length).toBeGreaterThan(0);
+      await s.app.ready();
+      await new Promise((r) => setTimeout(r, 100));
+      // One SQL injection attempt after start: the only alert hand-off sends.
+      const attack = {
+        time: new Date().toISOString(),
+        client: { address: '203.0.113.77' },
+        request: { method: 'GET', url: "https://api.shop.example/v2/users/search?q=' OR 1=1--", headers: {} },
+        response: { status: 200, headers: { 'content-type': 'application/json' }, body: '[]' },
+      };
+      const res = await s.call('ingest', {
+        method: 'POST',
+        url: '/api/v1/traffic?wait=true',
+        headers: { 'content-type': 'application/x-ndjson' },
+        payload: `${JSON.stringify(attack)}\n`,
+      });
+      expect(res.statusCode).toBe(202);
+      await waitFor(() => posts.some((p) => p.data.actor === 'ip:203.0.113.77'));
+      const stale = new Set(before.map((a) => a.id));
+      expect(posts.filter((p) => stale.has(p.data.id)).map((p) => p.data.type)).toEqual([]);
+      expect(posts.map((p) => p.data.type)).toEqual(['signature.sqli']);
+    } finally {
+      await s.close();
+      receiver.close();
+    }
   });
 });
