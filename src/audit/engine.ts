@@ -65,7 +65,21 @@ function statusRegex(source: string): RegExp {
   return re;
 }
 
-function passesGiven(rule: ActiveRule, node: AnyNode): boolean {
+/** What a rule's `given.roles` allow, worked out once per rule rather than once per schema node. */
+interface RoleFilter {
+  inputOnly: boolean;
+  responseOnly: boolean;
+}
+
+function roleFilter(rule: ActiveRule): RoleFilter {
+  const roles = rule.given.roles ?? [];
+  return {
+    inputOnly: roles.length > 0 && roles.every((r) => INPUT_ROLES.has(r)),
+    responseOnly: roles.length > 0 && roles.every((r) => r === 'response'),
+  };
+}
+
+function passesGiven(rule: ActiveRule, node: AnyNode, roles: RoleFilter = roleFilter(rule)): boolean {
   const g = rule.given;
   const op = opOf(node);
   if (g.methods && op && !g.methods.includes(op.method)) return false;
@@ -73,8 +87,8 @@ function passesGiven(rule: ActiveRule, node: AnyNode): boolean {
   if (node.kind === 'schema' && g.roles) {
     if (!g.roles.includes(node.role)) return false;
     // readOnly properties are not inputs; writeOnly ones are never returned.
-    if (g.roles.every((r) => INPUT_ROLES.has(r)) && node.readOnly) return false;
-    if (g.roles.every((r) => r === 'response') && node.writeOnly) return false;
+    if (roles.inputOnly && node.readOnly) return false;
+    if (roles.responseOnly && node.writeOnly) return false;
   }
   if (g.in && node.kind === 'parameter' && !g.in.includes(node.param.in)) return false;
   if (g.status && node.kind === 'response' && !statusRegex(g.status).test(node.response.status)) return false;
@@ -169,6 +183,7 @@ interface Prepared {
   rule: ActiveRule;
   check: CheckDef;
   options: Record<string, unknown>;
+  roles: RoleFilter;
 }
 
 /** Node kinds of a spec in the order the engine visits them (findings are sorted afterwards). */
@@ -192,7 +207,7 @@ function prepare(rules: readonly ActiveRule[]): Map<Target, Prepared[]> {
       list = [];
       byTarget.set(rule.given.target, list);
     }
-    list.push({ rule, check, options: rule.then.options ?? {} });
+    list.push({ rule, check, options: rule.then.options ?? {}, roles: roleFilter(rule) });
   }
   return byTarget;
 }
@@ -227,8 +242,8 @@ export function auditSpec(
     for (const node of nodesOf(target, index)) {
       let at: { pointer: string; file?: string } | undefined;
       const candidates = (node.kind === 'schema' && byRole?.get(node.role)) || prepared;
-      for (const { rule, check, options } of candidates) {
-        if (!passesGiven(rule, node)) continue;
+      for (const { rule, check, options, roles } of candidates) {
+        if (!passesGiven(rule, node, roles)) continue;
         const hits = check.run(node, options, ctx);
         if (hits.length === 0) continue;
         at ??= nodePointer(node);
