@@ -41,6 +41,13 @@ describe('mamori serve, token and ingest', () => {
       expect(inventory.body['endpoints']?.length).toBeGreaterThan(5);
       expect((await get('/api/v1/alerts', server.adminToken)).body['alerts']?.length).toBeGreaterThan(0);
       expect((await get('/api/v1/findings', server.adminToken)).body['findings']?.length).toBeGreaterThan(0);
+      // The demo traffic is dated today, so the overview's trends show it.
+      const overview = (await get('/api/v1/overview', server.adminToken)).body as unknown as {
+        trends: Array<{ day: string; endpointsSeen: number; alerts: number }>;
+      };
+      const today = overview.trends.find((t) => t.day === new Date().toISOString().slice(0, 10));
+      expect(today?.endpointsSeen).toBeGreaterThan(5);
+      expect(today?.alerts).toBeGreaterThan(0);
 
       const created = await runCli(
         'token',

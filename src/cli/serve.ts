@@ -225,7 +225,11 @@ export async function startServe(flags: ServeFlags): Promise<RunningServer> {
       log: {
         version: '1.2',
         creator: { name: 'mamori demo', version },
-        entries: [...generateEntries({ entries: DEMO_ENTRIES, attacks: true })],
+        // Dated today (from 00:00 UTC), so the overview's trends and retention treat it as fresh traffic;
+        // a restart on the same day finds every exchange already there.
+        entries: [
+          ...generateEntries({ entries: DEMO_ENTRIES, attacks: true, start: startOfUtcDay(Date.now()) }),
+        ],
       },
     };
     const r = await pipeline.ingest(exchangesFromHar(har, { onIssue: () => undefined }));
@@ -295,4 +299,9 @@ async function packageVersion(): Promise<string> {
     version?: string;
   };
   return pkg.version ?? '0.0.0';
+}
+
+function startOfUtcDay(ms: number): number {
+  const d = new Date(ms);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
 }
