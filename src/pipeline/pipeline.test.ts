@@ -62,6 +62,30 @@ describe('pipeline', () => {
     }
   });
 
+  it('files every retained exchange under an endpoint of the inventory, also when templates are learnt later', async () => {
+    const exchanges = demoExchanges(600, 5);
+    for (const size of [600, 25]) {
+      const { store } = await fresh(`retained-${size}`);
+      const pipeline = createPipeline({ store });
+      for (let i = 0; i < exchanges.length; i += size) await pipeline.ingest(exchanges.slice(i, i + size));
+      const endpoints = await store.listEndpoints();
+      const keys = new Set(endpoints.map((e) => `${e.host} ${e.method} ${e.path}`));
+      const retained = await store.queryExchanges({ limit: 1000 });
+      expect(retained.length).toBe(exchanges.length);
+      const stray = retained.filter((r) => !keys.has(`${r.host} ${r.method} ${r.path}`)).map((r) => r.path);
+      expect({ size, stray: [...new Set(stray)] }).toEqual({ size, stray: [] });
+      // Hunting by a learnt template finds each of its calls.
+      const top = endpoints.filter((e) => e.path.includes('{')).sort((a, b) => b.calls - a.calls)[0]!;
+      const hunted = await store.queryExchanges({
+        host: top.host,
+        method: top.method,
+        path: top.path,
+        limit: 1000,
+      });
+      expect(hunted.length).toBe(top.calls);
+    }
+  });
+
   it('counts a batch once in detector state when its commit fails and it is sent again', async () => {
     const exchanges = demoExchanges(600, 13);
     const { store: clean } = await fresh('commit-clean');

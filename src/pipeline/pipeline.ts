@@ -18,6 +18,7 @@ import { actorOf, type TrustedProxies } from '../identity/index.js';
 import { InventoryBuilder, type InventoryOptions, mergeEndpoints, templatePath } from '../inventory/index.js';
 import type { ApiSpec, Endpoint, Exchange, Finding } from '../model/index.js';
 import { type Classifier, type CustomSensitiveType, compileClassifier } from '../sensitive/index.js';
+import { compileTemplate } from '../sources/spec-match.js';
 import type { IngestCommit, PlatformStore, RetainedExchange } from '../store/index.js';
 import { type MaskOptions, maskExchange } from './mask.js';
 
@@ -178,6 +179,14 @@ export function createPipeline(args: {
     const mergedKeys = new Set(merged.map(key));
     const freshKeys = new Set(freshEndpoints.map(key));
     commit.removedEndpoints = stored.filter((s) => !mergedKeys.has(key(s)));
+    // Retained exchanges carry the endpoint they belong to: this batch's under the merged templates, and
+    // those stored under an endpoint the merge just folded into a template move to it.
+    const resolve = templateResolver(merged);
+    for (const ex of commit.exchanges) ex.path = resolve(ex.host, ex.method, ex.path);
+    commit.retemplated = commit.removedEndpoints.flatMap((r) => {
+      const to = resolve(r.host, r.method, r.path);
+      return to === r.path ? [] : [{ host: r.host, method: r.method, from: r.path, to }];
+    });
     // Write what this batch touched: its own keys, and templates the merge learnt or grew (a fresh literal
     // folded into a new or stored template has a key the batch never produced).
     const storedByKey = new Map(stored.map((e) => [key(e), e]));
@@ -228,5 +237,41 @@ export function createPipeline(args: {
       tail = next.catch(() => undefined);
       return next;
     },
+  };
+}
+
+/**
+ * Maps a path (as retained: statically templated) to the endpoint it belongs to among `endpoints`: the
+ * endpoint with that exact path, else the template that matches it with the most literal segments
+ * (so `/users/search` stays itself and `/users/alice` goes to `/users/{userId}`), else the path itself.
+ */
+export function templateResolver(
+  endpoints: Endpoint[],
+): (host: string, method: string, path: string) => string {
+  const exact = new Set<string>();
+  const templates = new Map<
+    string,
+    Array<{ path: string; literals: number; match: (p: string) => unknown }>
+  >();
+  for (const e of endpoints) {
+    exact.add(`${e.host} ${e.method} ${e.path}`);
+    if (!e.path.includes('{')) continue;
+    const k = `${e.host} ${e.method}`;
+    const list = templates.get(k) ?? [];
+    const literals = e.path.split('/').filter((seg) => seg !== '' && !seg.includes('{')).length;
+    list.push({ path: e.path, literals, match: compileTemplate(e.path) });
+    templates.set(k, list);
+  }
+  for (const list of templates.values()) list.sort((a, b) => b.literals - a.literals);
+  const cache = new Map<string, string>();
+  return (host, method, path) => {
+    const k = `${host} ${method} ${path}`;
+    if (exact.has(k)) return path;
+    let to = cache.get(k);
+    if (to === undefined) {
+      to = templates.get(`${host} ${method}`)?.find((t) => t.match(path) !== undefined)?.path ?? path;
+      cache.set(k, to);
+    }
+    return to;
   };
 }

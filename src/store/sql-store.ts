@@ -234,6 +234,13 @@ export class SqlStore implements PlatformStore {
           r.method,
           r.path,
         ]);
+      for (const r of c.retemplated ?? [])
+        await tx.run('UPDATE exchanges SET path = ? WHERE host = ? AND method = ? AND path = ?', [
+          r.to,
+          r.host,
+          r.method,
+          r.from,
+        ]);
       await insertRows(tx, ENDPOINTS, c.endpoints);
       await replaceFindingsIn(tx, c.findings);
       await insertRows(tx, ALERTS, c.alerts);

@@ -114,6 +114,8 @@ export interface IngestCommit {
   endpoints: Endpoint[];
   /** Stored endpoints folded into a learnt template (host, method, path), removed. */
   removedEndpoints?: Array<{ host: string; method: string; path: string }>;
+  /** Retained exchanges stored under a removed endpoint's path move to the template it folded into. */
+  retemplated?: Array<{ host: string; method: string; from: string; to: string }>;
   /** Replaces each producer's findings. */
   findings: Array<{ producer: string; findings: Finding[] }>;
   alerts: Alert[];
