@@ -315,6 +315,18 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
     await page.getByText(/件中/).waitFor();
     expect(await page.locator('tbody').textContent()).toMatch(/2026\/11\/\d+/);
     await axeCheck('inventory-ja');
+    // Audit findings come from the server in Japanese too (titles of the rules, GET /api/v1/findings?lang=ja).
+    await page.getByRole('navigation').getByRole('link', { name: '検出事項とコンプライアンス' }).click();
+    const auditItem = page.locator('ul.plain li', { hasText: 'MAM-' }).first();
+    await auditItem.waitFor();
+    // The title is the text between the rule id and the next element.
+    const title = await auditItem.evaluate((li) => {
+      let text = '';
+      for (let n = li.querySelector('strong')?.nextSibling; n && n.nodeType === 3; n = n.nextSibling)
+        text += n.textContent;
+      return text;
+    });
+    expect(title).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
     await page.getByLabel('言語').selectOption('en');
   });
 

@@ -419,14 +419,21 @@ export function jaMessage(message: string): string | undefined {
 }
 
 /**
- * Copies of the findings for a report in `lang`: in Japanese, each description in Japanese (the rule's
- * own Japanese description when the message shape is unknown). English returns the findings as they are.
+ * Copies of the findings for a report or an API answer in `lang`: in Japanese, an audit rule's title and
+ * remediation from its Japanese text, and each description in Japanese (the rule's own Japanese
+ * description when the message shape is unknown). English returns the findings as they are.
  */
 export function localiseFindings(findings: readonly Finding[], lang: 'en' | 'ja'): Finding[] {
   if (lang === 'en') return [...findings];
   return findings.map((f) => {
-    if (f.description === undefined) return f;
-    const ja = jaMessage(f.description) ?? JA[f.rule ?? f.test ?? '']?.description;
-    return ja === undefined ? f : { ...f, description: ja };
+    const text = JA[f.rule ?? f.test ?? ''];
+    const description =
+      f.description === undefined ? undefined : (jaMessage(f.description) ?? text?.description);
+    if (!text && description === undefined) return f;
+    return {
+      ...f,
+      ...(text ? { title: text.title, remediation: text.remediation } : {}),
+      ...(description !== undefined ? { description } : {}),
+    };
   });
 }

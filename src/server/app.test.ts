@@ -324,6 +324,19 @@ describe('embedded mode end to end', () => {
     expect(
       ((await get('/api/v1/compliance', 'viewer')).json() as { frameworks: unknown[] }).frameworks.length,
     ).toBeGreaterThan(0);
+    // In Japanese: audit findings' titles and remediations, and the compliance clause titles.
+    const kana = /[\u3040-\u30ff\u4e00-\u9fff]/;
+    type F = { rule?: string; title: string; remediation: string };
+    const en = (await get('/api/v1/findings', 'viewer')).json() as { findings: F[] };
+    const ja = (await get('/api/v1/findings?lang=ja', 'viewer')).json() as { findings: F[] };
+    const audited = ja.findings.filter((f) => f.rule?.startsWith('MAM-'));
+    expect(audited.length).toBeGreaterThan(0);
+    for (const f of audited) expect(`${f.title} ${f.remediation}`).toMatch(kana);
+    expect(en.findings.some((f) => kana.test(f.title))).toBe(false);
+    type Fw = { clauses: Array<{ title?: string }> };
+    const jaView = (await get('/api/v1/compliance?lang=ja', 'viewer')).json() as { frameworks: Fw[] };
+    expect(jaView.frameworks.flatMap((fw) => fw.clauses).some((c) => kana.test(c.title ?? ''))).toBe(true);
+    expect((await get('/api/v1/findings?lang=fr', 'viewer')).statusCode).toBe(400);
 
     // Masking at rest: no raw value of the ingested secrets anywhere in the database files.
     const bytes = Buffer.concat([readFileSync(file), readFileSync(`${file}-wal`)]).toString('latin1');

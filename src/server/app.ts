@@ -8,7 +8,15 @@ import rateLimit from '@fastify/rate-limit';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { apiRisk, applyConfig, complianceView, RULES, riskiestEndpoints, ruleMetas } from '../audit/index.js';
+import {
+  apiRisk,
+  applyConfig,
+  complianceView,
+  localiseFindings,
+  RULES,
+  riskiestEndpoints,
+  ruleMetas,
+} from '../audit/index.js';
 import type { Signature } from '../detect/index.js';
 import { compileCatalogue } from '../detect/index.js';
 import { requestInputs } from '../detect/inputs.js';
@@ -462,11 +470,20 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     { schema: schemas.findings, config: { access: 'read' } },
     async (
       req: FastifyRequest<{
-        Querystring: { minSeverity?: string; rule?: string; host?: string; limit?: number; offset?: number };
+        Querystring: {
+          minSeverity?: string;
+          rule?: string;
+          host?: string;
+          lang?: 'en' | 'ja';
+          limit?: number;
+          offset?: number;
+        };
       }>,
-    ) => ({
-      findings: await store.listFindings({ ...req.query, limit: req.query.limit ?? 1000 }),
-    }),
+    ) => {
+      const { lang, ...filter } = req.query;
+      const findings = await store.listFindings({ ...filter, limit: filter.limit ?? 1000 });
+      return { findings: localiseFindings(findings, lang ?? 'en') };
+    },
   );
 
   // ---- alerts and incidents ----
@@ -579,9 +596,19 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   // ---- compliance and reports ----
   const rules = applyConfig(RULES);
-  app.get('/api/v1/compliance', { schema: schemas.compliance, config: { access: 'read' } }, async () => ({
-    frameworks: complianceView(await store.listFindings({ limit: 100_000 })),
-  }));
+  app.get(
+    '/api/v1/compliance',
+    { schema: schemas.compliance, config: { access: 'read' } },
+    async (req: FastifyRequest<{ Querystring: { lang?: 'en' | 'ja' } }>) => {
+      const lang = req.query.lang ?? 'en';
+      return {
+        frameworks: complianceView(
+          localiseFindings(await store.listFindings({ limit: 100_000 }), lang),
+          lang,
+        ),
+      };
+    },
+  );
 
   app.get(
     '/api/v1/reports/:format',
@@ -602,19 +629,21 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         reply.header('content-disposition', `attachment; filename="mamori-${stamp}.sarif"`);
         return reply.type('application/sarif+json').send(JSON.stringify(toSarif(findings, tool)));
       }
+      const lang = req.query.lang ?? 'en';
+      const shown = localiseFindings(findings, lang);
       const html = toHtml(
         {
           title: 'mamori',
           generatedAt: new Date().toISOString(),
           tool: { name: tool.name, version: tool.version },
-          findings,
+          findings: shown,
           rules: tool.rules,
-          compliance: complianceView(findings),
+          compliance: complianceView(shown, lang),
           endpoints: riskiestEndpoints(findings, endpoints, 50),
           scope: { endpoints: endpoints.length },
           risk: apiRisk(findings, endpoints),
         },
-        req.query.lang ?? 'en',
+        lang,
       );
       reply.header('content-disposition', `attachment; filename="mamori-${stamp}.html"`);
       return reply.type('text/html; charset=utf-8').send(html);

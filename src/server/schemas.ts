@@ -5,6 +5,7 @@ const str = (maxLength = 256) => ({ type: 'string', maxLength }) as const;
 const int = (minimum = 0, maximum = 1_000_000_000_000_000) =>
   ({ type: 'integer', minimum, maximum }) as const;
 const SEVERITY = { type: 'string', enum: ['critical', 'high', 'medium', 'low', 'info'] } as const;
+const LANG = { type: 'string', enum: ['en', 'ja'] } as const;
 const looseObject = { type: 'object', additionalProperties: true } as const;
 const listOf = (key: string) =>
   ({
@@ -397,7 +398,13 @@ export const schemas = {
     querystring: {
       type: 'object',
       additionalProperties: false,
-      properties: { minSeverity: SEVERITY, rule: str(128), host: str(253), ...paging },
+      properties: {
+        minSeverity: SEVERITY,
+        rule: str(128),
+        host: str(253),
+        lang: { ...LANG, description: 'ja: audit rule titles, descriptions and remediations in Japanese' },
+        ...paging,
+      },
     },
     response: { 200: listOf('findings'), ...authErrors },
   },
@@ -440,7 +447,14 @@ export const schemas = {
     },
     response: { 200: looseObject, ...errors(400, 401, 403, 404, 429) },
   },
-  compliance: { response: { 200: listOf('frameworks'), ...authErrors } },
+  compliance: {
+    querystring: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { lang: { ...LANG, description: 'ja: clause titles and finding texts in Japanese' } },
+    },
+    response: { 200: listOf('frameworks'), ...authErrors },
+  },
   report: {
     params: {
       type: 'object',
@@ -450,7 +464,7 @@ export const schemas = {
     querystring: {
       type: 'object',
       additionalProperties: false,
-      properties: { lang: { type: 'string', enum: ['en', 'ja'] } },
+      properties: { lang: LANG },
     },
     response: { ...authErrors },
   },

@@ -11,10 +11,12 @@ import { FindingList } from './endpoint';
 
 const PAGE = 1000;
 
-async function allFindings(): Promise<Finding[]> {
+async function allFindings(lang: 'en' | 'ja'): Promise<Finding[]> {
   const out: Finding[] = [];
   for (let offset = 0; ; offset += PAGE) {
-    const page = await must(api.GET('/api/v1/findings', { params: { query: { limit: PAGE, offset } } }));
+    const page = await must(
+      api.GET('/api/v1/findings', { params: { query: { limit: PAGE, offset, lang } } }),
+    );
     out.push(...(page.findings as unknown as Finding[]));
     if (page.findings.length < PAGE) return out;
   }
@@ -24,8 +26,8 @@ export function FindingsPage({ params }: { params: URLSearchParams }) {
   const { t, num, lang } = useI18n();
   const loaded = useLoad(async () => {
     const [findings, compliance] = await Promise.all([
-      allFindings(),
-      must(api.GET('/api/v1/compliance')).then(
+      allFindings(lang),
+      must(api.GET('/api/v1/compliance', { params: { query: { lang } } })).then(
         (c) =>
           c.frameworks as unknown as Array<{
             framework: string;
@@ -34,7 +36,7 @@ export function FindingsPage({ params }: { params: URLSearchParams }) {
       ),
     ]);
     return { findings, compliance };
-  }, []);
+  }, [lang]);
   const [severity, setSeverity] = useState(params.get('severity') ?? '');
   const [owasp, setOwasp] = useState(params.get('owasp') ?? '');
   const [framework, setFramework] = useState(params.get('framework') ?? '');
