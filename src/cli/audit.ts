@@ -139,11 +139,12 @@ export const register: Register = (program: Command, done) => {
 const SHORT_RUN_BYTES = 8 * 1024 * 1024;
 
 /**
- * A short CLI audit runs on the baseline compilers only. Process-wide, so only in the main thread of the
- * `mamori audit` process (never inside a worker, e.g. a test runner's), and only before any rule has run.
+ * A short CLI audit runs on the baseline compilers only. The flag is process-wide, so it is set only when
+ * this process was started as `mamori audit` (not when the CLI runs inside another program, e.g. a test
+ * runner or a server), in its main thread, and before any rule has run.
  */
 function tuneForShortRun(files: readonly string[]): void {
-  if (!isMainThread) return;
+  if (!isMainThread || process.argv[2] !== 'audit') return;
   let bytes = 0;
   for (const file of files) {
     try {
