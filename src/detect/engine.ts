@@ -61,9 +61,21 @@ export interface DetectSummary {
   };
 }
 
+/**
+ * What a caller already computed for the request (the proxy's guard in block mode), so the payload
+ * catalogue runs once per exchange: the hits of the full catalogue, `compileCatalogue(SIGNATURES)
+ * .match(requestInputs(ex, parsedRequest))`, and that parsed request body.
+ */
+export interface RequestVerdicts {
+  hits: readonly SignatureHit[];
+  /** `parseBodies(ex).request` (undefined when the request has no body or it did not parse). */
+  parsedRequest: unknown;
+}
+
 export interface Detector {
   readonly config: DetectConfig;
-  process(ex: Exchange): Alert[];
+  /** Alerts this exchange created; with `verdicts`, the request's signature hits are taken from them. */
+  process(ex: Exchange, verdicts?: RequestVerdicts): Alert[];
   flush(): DetectSummary;
   /** Size, cap and evictions of every state table (for tests and `--stats`). */
   state(): Record<string, StateReport>;
@@ -164,6 +176,7 @@ export function createDetector(
   const disabled = config.disabledSignatures.map((p) => picomatch(p, { nocase: true }));
   const enabled = (s: { id: string }) => !disabled.some((d) => d(s.id));
   const payloads = compileCatalogue(SIGNATURES.filter(enabled));
+  const payloadIds = new Set(payloads.signatures.map((s) => s.id));
   const prompts = compileCatalogue(PROMPT_SIGNATURES.filter(enabled));
   const classifier = opts.classifier ?? compileClassifier(opts.customSensitive ?? []);
   const book = new AlertBook(config);
@@ -253,7 +266,7 @@ export function createDetector(
 
   return {
     config,
-    process(ex) {
+    process(ex, verdicts) {
       exchanges++;
       const resolved = actorOf(ex, opts.trustedProxies);
       let actor = resolved;
@@ -281,7 +294,12 @@ export function createDetector(
       };
       // Request bodies are always parsed (signatures read them); response bodies only when a stage
       // needs them: an LLM-looking answer, or a sensitive-data scan due for this endpoint.
-      const parsed: ParsedBodies = parseBodies(requestOnly(ex));
+      const parsed: ParsedBodies =
+        verdicts === undefined
+          ? parseBodies(requestOnly(ex))
+          : verdicts.parsedRequest === undefined
+            ? {}
+            : { request: verdicts.parsedRequest };
       const ok = facts.status !== undefined && facts.status >= 200 && facts.status < 300;
       const resText = ex.response?.body?.text;
       const llmLike = resText !== undefined && LLM_RESPONSE_HINT.test(resText.slice(0, 4096));
@@ -298,8 +316,14 @@ export function createDetector(
       const view = llm.view(facts, parsed.request, parsed.response);
       const detections: Detection[] = [];
 
-      const inputs = requestInputs(ex, parsed.request, view ? { skipFields: isPromptField } : {});
-      for (const hit of payloads.match(inputs)) detections.push(fromHit(hit));
+      // Given verdicts read every field; an LLM endpoint's prompt fields belong to the prompt
+      // signatures instead, so there the request is read again without them.
+      if (verdicts !== undefined && !view) {
+        for (const hit of verdicts.hits) if (payloadIds.has(hit.signature.id)) detections.push(fromHit(hit));
+      } else {
+        const inputs = requestInputs(ex, parsed.request, view ? { skipFields: isPromptField } : {});
+        for (const hit of payloads.match(inputs)) detections.push(fromHit(hit));
+      }
       if (view) for (const hit of prompts.match(view.prompts)) detections.push(fromHit(hit));
 
       // Behaviour needs to know who: an exchange with neither credential nor address (a HAR saved

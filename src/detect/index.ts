@@ -19,6 +19,7 @@ export {
   type Detector,
   type DetectorOptions,
   type DetectSummary,
+  type RequestVerdicts,
   type StateReport,
 } from './engine.js';
 export { normaliseValue } from './normalise.js';
