@@ -46,6 +46,16 @@ describe('mamori rules export', () => {
       until: Date.now() + 3600_000,
       reason: 'manual',
     });
+    await store.putDecision({
+      id: 'd3',
+      created: new Date().toISOString(),
+      createdBy: 'soc',
+      actor: 'ip:198.51.100.8',
+      action: 'throttle',
+      ratePerSecond: 5,
+      until: Date.now() + 3600_000,
+      reason: 'manual',
+    });
     await store.close();
     expect((await runCli('patch', 'create', '--from', 'finding', finding.id, '--db', db)).code).toBe(0);
 
@@ -54,15 +64,25 @@ describe('mamori rules export', () => {
     expect(modsec.stdout).toMatch(/SecRule REQUEST_METHOD "@streq GET" "id:10000,phase:2,deny,status:403/);
     expect(modsec.stdout).toContain('@ipMatch 198.51.100.7');
     expect(modsec.stderr).toMatch(/skipped decision:jwt:0123456789ab: actor .* is not an IP address/);
+    expect(modsec.stdout).toMatch(
+      /@ipMatch 198\.51\.100\.8" .*\n {2}SecRule TIME_EPOCH .*setvar:tx\.mamori_rate=5"/,
+    );
 
     const out = join(dir, 'cf.json');
     const cf = await runCli('rules', 'export', '--format', 'cloudflare', '--db', db, '-o', out);
     expect(cf.code, cf.stderr).toBe(0);
-    const rules = JSON.parse(readFileSync(out, 'utf8')).rules as Array<{ expression: string }>;
-    expect(rules.map((r) => r.expression)).toContain('ip.src in {198.51.100.7}');
+    const phases = JSON.parse(readFileSync(out, 'utf8')) as Record<
+      string,
+      { rules: Array<{ expression: string }> }
+    >;
+    const custom = phases['http_request_firewall_custom']!.rules.map((r) => r.expression);
+    expect(
+      custom.some((e) => e.startsWith('ip.src in {198.51.100.7} and http.request.timestamp.sec lt ')),
+    ).toBe(true);
+    expect(phases['http_ratelimit']!.rules[0]).toMatchObject({ ratelimit: { requests_per_period: 50 } });
 
     const aws = await runCli('rules', 'export', '--format', 'aws-waf', '--db', db);
-    expect(JSON.parse(aws.stdout).Rules).toHaveLength(2);
+    expect(JSON.parse(aws.stdout).Rules).toHaveLength(3);
 
     const bad = await runCli('rules', 'export', '--format', 'f5', '--db', db);
     expect(bad.code).not.toBe(0);

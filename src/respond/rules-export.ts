@@ -1,11 +1,13 @@
-// Hands mamori's virtual patches and blocked actors to the WAFs teams already run: ModSecurity SecRules
-// (v2/v3 syntax, chained, phase 2), Cloudflare custom rules (the Rulesets API body for the
-// `http_request_firewall_custom` phase) and AWS WAFv2 rules (the `Rules` of CreateRuleGroup /
-// UpdateWebACL, plus the IP sets blocked addresses need). Patterns are portable by construction
-// (patch.ts); values are decoded and lower-cased by each product's transformations as our guard does.
-// What a product cannot express is listed as skipped with the reason, never silently dropped:
-// actors other than IP addresses (token and key hashes a WAF cannot compute), and throttles except in
-// AWS WAF (a rate-based rule per rate, scoped down to an IP set).
+// Hands mamori's virtual patches, blocked and throttled actors to the WAFs teams already run:
+// ModSecurity SecRules (v2/v3 syntax, chained, phase 2; throttles as a per-IP counter in the IP
+// collection), Cloudflare rulesets (the Rulesets API bodies for the `http_request_firewall_custom` and
+// `http_ratelimit` phases) and AWS WAFv2 rules (the `Rules` of CreateRuleGroup / UpdateWebACL, plus the
+// IP sets blocked and throttled addresses need; throttles as rate-based rules). Patterns are portable by
+// construction (patch.ts); values are decoded and lower-cased by each product's transformations as our
+// guard does. Expiry goes with the rule where the product can read the clock (ModSecurity TIME_EPOCH,
+// Cloudflare http.request.timestamp.sec); AWS WAF has no clock condition, so its export is a snapshot.
+// What a product cannot express is listed as skipped with the reason, never silently dropped: actors
+// other than IP addresses (token and key hashes a WAF cannot compute).
 // Pure: no I/O.
 
 import type { Decision } from './decisions.js';
@@ -35,11 +37,35 @@ export interface RulesExport {
 
 interface Prepared {
   patches: Patch[];
-  /** Blocked addresses with where the block came from. */
-  ips: Array<{ ip: string; v6: boolean; from: string }>;
-  /** Throttled addresses and their rate (requests per second). */
-  throttles: Array<{ ip: string; v6: boolean; from: string; rate: number }>;
+  /** Blocked addresses with where the block came from and when it lapses (epoch ms; none: never). */
+  ips: Array<{ ip: string; v6: boolean; from: string; until?: number }>;
+  /** Throttled addresses, their rate (requests per second) and when the throttle lapses. */
+  throttles: Array<{ ip: string; v6: boolean; from: string; rate: number; until: number }>;
   skipped: Skipped[];
+}
+
+/** Items grouped by a key, in first-seen order. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return [...groups.values()];
+}
+
+/** Epoch ms → whole epoch seconds a rule compares the request time with (`now < until`). */
+function epochSeconds(ms: number): number {
+  return Math.ceil(ms / 1000);
+}
+
+/** When a patch lapses (epoch ms), if it has an expiry. */
+function patchUntil(p: Patch): number | undefined {
+  if (p.expires === undefined) return undefined;
+  const t = Date.parse(p.expires);
+  return Number.isNaN(t) ? undefined : t;
 }
 
 const IPV4 = /^(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
@@ -57,10 +83,11 @@ function prepare(input: ExportInput): Prepared {
     });
     return undefined;
   };
-  const addActor = (actor: string, from: string) => {
+  const addActor = (actor: string, from: string, until: number | undefined) => {
     const ip = ipOf(actor, from);
     if (ip === undefined) return;
-    if (!seen.has(ip)) out.ips.push({ ip, v6: ip.includes(':'), from });
+    if (!seen.has(ip))
+      out.ips.push({ ip, v6: ip.includes(':'), from, ...(until !== undefined ? { until } : {}) });
     seen.add(ip);
   };
   for (const p of input.patches) {
@@ -68,7 +95,7 @@ function prepare(input: ExportInput): Prepared {
     if (p.match.actor !== undefined) {
       const { actor, ...rest } = p.match;
       if (Object.keys(rest).length === 0 && p.action === 'block') {
-        addActor(actor, p.id);
+        addActor(actor, p.id, patchUntil(p));
         continue;
       }
       out.skipped.push({
@@ -85,10 +112,10 @@ function prepare(input: ExportInput): Prepared {
     if (d.action === 'throttle') {
       const ip = ipOf(d.actor, from);
       if (ip !== undefined)
-        out.throttles.push({ ip, v6: ip.includes(':'), from, rate: d.ratePerSecond ?? 1 });
+        out.throttles.push({ ip, v6: ip.includes(':'), from, rate: d.ratePerSecond ?? 1, until: d.until });
       continue;
     }
-    addActor(d.actor, from);
+    addActor(d.actor, from, d.until);
   }
   return out;
 }
@@ -168,17 +195,24 @@ function quoteModsec(s: string): string {
   return `"${s.replace(/"/g, '\\"')}"`;
 }
 
-function skipThrottles(prep: Prepared, product: string): void {
-  for (const t of prep.throttles)
-    prep.skipped.push({
-      id: t.from,
-      reason: `throttles are not exported to ${product} (rate limiting is a separate product there)`,
-    });
+/** The chained condition that makes a rule lapse: the request's time before `until`. */
+function modsecUntil(until: number | undefined): Cond[] {
+  return until === undefined ? [] : [{ variable: 'TIME_EPOCH', operator: `@lt ${epochSeconds(until)}` }];
+}
+
+function modsecChain(lines: string[], first: string[], conds: Cond[]): void {
+  conds.forEach((c, i) => {
+    const actions = i === 0 ? [...first] : [];
+    actions.push(c.transforms ?? 't:none');
+    if (i < conds.length - 1) actions.push('chain');
+    lines.push(
+      `${i === 0 ? '' : '  '}SecRule ${c.variable} ${quoteModsec(c.operator)} ${quoteModsec(actions.join(','))}`,
+    );
+  });
 }
 
 export function toModSecurity(input: ExportInput, opts: { idBase?: number } = {}): RulesExport {
   const prep = prepare(input);
-  skipThrottles(prep, 'ModSecurity');
   let id = opts.idBase ?? 10_000;
   const lines = [
     '# mamori virtual patches and blocked actors (mamori rules export --format modsecurity)',
@@ -206,43 +240,142 @@ export function toModSecurity(input: ExportInput, opts: { idBase?: number } = {}
     const disruptive = p.action === 'block' ? 'deny,status:403' : 'pass';
     const msg = oneLine(`mamori ${p.id}: ${p.description}`).replace(/'/g, '');
     lines.push(`# ${p.id} (${p.source.kind} ${p.source.id})${p.expires ? ` until ${p.expires}` : ''}`);
-    conds.forEach((c, i) => {
-      const actions: string[] = [];
-      if (i === 0)
-        actions.push(`id:${id}`, 'phase:2', disruptive, 'log', `msg:'${msg}'`, `tag:'mamori/patch/${p.id}'`);
-      actions.push(c.transforms ?? 't:none');
-      if (i < conds.length - 1) actions.push('chain');
-      const indent = i === 0 ? '' : '  ';
-      lines.push(
-        `${indent}SecRule ${c.variable} ${quoteModsec(c.operator)} ${quoteModsec(actions.join(','))}`,
-      );
-    });
+    modsecChain(
+      lines,
+      [`id:${id}`, 'phase:2', disruptive, 'log', `msg:'${msg}'`, `tag:'mamori/patch/${p.id}'`],
+      [...conds, ...modsecUntil(patchUntil(p))],
+    );
     lines.push('');
     id++;
     rules++;
   }
-  if (prep.ips.length > 0) {
-    lines.push(`# blocked actors: ${prep.ips.map((x) => x.from).join(', ')}`);
+  for (const group of groupBy(prep.ips, (x) => String(x.until ?? ''))) {
+    const until = group[0]!.until;
     lines.push(
-      `SecRule REMOTE_ADDR ${quoteModsec(`@ipMatch ${prep.ips.map((x) => x.ip).join(',')}`)} ${quoteModsec(
-        `id:${id},phase:1,deny,status:403,log,msg:'mamori blocked actor',tag:'mamori/actor'`,
-      )}`,
+      `# blocked actors: ${group.map((x) => x.from).join(', ')}${until !== undefined ? ` until ${new Date(until).toISOString()}` : ''}`,
+    );
+    modsecChain(
+      lines,
+      [
+        `id:${id}`,
+        'phase:1',
+        'deny',
+        'status:403',
+        'log',
+        "msg:'mamori blocked actor'",
+        "tag:'mamori/actor'",
+      ],
+      [
+        { variable: 'REMOTE_ADDR', operator: `@ipMatch ${group.map((x) => x.ip).join(',')}` },
+        ...modsecUntil(until),
+      ],
     );
     lines.push('');
+    id++;
     rules++;
+  }
+  if (prep.throttles.length > 0) {
+    // libmodsecurity 3 (before 3.0.11) ignores `expirevar` and SecCollectionTimeout, so the counter
+    // carries its own window: IP:mamori_reset is the epoch second the current one-second window ends;
+    // a request at or after it starts a new window. The throttle itself lapses by TIME_EPOCH. The IP
+    // collection is per nginx worker process unless libmodsecurity is built with LMDB.
+    lines.push('# throttled actors: at most tx.mamori_rate requests per second each, else 429');
+    for (const group of groupBy(prep.throttles, (x) => `${x.rate}/${x.until}`)) {
+      const { rate, until } = group[0]!;
+      lines.push(
+        `# ${group.map((x) => x.from).join(', ')}: ${rate} requests/s until ${new Date(until).toISOString()}`,
+      );
+      modsecChain(
+        lines,
+        [`id:${id}`, 'phase:1', 'pass', 'nolog', "tag:'mamori/throttle'"],
+        [
+          { variable: 'REMOTE_ADDR', operator: `@ipMatch ${group.map((x) => x.ip).join(',')}` },
+          {
+            variable: 'TIME_EPOCH',
+            operator: `@lt ${epochSeconds(until)}`,
+            transforms: `t:none,initcol:ip=%{REMOTE_ADDR},setvar:tx.mamori_rate=${Math.floor(rate)}`,
+          },
+        ],
+      );
+      id++;
+      rules++;
+    }
+    modsecChain(
+      lines,
+      [`id:${id++}`, 'phase:1', 'pass', 'nolog'],
+      [
+        { variable: '&TX:mamori_rate', operator: '@eq 1' },
+        {
+          variable: 'TIME_EPOCH',
+          operator: '@ge %{ip.mamori_reset}',
+          transforms:
+            't:none,setvar:ip.mamori_reset=%{TIME_EPOCH},setvar:ip.mamori_reset=+1,setvar:ip.mamori_count=0',
+        },
+      ],
+    );
+    modsecChain(
+      lines,
+      [`id:${id++}`, 'phase:1', 'pass', 'nolog', 'setvar:ip.mamori_count=+1'],
+      [{ variable: '&TX:mamori_rate', operator: '@eq 1' }],
+    );
+    modsecChain(
+      lines,
+      [
+        `id:${id++}`,
+        'phase:1',
+        'deny',
+        'status:429',
+        'log',
+        "msg:'mamori throttled actor'",
+        "tag:'mamori/throttle'",
+      ],
+      [
+        { variable: '&TX:mamori_rate', operator: '@eq 1' },
+        { variable: 'IP:mamori_count', operator: '@gt %{tx.mamori_rate}' },
+      ],
+    );
+    lines.push('');
+    rules += 3;
   }
   return { format: 'modsecurity', text: lines.join('\n'), rules, skipped: prep.skipped };
 }
 
 // ---- Cloudflare ----------------------------------------------------------------------------------
 
+/** A rule of a Rulesets API phase entrypoint (BlockRule / LogRule of Cloudflare's OpenAPI schema). */
 export interface CloudflareRule {
   action: 'block' | 'log';
   expression: string;
   description: string;
   enabled: boolean;
   action_parameters?: { response: { status_code: number; content_type: string; content: string } };
+  /** `http_ratelimit` phase only. */
+  ratelimit?: {
+    characteristics: string[];
+    period: number;
+    requests_per_period: number;
+    mitigation_timeout: number;
+  };
 }
+
+/** The body of `PUT /zones/{zone_id}/rulesets/phases/{phase}/entrypoint`. */
+export interface CloudflarePhaseBody {
+  description: string;
+  rules: CloudflareRule[];
+}
+
+/** What `--format cloudflare` writes: one entrypoint body per phase, keyed by the phase's name. */
+export interface CloudflareExport {
+  http_request_firewall_custom: CloudflarePhaseBody;
+  http_ratelimit: CloudflarePhaseBody;
+}
+
+/** Rate-limiting window: 10 s is the one period every plan accepts (Free included), and 10 s the
+ * shortest mitigation timeout, so a throttled actor is held to its rate at the finest grain Cloudflare
+ * offers. Cloudflare blocks for the whole timeout once the rate is exceeded; mamori refuses only the
+ * requests over the rate within its one-second window. */
+const CF_PERIOD = 10;
+const CF_MITIGATION_TIMEOUT = 10;
 
 /** A Cloudflare string literal: double quotes, `\"` and `\\` escaped. */
 function cfString(s: string): string {
@@ -296,9 +429,13 @@ function cfInput(m: PatchMatch): string | undefined {
   }
 }
 
+/** The condition that makes a rule lapse: Cloudflare's receive time before `until`. */
+function cfUntil(until: number | undefined): string[] {
+  return until === undefined ? [] : [`http.request.timestamp.sec lt ${epochSeconds(until)}`];
+}
+
 export function toCloudflare(input: ExportInput): RulesExport {
   const prep = prepare(input);
-  skipThrottles(prep, 'Cloudflare custom rules');
   const rules: CloudflareRule[] = [];
   for (const p of prep.patches) {
     const m = p.match;
@@ -321,22 +458,53 @@ export function toCloudflare(input: ExportInput): RulesExport {
       prep.skipped.push({ id: p.id, reason: 'a patch with no condition would match every request' });
       continue;
     }
+    parts.push(...cfUntil(patchUntil(p)));
     rules.push(cfRule(p.action, parts.join(' and '), `mamori ${p.id}: ${p.description}`));
   }
-  if (prep.ips.length > 0)
+  for (const group of groupBy(prep.ips, (x) => String(x.until ?? '')))
     rules.push(
-      cfRule('block', `ip.src in {${prep.ips.map((x) => x.ip).join(' ')}}`, 'mamori: blocked actors'),
+      cfRule(
+        'block',
+        [`ip.src in {${group.map((x) => x.ip).join(' ')}}`, ...cfUntil(group[0]!.until)].join(' and '),
+        `mamori: blocked actors (${group.map((x) => x.from).join(', ')})`,
+      ),
     );
-  const body = { description: 'mamori virtual patches and blocked actors', rules };
+  const limits: CloudflareRule[] = [];
+  for (const group of groupBy(prep.throttles, (x) => `${x.rate}/${x.until}`)) {
+    const { rate, until } = group[0]!;
+    const rule = cfRule(
+      'block',
+      [`ip.src in {${group.map((x) => x.ip).join(' ')}}`, ...cfUntil(until)].join(' and '),
+      `mamori: throttled to ${rate} requests/s (${group.map((x) => x.from).join(', ')})`,
+      { status: 429, reason: 'mamori throttle' },
+    );
+    // Counted per client address in each Cloudflare data centre (`cf.colo.id` is mandatory).
+    rule.ratelimit = {
+      characteristics: ['ip.src', 'cf.colo.id'],
+      period: CF_PERIOD,
+      requests_per_period: Math.max(1, Math.floor(rate * CF_PERIOD)),
+      mitigation_timeout: CF_MITIGATION_TIMEOUT,
+    };
+    limits.push(rule);
+  }
+  const body: CloudflareExport = {
+    http_request_firewall_custom: { description: 'mamori virtual patches and blocked actors', rules },
+    http_ratelimit: { description: 'mamori throttled actors', rules: limits },
+  };
   return {
     format: 'cloudflare',
     text: `${JSON.stringify(body, null, 2)}\n`,
-    rules: rules.length,
+    rules: rules.length + limits.length,
     skipped: prep.skipped,
   };
 }
 
-function cfRule(action: 'block' | 'log', expression: string, description: string): CloudflareRule {
+function cfRule(
+  action: 'block' | 'log',
+  expression: string,
+  description: string,
+  answer = { status: 403, reason: 'mamori virtual patch' },
+): CloudflareRule {
   const rule: CloudflareRule = {
     action,
     expression,
@@ -346,9 +514,12 @@ function cfRule(action: 'block' | 'log', expression: string, description: string
   if (action === 'block')
     rule.action_parameters = {
       response: {
-        status_code: 403,
+        status_code: answer.status,
         content_type: 'application/json',
-        content: '{"error":"blocked","reason":"mamori virtual patch"}',
+        content: JSON.stringify({
+          error: answer.status === 429 ? 'throttled' : 'blocked',
+          reason: answer.reason,
+        }),
       },
     };
   return rule;
