@@ -3,7 +3,7 @@
 // last time and evidence grow. Suppressions (config) are applied first. Alerts of one actor that
 // follow each other within the incident gap group into an incident.
 
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 import picomatch from 'picomatch';
 import type { Alert, EvidenceRef, Exchange, Incident, OwaspApi2023, Severity } from '../model/index.js';
@@ -44,8 +44,13 @@ export interface Detection {
   scope?: 'endpoint' | 'actor';
 }
 
+/** First 12 hex characters of SHA-256 (one-shot `crypto.hash` where Node has it, ≥ 20.12). */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text).digest('hex');
 function sha12(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+  return sha256Hex(text).slice(0, 12);
 }
 
 function iso(ms: number): string {
@@ -115,13 +120,15 @@ interface AlertState {
   alert: Alert;
   first: number;
   last: number;
-  refs: Set<string>;
+  refs: Set<string | number>;
 }
 
 export class AlertBook {
   private readonly alerts = new Map<string, AlertState>();
   private readonly suppressions: CompiledSuppression[];
   private readonly disabledTypes: Array<(s: string) => boolean>;
+  /** Whether a detection type is disabled, per type (types come from code, so the map stays small). */
+  private readonly typeOff = new Map<string, boolean>();
   suppressed = 0;
   dropped = 0;
 
@@ -136,7 +143,12 @@ export class AlertBook {
 
   /** Fold one detection in; returns the alert when this detection created it. */
   add(f: ExchangeFacts, d: Detection): Alert | undefined {
-    if (this.disabledTypes.some((t) => t(d.type))) return undefined;
+    let off = this.typeOff.get(d.type);
+    if (off === undefined) {
+      off = this.disabledTypes.some((t) => t(d.type));
+      this.typeOff.set(d.type, off);
+    }
+    if (off) return undefined;
     if (this.suppressions.some((s) => s.test(f, d))) {
       this.suppressed++;
       return undefined;
@@ -153,6 +165,7 @@ export class AlertBook {
         this.dropped++;
         return undefined;
       }
+      const time = iso(f.ex.time);
       const alert: Alert = {
         id: `alt-${sha12(foldKey)}`,
         type: d.type,
@@ -163,8 +176,8 @@ export class AlertBook {
         ...(perEndpoint ? { method: f.method, path: f.template } : {}),
         evidence: [],
         evidenceRefs: [],
-        firstSeen: iso(f.ex.time),
-        lastSeen: iso(f.ex.time),
+        firstSeen: time,
+        lastSeen: time,
         count: 0,
         explanation: d.explanation,
       };
@@ -184,20 +197,23 @@ export class AlertBook {
       state.last = f.ex.time;
       a.lastSeen = iso(f.ex.time);
     }
-    const refs: Array<[Exchange['source'], string | undefined]> = (d.related ?? []).map((r) => [
-      r,
-      undefined,
-    ]);
-    refs.push([f.ex.source, f.ex.id]);
-    for (const [ref, id] of refs) {
-      if (a.evidenceRefs.length >= this.config.evidencePerAlert) break;
-      const k = `${ref.file ?? ''}\u0000${ref.index}`;
-      if (state.refs.has(k)) continue;
-      state.refs.add(k);
-      a.evidence.push(ref.index);
-      a.evidenceRefs.push(evidenceRef(ref, id));
-    }
+    let room = true;
+    if (d.related !== undefined) for (const r of d.related) if (!(room = this.addRef(state, r))) break;
+    if (room) this.addRef(state, f.ex.source, f.ex.id);
     return created ? a : undefined;
+  }
+
+  /** One evidence reference, unless already there; false when the alert's evidence is full. */
+  private addRef(state: AlertState, ref: Exchange['source'], id?: string): boolean {
+    const a = state.alert;
+    if (a.evidenceRefs.length >= this.config.evidencePerAlert) return false;
+    // Entries of one unnamed source (a single file, the proxy) are told apart by index alone.
+    const k = ref.file === undefined || ref.file === '' ? ref.index : `${ref.file}\u0000${ref.index}`;
+    if (state.refs.has(k)) return true;
+    state.refs.add(k);
+    a.evidence.push(ref.index);
+    a.evidenceRefs.push(evidenceRef(ref, id));
+    return true;
   }
 
   /** All alerts, oldest first, with incidents assigned. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { actorOf } from './actor.js';
+import { actorOf, clearIdentityCaches } from './actor.js';
 import { parseTrustedProxies } from './address.js';
 import { makeExchange, makeJwt } from './test-support/make-exchange.js';
 
@@ -104,5 +104,20 @@ describe('actorOf with signed requests', () => {
     const both = () => makeExchange({ headers: { 'x-api-key': 'k2', cookie: `token=${token}` } });
     expect(actorOf(both()).kind).toBe('jwt');
     expect(actorOf(both()).id).toBe(actorOf(both()).id);
+  });
+  it('resolves the same actors after its memos are cleared (benchmarks clear them between rounds)', () => {
+    const token = makeJwt({ alg: 'HS256' }, { sub: 'erin' });
+    const calls = [
+      makeExchange({ headers: { authorization: `Bearer ${token}` }, client: '198.51.100.9' }),
+      makeExchange({ headers: { 'x-api-key': 'k-77' } }),
+      makeExchange({ headers: { cookie: 'PHPSESSID=s10' } }),
+      makeExchange({ client: '198.51.100.10' }),
+    ];
+    const before = calls.map((ex) => actorOf(ex));
+    clearIdentityCaches();
+    const after = calls.map((ex) => actorOf(ex));
+    expect(after).toEqual(before);
+    expect(after.map((a) => a.kind)).toEqual(['jwt', 'api-key', 'session', 'address']);
+    expect(after[3]!.id).toBe('ip:198.51.100.10');
   });
 });

@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { Actor, Exchange } from '../model/index.js';
 import { clientAddressOf, type TrustedProxies } from './address.js';
-import { type Credential, credentialParts, credentialsOf } from './auth.js';
-import { decodeJwt } from './jwt.js';
+import { type Credential, clearAuthMemo, credentialParts, credentialsOf } from './auth.js';
+import { clearJwtCache, decodeJwt } from './jwt.js';
 
 /** First 12 hex characters of SHA-256: short enough to read, ample to tell clients apart. */
 export function shortHash(text: string): string {
@@ -147,6 +147,21 @@ function addressId(address: string | undefined): string {
     addressIds.set(address, id);
   }
   return id;
+}
+
+/**
+ * Forgets every memoised identity (credentials and addresses → actor ids, decoded JWTs, which header
+ * names may carry a credential). The memos are bounded and recomputable, so no result changes:
+ * benchmarks call it to measure resolution at first sight of every value.
+ */
+export function clearIdentityCaches(): void {
+  idCache.clear();
+  whoBySingle.clear();
+  whoByJoined.clear();
+  whoSingleSize = 0;
+  addressIds.clear();
+  clearJwtCache();
+  clearAuthMemo();
 }
 
 /**

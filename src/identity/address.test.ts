@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../model/index.js';
-import { clientAddressOf, parseAddress, parseTrustedProxies } from './address.js';
+import { clientAddressOf, isCanonicalIpv4, parseAddress, parseTrustedProxies } from './address.js';
 import { makeExchange } from './test-support/make-exchange.js';
 
 const trusted = parseTrustedProxies(['10.0.0.0/8', '2001:db8:ffff::/48']);
@@ -91,5 +91,37 @@ describe('clientAddressOf', () => {
     expect(parseAddress('[::1]:80')?.toString()).toBe('::1');
     expect(parseAddress('fe80::1%eth0')?.toString()).toBe('fe80::1');
     expect(parseAddress('999.1.1.1')).toBeUndefined();
+  });
+});
+
+describe('isCanonicalIpv4', () => {
+  it('accepts exactly the texts that parse to an IPv4 address printed the same way', () => {
+    const texts = [
+      '203.0.113.7',
+      '0.0.0.0',
+      '255.255.255.255',
+      '10.0.0.1',
+      '256.1.1.1',
+      '01.2.3.4',
+      '1.2.3',
+      '1.2.3.4.5',
+      '1.2.3.',
+      '.1.2.3',
+      '1..2.3',
+      '1.2.3.4:80',
+      ' 1.2.3.4',
+      '1.2.3.0400',
+      '::ffff:1.2.3.4',
+      '2001:db8::1',
+      '0x7f.0.0.1',
+      'localhost',
+      '1234.1.1.1',
+    ];
+    for (const t of texts) {
+      const ip = parseAddress(t);
+      const same = ip !== undefined && ip.kind() === 'ipv4' && ip.toString() === t;
+      expect(isCanonicalIpv4(t), t).toBe(same);
+    }
+    expect(texts.filter(isCanonicalIpv4)).toEqual(['203.0.113.7', '0.0.0.0', '255.255.255.255', '10.0.0.1']);
   });
 });

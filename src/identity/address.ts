@@ -47,6 +47,33 @@ export function parseAddress(text: string): Ip | undefined {
   return undefined;
 }
 
+/** `203.0.113.7` exactly as addressText prints it (four decimal octets ≤ 255, no leading zeros): the
+ * usual peer address, taken as it is without parsing. */
+export function isCanonicalIpv4(s: string): boolean {
+  const n = s.length;
+  if (n < 7 || n > 15) return false;
+  let parts = 0;
+  let i = 0;
+  while (i < n) {
+    const start = i;
+    let value = 0;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      value = value * 10 + (c - 48);
+      i++;
+    }
+    const len = i - start;
+    if (len === 0 || len > 3 || value > 255 || (len > 1 && s.charCodeAt(start) === 48)) return false;
+    parts++;
+    if (i === n) break;
+    if (s.charCodeAt(i) !== 46 || parts === 4) return false;
+    i++;
+    if (i === n) return false;
+  }
+  return parts === 4;
+}
+
 /** Canonical text of an address (`::ffff:10.0.0.1` → `10.0.0.1`, IPv6 in RFC 5952 form). */
 function addressText(ip: Ip): string {
   return ip.kind() === 'ipv6' ? (ip as ipaddr.IPv6).toRFC5952String() : ip.toString();
@@ -145,9 +172,13 @@ function forwardedChain(headers: Exchange['request']['headers']): string[] {
 export function clientAddressOf(ex: Exchange, trusted?: TrustedProxies): string | undefined {
   const peerText = ex.client.address;
   if (peerText === undefined || peerText === '') return undefined;
-  const peer = parseAddress(peerText);
-  if (peer === undefined) return peerText;
-  let current = addressText(peer);
+  let current: string;
+  if (isCanonicalIpv4(peerText)) current = peerText;
+  else {
+    const peer = parseAddress(peerText);
+    if (peer === undefined) return peerText;
+    current = addressText(peer);
+  }
   if (trusted === undefined || trusted.cidrs.length === 0 || !trusted.contains(current)) return current;
   const chain = forwardedChain(ex.request.headers);
   for (let i = chain.length - 1; i >= 0; i--) {

@@ -242,6 +242,11 @@ export function credentialsOf(ex: Exchange, cookies?: Array<[string, string]>): 
 /** True for a header whose value credentialsOf may read (its name alone decides; the value may still
  * be rejected). Memoised: header names repeat on every call. */
 const headerMayCarry = new Map<string, boolean>();
+
+/** Forgets the header-name memo (see clearIdentityCaches). */
+export function clearAuthMemo(): void {
+  headerMayCarry.clear();
+}
 function mayCarryCredential(name: string): boolean {
   let v = headerMayCarry.get(name);
   if (v === undefined) {

@@ -1,7 +1,7 @@
 // Actor identity and auth schemes: who made a call (hashed credential or client address) and how
 // it authenticated. Decoding only, no I/O, nothing verified.
 
-export { actorOf, shortHash } from './actor.js';
+export { actorOf, clearIdentityCaches, shortHash } from './actor.js';
 export { clientAddressOf, parseAddress, parseTrustedProxies, type TrustedProxies } from './address.js';
 export {
   authOf,

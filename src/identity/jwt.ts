@@ -12,6 +12,11 @@ export interface DecodedJwt {
 const CACHE_MAX = 4096;
 const cache = new Map<string, DecodedJwt | null>();
 
+/** Forgets the decoded tokens (see clearIdentityCaches). */
+export function clearJwtCache(): void {
+  cache.clear();
+}
+
 function decodeJsonObject(part: string): Record<string, unknown> | undefined {
   if (part.length === 0) return undefined;
   let text: string;
