@@ -20,9 +20,11 @@ import {
 import type { Signature } from '../detect/index.js';
 import { compileCatalogue } from '../detect/index.js';
 import { requestInputs } from '../detect/inputs.js';
+import { localiseAlerts, localiseIncidents } from '../detect/messages-ja.js';
 import type { Exchange, InputIssue } from '../model/index.js';
 import { type IngestQueue, type MaskOptions, QueueFullError } from '../pipeline/index.js';
 import { toHtml, toSarif } from '../report/index.js';
+import { localiseScanFindings } from '../scan/messages-ja.js';
 import { parseBodies } from '../sensitive/index.js';
 import { exchangeFromRecord, exchangesFromHar } from '../sources/index.js';
 import type { PlatformSettings, PlatformStore, Role, TokenRecord, WorkflowState } from '../store/index.js';
@@ -482,7 +484,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     ) => {
       const { lang, ...filter } = req.query;
       const findings = await store.listFindings({ ...filter, limit: filter.limit ?? 1000 });
-      return { findings: localiseFindings(findings, lang ?? 'en') };
+      return { findings: localiseScanFindings(localiseFindings(findings, lang ?? 'en'), lang ?? 'en') };
     },
   );
 
@@ -513,21 +515,25 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
           endpoint?: string;
           minSeverity?: string;
           status?: string;
+          lang?: 'en' | 'ja';
           limit?: number;
           offset?: number;
         };
       }>,
     ) => {
-      const { endpoint, status, ...filter } = req.query;
+      const { endpoint, status, lang, ...filter } = req.query;
       return {
-        alerts: await withState(
-          'alert',
-          await store.listAlerts({
-            ...filter,
-            ...(endpoint ? { path: endpoint } : {}),
-            ...(status ? { status: status as WorkflowState['status'] } : {}),
-            limit: filter.limit ?? 1000,
-          }),
+        alerts: localiseAlerts(
+          await withState(
+            'alert',
+            await store.listAlerts({
+              ...filter,
+              ...(endpoint ? { path: endpoint } : {}),
+              ...(status ? { status: status as WorkflowState['status'] } : {}),
+              limit: filter.limit ?? 1000,
+            }),
+          ),
+          lang ?? 'en',
         ),
       };
     },
@@ -536,8 +542,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.get(
     '/api/v1/incidents',
     { schema: schemas.incidents, config: { access: 'read' } },
-    async (req: FastifyRequest<{ Querystring: { status?: string } }>) => {
-      const incidents = await withState('incident', await store.listIncidents());
+    async (req: FastifyRequest<{ Querystring: { status?: string; lang?: 'en' | 'ja' } }>) => {
+      const incidents = localiseIncidents(
+        await withState('incident', await store.listIncidents()),
+        req.query.lang ?? 'en',
+      );
       return {
         incidents: req.query.status ? incidents.filter((i) => i.status === req.query.status) : incidents,
       };
@@ -630,7 +639,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         return reply.type('application/sarif+json').send(JSON.stringify(toSarif(findings, tool)));
       }
       const lang = req.query.lang ?? 'en';
-      const shown = localiseFindings(findings, lang);
+      const shown = localiseScanFindings(localiseFindings(findings, lang), lang);
       const html = toHtml(
         {
           title: 'mamori',

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { exportOpenApi } from '../inventory/index.js';
 import type { ApiSpec, Finding } from '../model/index.js';
 import { Masker } from '../scan/mask.js';
+import { localiseScanFindings } from '../scan/messages-ja.js';
 import { resolveBasePath, runScan } from '../scan/runner.js';
 import { selectTests } from '../scan/tests/index.js';
 import type { Identity } from '../scan/types.js';
@@ -368,12 +369,14 @@ export function registerScanRoutes(
   app.get(
     '/api/v1/scans/:id/findings',
     { schema: schemas.scanFindings, config: { access: 'read' } },
-    async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
+    async (
+      req: FastifyRequest<{ Params: { id: string }; Querystring: { lang?: 'en' | 'ja' } }>,
+      reply: FastifyReply,
+    ) => {
       if (!(await store.getScan(req.params.id)))
         return reply.code(404).send({ error: 'not-found', message: 'no such scan' });
-      return {
-        findings: await store.listFindings({ producer: scanProducer(req.params.id), limit: 100_000 }),
-      };
+      const findings = await store.listFindings({ producer: scanProducer(req.params.id), limit: 100_000 });
+      return { findings: localiseScanFindings(findings, req.query.lang ?? 'en') };
     },
   );
 

@@ -420,6 +420,7 @@ export const schemas = {
         endpoint: { ...str(2048), description: 'path template of the endpoint' },
         minSeverity: SEVERITY,
         status: { type: 'string', enum: ['open', 'acknowledged', 'resolved'] },
+        lang: { ...LANG, description: 'title of each alert in this language; ja: explanations in Japanese' },
         ...paging,
       },
     },
@@ -429,7 +430,10 @@ export const schemas = {
     querystring: {
       type: 'object',
       additionalProperties: false,
-      properties: { status: { type: 'string', enum: ['open', 'acknowledged', 'resolved'] } },
+      properties: {
+        status: { type: 'string', enum: ['open', 'acknowledged', 'resolved'] },
+        lang: { ...LANG, description: 'ja: incident summaries in Japanese' },
+      },
     },
     response: { 200: listOf('incidents'), ...authErrors },
   },
@@ -621,6 +625,13 @@ export const schemas = {
   },
   scanFindings: {
     params: idParams,
+    querystring: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        lang: { ...LANG, description: 'ja: test names, descriptions and remediations in Japanese' },
+      },
+    },
     response: { 200: listOf('findings'), ...errors(400, 401, 403, 404, 429) },
   },
   scanCancel: {
