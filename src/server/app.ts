@@ -446,10 +446,12 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     '/api/v1/inventory/endpoint',
     { schema: schemas.endpoint, config: { access: 'read' } },
     async (
-      req: FastifyRequest<{ Querystring: { host: string; method: string; endpoint: string } }>,
+      req: FastifyRequest<{
+        Querystring: { host: string; method: string; endpoint: string; lang?: 'en' | 'ja' };
+      }>,
       reply: FastifyReply,
     ) => {
-      const { host, method, endpoint: path } = req.query;
+      const { host, method, endpoint: path, lang } = req.query;
       const endpoint = await store.getEndpoint(host.toLowerCase(), method.toUpperCase(), path);
       if (!endpoint) return reply.code(404).send({ error: 'not-found', message: 'no such endpoint' });
       const findings = (await store.listFindings({ host: endpoint.host })).filter(
@@ -463,7 +465,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
           limit: 20,
         })
       ).map(retainedView);
-      return { endpoint, findings, exchanges };
+      const shown = localiseScanFindings(localiseFindings(findings, lang ?? 'en'), lang ?? 'en');
+      return { endpoint, findings: shown, exchanges };
     },
   );
 

@@ -78,6 +78,19 @@ describe('the API in Japanese', () => {
     expect((await t.call('viewer', { method: 'GET', url: '/api/v1/alerts?lang=fr' })).statusCode).toBe(400);
   });
 
+  it("an endpoint's findings in Japanese", async () => {
+    type F = { rule?: string; title: string; host: string; method: string; path: string };
+    const all = (await get<{ findings: F[] }>('/api/v1/findings')).findings;
+    const f = all.find((x) => x.rule?.startsWith('MAM-') && x.method && x.path)!;
+    expect(f).toBeDefined();
+    const q = `host=${f.host}&method=${f.method}&endpoint=${encodeURIComponent(f.path)}`;
+    const en = (await get<{ findings: F[] }>(`/api/v1/inventory/endpoint?${q}`)).findings;
+    const ja = (await get<{ findings: F[] }>(`/api/v1/inventory/endpoint?${q}&lang=ja`)).findings;
+    expect(en.length).toBeGreaterThan(0);
+    expect(en.every((x) => !KANA.test(x.title))).toBe(true);
+    expect(ja.filter((x) => x.rule?.startsWith('MAM-')).every((x) => KANA.test(x.title))).toBe(true);
+  });
+
   it('incidents: the summary in Japanese', async () => {
     type I = { id: string; summary: string };
     const en = (await get<{ incidents: I[] }>('/api/v1/incidents')).incidents;

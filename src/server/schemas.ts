@@ -379,6 +379,7 @@ export const schemas = {
         host: str(253),
         method: { type: 'string', maxLength: 16, pattern: '^[A-Za-z]+$' },
         endpoint: str(2048),
+        lang: { ...LANG, description: 'ja: findings of the endpoint in Japanese' },
       },
     },
     response: {
