@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Query latency with a large retained window: fills a store (SQLite file, or PostgreSQL with
 // --store postgres://…) with N exchanges, then times the inventory, alerts and hunting API routes
-// (fastify.inject: routing, auth, validation, store query, serialisation; no socket).
+// (over loopback HTTP by default — routing, auth, validation, store query, serialisation, the socket; or
+// fastify.inject with --transport inject). CPU per call is the bench process: the server and a minimal client.
 //
 // Fill: `--seed` demo exchanges (generated, with attacks) go through the real pipeline (inventory,
 // findings, alerts, masked retention); their retained rows are then copied with new ids, times
@@ -10,7 +11,9 @@
 // copied onto `--inventory-copies` host names.
 // Usage: npm run build && node bench/platform-query.mjs [--exchanges 1000000] [--seed 20000]
 //          [--queries 200] [--store postgres://postgres@127.0.0.1:5432/test] [--keep] [--reuse FILE] [--dist dist]
+//          [--transport socket|inject]
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -25,6 +28,12 @@ const { values } = parseArgs({
     /** Copies of the seeded inventory under other host names (inventory size = copies × seeded endpoints). */
     'inventory-copies': { type: 'string', default: '50' },
     queries: { type: 'string', default: '200' },
+    /**
+     * socket: real HTTP over loopback (a minimal client that counts the bytes); inject: fastify.inject,
+     * whose own payload handling costs 35–50 ms of CPU per 2.8 MB answer (a bare fastify route sending a
+     * fixed 2.8 MB Buffer measured that), so it overstates large answers.
+     */
+    transport: { type: 'string', default: 'socket' },
     store: { type: 'string' },
     keep: { type: 'boolean', default: false },
     /** An SQLite file filled by an earlier run with --keep: no seeding or fill, straight to the queries. */
@@ -170,6 +179,36 @@ async function fill() {
 const app = await buildServer({ store, queue: createIngestQueue(pipeline), rateLimit: 1e9, logger: false });
 const token = (await createToken(store, 'bench', 'analyst')).value;
 const headers = { authorization: `Bearer ${token}` };
+const overSocket = values.transport === 'socket';
+if (overSocket) await app.listen({ host: '127.0.0.1', port: 0 });
+const port = overSocket ? app.server.address().port : 0;
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+/** GET over loopback with keep-alive; the body is kept as bytes (parsed only when asked). */
+const get = (url) =>
+  new Promise((done, fail) => {
+    const req = request({ host: '127.0.0.1', port, path: url, headers, agent }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
+        done({ statusCode: res.statusCode, body, json: () => JSON.parse(body.toString()) });
+      });
+      res.on('error', fail);
+    });
+    req.on('error', fail);
+    req.end();
+  });
+const call = overSocket
+  ? get
+  : async (url) => {
+      const res = await app.inject({ method: 'GET', url, headers });
+      return { statusCode: res.statusCode, body: res.rawPayload, json: () => res.json() };
+    };
+console.log(
+  `transport: ${overSocket ? 'HTTP over loopback (keep-alive)' : 'fastify.inject'}; load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 const sample = seedRows.filter((_, i) => i % Math.max(1, Math.floor(seedRows.length / 50)) === 0);
 const pick = (i) => sample[i % sample.length];
 const hosts = [...new Set((await store.listEndpoints()).map((e) => e.host))];
@@ -204,8 +243,9 @@ for (const [name, url] of Object.entries(routes)) {
   const c0 = cpuNow();
   for (let i = 0; i < Q; i++) {
     const s = performance.now();
-    const res = await app.inject({ method: 'GET', url: url(i), headers });
-    if (res.statusCode !== 200) throw new Error(`${name}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+    const res = await call(url(i));
+    if (res.statusCode !== 200)
+      throw new Error(`${name}: ${res.statusCode} ${res.body.subarray(0, 200).toString()}`);
     times.push(performance.now() - s);
     // Rows counted on the first answer only: parsing every 2.8 MB answer would add the client's
     // JSON.parse to the CPU per call.
@@ -221,7 +261,13 @@ for (const [name, url] of Object.entries(routes)) {
       `${Math.round(rows / Q)} rows in the first answer  ${(((cpuNow() - c0) / Q) * 1000).toFixed(1)} ms CPU/call`,
   );
 }
+agent.destroy();
 await app.close();
+console.log(
+  `done; load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 if (values.store && !values.keep && !values.reuse) {
   const pg = (await import('pg')).default;
   const client = new pg.Client({ connectionString: values.store });

@@ -98,6 +98,27 @@ describe('overview', () => {
       (await t.call('viewer', { method: 'GET', url: '/api/v1/inventory?fields=all' })).json().field,
     ).toBe('querystring.fields');
   });
+
+  it('pages the inventory by 100 by default with the total, the stored records as they are', async () => {
+    // Copies of the demo inventory on other hosts: more endpoints than one default page.
+    const seeded = await t.store.listEndpoints({ limit: 1000 });
+    for (let k = 1; seeded.length * (k + 1) <= 150; k++)
+      await t.store.putEndpoints(seeded.map((e) => ({ ...e, host: `copy${k}.${e.host}` })));
+    const total = (await t.store.listEndpoints({ limit: 1000 })).length;
+    expect(total).toBeGreaterThan(100);
+    const first = await t.call('viewer', { method: 'GET', url: '/api/v1/inventory' });
+    expect(first.headers['content-type']).toMatch(/^application\/json/);
+    expect(first.json()).toEqual({ endpoints: await t.store.listEndpoints({ limit: 100 }), total });
+    const rest = await t.call('viewer', { method: 'GET', url: '/api/v1/inventory?offset=100&limit=1000' });
+    expect(rest.json()).toEqual({
+      endpoints: await t.store.listEndpoints({ limit: 1000, offset: 100 }),
+      total,
+    });
+    const host = `copy1.${seeded[0]?.host}`;
+    const one = await t.call('viewer', { method: 'GET', url: `/api/v1/inventory?host=${host}&limit=1` });
+    expect(one.json().total).toBe(seeded.filter((e) => e.host === seeded[0]?.host).length);
+    expect(one.json().endpoints.map((e: { host: string }) => e.host)).toEqual([host]);
+  });
 });
 
 describe('saved hunt queries', () => {

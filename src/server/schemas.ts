@@ -365,10 +365,24 @@ export const schemas = {
           enum: ['full', 'summary'],
           description: 'summary: host, method, path, tags, calls, auth, sensitive, risk, lastSeen',
         },
-        ...paging,
+        limit: {
+          ...paging.limit,
+          description: 'endpoints per answer (default 100); `total` counts them all',
+        },
+        offset: paging.offset,
       },
     },
-    response: { 200: listOf('endpoints'), ...authErrors },
+    response: {
+      200: {
+        type: 'object',
+        required: ['endpoints', 'total'],
+        properties: {
+          endpoints: listOf('endpoints').properties.endpoints,
+          total: { type: 'integer', minimum: 0, description: 'endpoints matching the filters, all pages' },
+        },
+      },
+      ...authErrors,
+    },
   },
   endpoint: {
     querystring: {

@@ -112,6 +112,15 @@ function storeSuite(name: string, open: () => Promise<Store>) {
       expect((await s.listEndpointSummaries({ limit: 1, offset: 1 })).map((e) => e.path)).toEqual([
         '/health',
       ]);
+      // The stored JSON spliced as bytes: the same lists, in the same order, filters and pages (UTF-8 too).
+      await s.putEndpoints([endpoint('/検索/{q}', { host: 'jp.shop.example', risk: 10 })]);
+      for (const filter of [{}, { tag: 'shadow' }, { limit: 1, offset: 1 }, { host: 'nowhere.example' }]) {
+        expect(JSON.parse(String(await s.listEndpointsJson(filter)))).toEqual(await s.listEndpoints(filter));
+        expect(JSON.parse(String(await s.listEndpointsJson(filter, 'summary')))).toEqual(
+          await s.listEndpointSummaries(filter),
+        );
+      }
+      expect(String(await s.listEndpointsJson({ host: 'nowhere.example' }))).toBe('[]');
     });
 
     it('replaces one producer’s findings and keeps the others', async () => {
@@ -511,6 +520,7 @@ describe('SQLite file', () => {
     raw.close();
     const b = await openStore(file);
     expect(await b.listEndpointSummaries()).toEqual(fresh);
+    expect(JSON.parse(String(await b.listEndpointsJson({}, 'summary')))).toEqual(fresh);
     expect(fresh[0]).toMatchObject({ path: '/x', risk: 5 });
     await b.close();
   });

@@ -55,6 +55,13 @@ export interface Store {
   listEndpoints(filter?: EndpointFilter): Promise<Endpoint[]>;
   /** The same list as listEndpoints, only the summary fields (read from their own column). */
   listEndpointSummaries(filter?: EndpointFilter): Promise<EndpointSummary[]>;
+  /**
+   * The JSON (UTF-8) of the array listEndpoints (`full`) or listEndpointSummaries (`summary`) would
+   * return, in the same order: the stored JSON spliced together, for answers that pass it on unchanged.
+   */
+  listEndpointsJson(filter?: EndpointFilter, fields?: 'full' | 'summary'): Promise<Buffer>;
+  /** How many endpoints match the filter (its limit and offset ignored). */
+  countEndpoints(filter?: EndpointFilter): Promise<number>;
   /** Replace the findings of one producer (`audit:spec`, `audit:traffic`, `scan:<id>`) with a new set. */
   replaceFindings(producer: string, findings: Finding[]): Promise<void>;
   listFindings(filter?: FindingFilter): Promise<Finding[]>;
