@@ -170,6 +170,20 @@ export function multipartParts(text: string): Part[] | undefined {
   return parts.length > 0 ? parts : undefined;
 }
 
+/** Headers whose values only protocol signatures read (conflicting Connection tokens, Accept charsets). */
+const PROTOCOL_HEADERS = new Set(['connection', 'accept']);
+
+/** What the request body is, for protocol signatures: none, json, form, multipart, binary or text. */
+function bodyShape(ex: Exchange, parsedRequest: unknown, multipart: boolean): string {
+  const body = ex.request.body;
+  if (body === undefined || (body.text.length === 0 && body.size === 0)) return 'none';
+  if (multipart) return 'multipart';
+  if (body.text.length === 0) return 'binary';
+  if (parsedRequest !== undefined)
+    return body.mimeType === 'application/x-www-form-urlencoded' ? 'form' : 'json';
+  return FORM_LIKE.test(body.text) ? 'form' : 'text';
+}
+
 export function requestInputs(ex: Exchange, parsedRequest: unknown, opts: InputOptions = {}): Input[] {
   const req = ex.request;
   const out: Input[] = [
@@ -184,6 +198,8 @@ export function requestInputs(ex: Exchange, parsedRequest: unknown, opts: InputO
   for (const name of Object.keys(req.headers)) {
     if (!ORDINARY_HEADERS.has(name)) out.push({ location: 'header-name', name, raw: name });
     if (name === 'content-type') out.push({ location: 'content-type', name, raw: req.headers[name]! });
+    if (PROTOCOL_HEADERS.has(name) || req.headers[name] === '')
+      out.push({ location: 'protocol-header', name, raw: req.headers[name]! });
     if (SKIPPED_HEADERS.has(name) || name.startsWith('sec-')) continue;
     pushValue(out, 'header', name, req.headers[name]!);
   }
@@ -199,6 +215,14 @@ export function requestInputs(ex: Exchange, parsedRequest: unknown, opts: InputO
     (req.body?.mimeType === 'multipart/form-data' || /^content-disposition:/im.test(body.slice(0, 1024)))
       ? multipartParts(body)
       : undefined;
+  const shape = bodyShape(ex, parsedRequest, parts !== undefined);
+  out.push({
+    location: 'request-shape',
+    name: 'request',
+    raw: `${req.method} ${req.body?.mimeType ?? '-'} ${shape} ${req.httpVersion ?? '-'}`,
+  });
+  if (shape === 'form' && body.length <= MAX_TEXT_BODY)
+    out.push({ location: 'body-raw', name: 'body', raw: body });
   if (parts !== undefined) {
     for (const part of parts.slice(0, MAX_BODY_VALUES)) {
       const path = `$.${part.name}`;

@@ -97,7 +97,7 @@ const INFO_FUNCTIONS = new Set([
 ]);
 /** Names that exist only in SQL: seeing one is seeing SQL. */
 const SQL_ONLY_NAME =
-  /(?:^|\.)(?:xp_\w+|sp_(?:oacreate|oamethod|executesql|makewebtask|addlogin|password|configure|addsrvrolemember|execute)|information_schema|pg_catalog|pg_sleep|sysobjects|syscolumns|mysql\.user|outfile|dumpfile|utl_http|dbms_\w+|openrowset|opendatasource|sqlite_master|msysaccessobjects|msysobjects|tempdb|msdb|sysibm|mysql\.db|schema_name)(?:\.|$)/;
+  /(?:^|\.)(?:xp_\w+|sp_(?:oacreate|oamethod|executesql|makewebtask|addlogin|password|configure|addsrvrolemember|execute)|information_schema|pg_catalog|pg_sleep|sysobjects|syscolumns|mysql\.user|outfile|dumpfile|utl_http|dbms_\w+|openrowset|opendatasource|sqlite_master|msysaccessobjects|msysobjects|tempdb|msdb|sysibm|mysql\.db|schema_name|pg_shadow|sysservers|sysdatabases|syslogins|sysxlogins|master\.\.\w+)(?:\.|$)/;
 const WORD_OPERATORS = new Set([
   'like',
   'rlike',
@@ -379,7 +379,15 @@ export const SQLI_SHAPES: readonly SqliShape[] = [
   // x'; DROP TABLE … / x'; EXEC …
   { name: 'quote-break-stacked', context: 'quote', re: /^s\)*;(?:E|c|kv|$)/ },
   // x' UNION … / 'ALTER a / 'select H: a closed string followed by a statement word
-  { name: 'quote-break-statement', context: 'quote', re: /^s\)*(?:U|E(?:[n1v(X]|$))/ },
+  { name: 'quote-break-statement', context: 'quote', re: /^s\)*(?:U|E(?:[1v(X]|$))/ },
+  // 'select H / admin" create x: a verb and a bare word after the quote count only when the quote
+  // comes first in the value or after one word (`Our CEO said "create value` is a quotation)
+  {
+    name: 'quote-break-verb',
+    context: 'quote',
+    re: /^s\)*En/,
+    words: (t) => !/\s/.test(t[0]!.value.trim()),
+  },
   // ' ORDER BY 3-- / ' HAVING 1=1 / ' WAITFOR DELAY …
   { name: 'quote-break-clause', context: 'quote', re: /^s\)*(?:B[1n]|k[1svn(]|E[s1(k])/ },
   // 1 OR 1=1 / 1) AND (1=1 / 1 AND SLEEP(5)
@@ -398,6 +406,34 @@ export const SQLI_SHAPES: readonly SqliShape[] = [
     },
   },
   { name: 'numeric-clause', context: 'plain', re: /^1\)*(?:B1|E[s1(])/ },
+  // ORDER BY 3-- / ORDER BY 1#: column probing, cut off by a comment that ends the value
+  {
+    name: 'order-by-comment',
+    context: 'plain',
+    re: /^\)*B1c$/,
+    words: (t) => /^(?:--|#|\/\*)\s*$/.test(t[t.length - 1]!.value),
+  },
+  // WHERE 1=1 AND 1=0 / HAVING 1=1# / AS x WHERE 1=1: a clause opened on a literal tautology
+  {
+    name: 'clause-tautology',
+    context: 'plain',
+    re: /^\)*(?:kn)?k1o1/,
+    words: (t, at) => {
+      const k = t.slice(at).find((x) => x.value === 'where' || x.value === 'having');
+      const op = t.find((x) => x.type === 'o');
+      return k !== undefined && op !== undefined && SYMBOLIC_OPERATOR.test(op.value);
+    },
+  },
+  // WAITFOR DELAY '0:0:20' (SQL Server's sleep), also after a closing parenthesis
+  {
+    name: 'waitfor-delay',
+    context: 'plain',
+    re: /^\)*Eks/,
+    words: (t, at) => {
+      const i = t.findIndex((x, j) => j >= at && x.type === 'E');
+      return t[i]?.value === 'waitfor' && t[i + 1]?.value === 'delay';
+    },
+  },
   // '1001'='10 / "a"="a: a value that is itself a string comparison
   {
     name: 'string-comparison',
@@ -429,6 +465,22 @@ export const SQLI_SHAPES: readonly SqliShape[] = [
         t[i + 2]!.value === 'from' &&
         (alias.type === 's' || alias.value.startsWith('`')) &&
         (before === undefined || before.type !== 'n' || before.value.startsWith('`'))
+      );
+    },
+  },
+  // ! As' from / 6 As" from / ;  As  not  from: the tail of a select list — a fragment that starts
+  // mid-expression (a symbol or a number), then AS, one alias and FROM, and nothing after. (`!` is not
+  // a token, so `! As' from` reads `k s` with the string ` from`.) Prose puts words before "as".
+  {
+    name: 'alias-from-fragment',
+    context: 'plain',
+    re: /^(?:[;1]k[on]k|[;1]?ks)$/,
+    words: (t) => {
+      const as = t.find((x) => x.type === 'k');
+      const last = t[t.length - 1]!;
+      return (
+        as?.value === 'as' &&
+        (last.type === 's' ? last.value.trim() === 'from' : last !== as && last.value === 'from')
       );
     },
   },
@@ -471,7 +523,18 @@ export const SQLI_SHAPES: readonly SqliShape[] = [
     },
   },
   // SLEEP(5), BENCHMARK(…), LOAD_FILE(…), EXTRACTVALUE(…), also left open at the end
-  { name: 'dangerous-function', context: 'any', re: /F\((?:[1svnfFIX(E)]|$)/ },
+  {
+    name: 'dangerous-function',
+    context: 'any',
+    re: /F\((?:[1svnfFIX(E)]|$)/,
+    // `sleep (I use it every night)`: SQL arguments are separated by commas and operators; two bare
+    // words in a row inside the parentheses are prose.
+    words: (t, at) => {
+      for (let i = at + 2; i < t.length && t[i]!.type !== ')'; i++)
+        if (t[i]!.type === 'n' && t[i - 1]!.type === 'n') return false;
+      return true;
+    },
+  },
   // USER(), DATABASE( — information functions called empty or left open, or inside SQL
   { name: 'information-function', context: 'any', re: /I\((?:\)|$)|[&oEU,]I\(/ },
   // xp_cmdshell, information_schema, INTO OUTFILE …
@@ -517,10 +580,17 @@ export interface SqliMatch {
 
 /** Cheap gate: without any of these characters or words no shape can match. */
 const SQL_HINT_RE =
-  /['"`;()=<>#|&]|--|\/\*|\b(?:or|and|xor|union|select|order|group|having|waitfor|exec|sleep|declare|alter|create|drop|truncate|rename|tempdb|msdb)\b|information_schema|xp_|sp_|outfile|dumpfile|pg_|sysobjects|openrowset|opendatasource|sqlite_master|msysaccessobjects|msysobjects|sysibm|mysql\.db|schema_name/i;
+  /['"`;()=<>#|&]|--|\/\*|\b(?:or|and|xor|union|select|order|group|having|waitfor|exec|sleep|declare|alter|create|drop|truncate|rename|tempdb|msdb)\b|information_schema|xp_|sp_|outfile|dumpfile|pg_|sysobjects|openrowset|opendatasource|sqlite_master|msysaccessobjects|msysobjects|sysibm|mysql\.db|schema_name|sysservers|sysdatabases|sysx?logins|master\.\./i;
+
+/** `'!1`, `"!"`, `` `!1 ``: a quote closing the application's string, MySQL's `!` (NOT) and one
+ * operand, and nothing else — the probe of a blind injection (CRS 942190). `!` is not a token, so this
+ * shape is read from the value itself; a whole value this short is never prose. */
+const QUOTE_NOT_RE = /^\s*["'`]\s*!\s*(?:["'`]|\w{1,2})\s*$/;
 
 export function detectSqli(value: string): SqliMatch | undefined {
   if (value.length < 2 || !SQL_HINT_RE.test(value)) return undefined;
+  if (value.length <= 8 && QUOTE_NOT_RE.test(value))
+    return { shape: 'quote-break-not', fingerprint: 's!', context: 'plain' };
   const contexts: Array<[SqliMatch['context'], string]> = [['plain', value]];
   if (value.includes("'")) contexts.push(['single-quote', `'${value}`]);
   if (value.includes('"')) contexts.push(['double-quote', `"${value}`]);

@@ -10,7 +10,7 @@ const PARAMS: InputLocation[] = ['query', 'cookie', 'json-value', 'body'];
 const r = String.raw;
 
 const SHELL_COMMANDS =
-  'cat|ls|id|whoami|uname|wget|curl|getent|nc|ncat|netcat|bash|sh|zsh|ksh|dash|ping|nslookup|dig|powershell|pwsh|cmd|cmd\\.exe|rm|chmod|chown|python[23]?|perl|ruby|php|sleep|echo|printenv|env|ifconfig|ipconfig|net|type|dir|telnet|busybox|base64|systeminfo|tasklist|reg|whoami\\.exe|uname|hostname|passwd|crontab|kill|pkill|nohup|xargs|sudo|su';
+  'cat|ls|id|whoami|uname|wget|curl|getent|nc|ncat|netcat|bash|sh|zsh|ksh|dash|ping|nslookup|dig|powershell|pwsh|cmd|cmd\\.exe|rm|chmod|chown|python[23]?|perl|ruby|php|sleep|echo|printenv|env|ifconfig|ipconfig|net|type|dir|telnet|busybox|base64|systeminfo|tasklist|reg|whoami\\.exe|uname|hostname|passwd|crontab|kill|pkill|nohup|xargs|sudo|su|netstat';
 
 export const SIGNATURES: Signature[] = [
   {
@@ -78,6 +78,13 @@ export const SIGNATURES: Signature[] = [
       "x' rlike",
       'exec master.',
       'EXEC master.dbo.sp_who',
+      '"!"',
+      "'!`",
+      '`!1',
+      '"! Y',
+      "! As' from",
+      ';  As  not  from',
+      '6 As" from',
     ],
     benign: [
       'select',
@@ -120,6 +127,12 @@ export const SIGNATURES: Signature[] = [
       'Execute the plan immediately',
       'count (select all)',
       'drop it',
+      'He said "wow"! Then left',
+      '"Hi!" she said',
+      "'!'!'!",
+      '10 as gifts from my aunt',
+      'such as those from Osaka',
+      '2 as well from',
     ],
   },
   {
@@ -150,7 +163,7 @@ export const SIGNATURES: Signature[] = [
         '[',
         ':',
       ],
-      pattern: r`<(?:[a-z]+:)?script[\s>/]|(?=j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t\s*:)(?!javascript\s*:)j[a-z\s]{10,40}?:|v\s*b\s*s\s*c\s*r\s*i\s*p\s*t\s*:|\bdocument\s*\.\s*(?:cookie|write|domain)\b|\bwindow\s*\.\s*location\b|\.innerhtml\s*=|-moz-binding|\bbehavior\s*:\s*url\s*\(|<style[^>]*>[^<]*(?:@import|expression|javascript:|url\s*\()|<[a-z]+:[a-z]+[^>]*\bsrc\s*=|<\?import\b|['"]\s*(?:on[a-z]{3,}|formaction)\s*=|^\s*on[a-z]{4,}\s*=|<[a-z][a-z0-9-]*[\s/][^>]*?\bon[a-z]{3,}\s*=|(?:java|vb|live)script\s*:\s*(?:[\w$.\[\]'"]+\s*\(|[/\[('"$]|eval|alert|document|window|top|self|this|location)|<(?:iframe|frame|object|embed|applet|base|meta\b[^>]*http-equiv)\b|<[a-z]+[^>]*?(?:src|href|data|action|formaction|srcdoc)\s*=\s*["']?\s*data:text/html|['"]\s*[-;)+,*|&^]\s*(?:alert|prompt|confirm|eval)\s*\(|\(\s*(?:alert|prompt|confirm|eval)\s*\)\s*\(|\b(?:alert|prompt|confirm|eval)\.(?:call|apply|bind)\s*\(|\b(?:alert|prompt|confirm)\((?:\d|['"\x60]|document|window)|\bon[a-z]{4,}\s*=\s*[\w$.]+\s*\(|<[a-z]+[^>]*style\s*=[^>]*expression\s*\(|\{\{\s*constructor\.constructor\s*\(|\b(?:window|self|top|parent|frames|globalthis|document)\s*\[\s*["'\x60]?\s*(?:alert|eval|prompt|confirm|document|cookie|location|\$)|\(\s*!\s*\[\s*\]\s*\+?\s*\[\s*\]\s*\)|\[\]\[\(|!!\s*\[\s*\]|\(\s*(?:document|window|self|top)\s*\)\s*\[|<(?:link|meta|noscript|vmlframe|isindex)\b|<\s*(?:f\s+o\s+r\s+m|s\s+c\s+r\s+i\s+p\s+t|i\s+f\s+r\s+a\s+m\s+e|s\s+v\s+g|i\s+m\s+g|s\s+t\s+y\s+l\s+e)\b|<\s*[a-z]+:\s*script(?:[\s>/]|$)`,
+      pattern: r`<(?:[a-z]+:)?script(?!\s+type\s*=\s*["']?application/(?:ld\+)?json["']?\s*>)[\s>/]|(?=j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t\s*:)(?!javascript\s*:)j[a-z\s]{10,40}?:|v\s*b\s*s\s*c\s*r\s*i\s*p\s*t\s*:|\bdocument\s*\.\s*(?:cookie|write|domain)\b|\bwindow\s*\.\s*location\b|\.innerhtml\s*=|-moz-binding|\bbehavior\s*:\s*url\s*\(|<style[^>]*>[^<]*(?:@import|expression|javascript:|url\s*\()|<[a-z]+:[a-z]+[^>]*\bsrc\s*=|<\?import\b|['"]\s*(?:on[a-z]{3,}|formaction)\s*=|^\s*on[a-z]{4,}\s*=|<[a-z][a-z0-9-]*[\s/][^>]*?\bon[a-z]{3,}\s*=|(?:java|vb|live)script\s*:\s*(?:[\w$.\[\]'"]+\s*\(|[/\[('"$]|eval|alert|document|window|top|self|this|location)|<(?:iframe|frame|object|embed|applet|base|meta\b[^>]*http-equiv)\b|<[a-z]+[^>]*?(?:src|href|data|action|formaction|srcdoc)\s*=\s*["']?\s*data:text/html|['"]\s*[-;)+,*|&^]\s*(?:alert|prompt|confirm|eval)\s*\(|\(\s*(?:alert|prompt|confirm|eval)\s*\)\s*\(|\b(?:alert|prompt|confirm|eval)\.(?:call|apply|bind)\s*\(|\b(?:alert|prompt|confirm)\((?:\d|['"\x60]|document|window)|\bon[a-z]{4,}\s*=\s*[\w$.]+\s*\(|<[a-z]+[^>]*style\s*=[^>]*expression\s*\(|\{\{\s*constructor\.constructor\s*\(|\b(?:window|self|top|parent|frames|globalthis|document)\s*\[\s*["'\x60]?\s*(?:alert|eval|prompt|confirm|document|cookie|location|\$)|\(\s*!\s*\[\s*\]\s*\+?\s*\[\s*\]\s*\)|\[\]\[\(|!!\s*\[\s*\]|\(\s*(?:document|window|self|top)\s*\)\s*\[|<(?:link|meta|noscript|vmlframe|isindex)\b|<\s*(?:f\s+o\s+r\s+m|s\s+c\s+r\s+i\s+p\s+t|i\s+f\s+r\s+a\s+m\s+e|s\s+v\s+g|i\s+m\s+g|s\s+t\s+y\s+l\s+e)\b|<\s*[a-z]+:\s*script(?:[\s>/]|$)`,
     },
     attacks: [
       '<script>alert(1)</script>',
@@ -191,9 +204,11 @@ export const SIGNATURES: Signature[] = [
       '<meta charset="UTF-8">',
       '< x: script',
       'bar<f o r m',
+      '<script type="text/javascript">alert(1)</script>',
     ],
     benign: [
       'a < b and c > d',
+      '<section><script type="application/ld+json">{"@type":"Organization"}</script></section>',
       '<b>bold</b> and <i>italic</i>',
       'I <3 you',
       'The onload event fires late',
@@ -257,7 +272,7 @@ export const SIGNATURES: Signature[] = [
     check: {
       kind: 'regex',
       prefilter: ['/', '\\', '://', '.'],
-      pattern: r`(?:^|[^\w.-])/etc/(?:passwd|shadow|group|hosts|issue|sudoers|crontab)\b|/proc/self/(?:environ|cmdline|maps|fd|status)|\b[a-z]:[/\\]+(?:windows|winnt|boot\.ini)|\bwin\.ini\b|\b(?:php|phar|zip|expect|glob|compress\.zlib)://|\bphp://(?:filter|input)|(?:^|/)\.(?:git/(?:config|head)|svn/entries|env(?:\.\w+)?$|aws/credentials|ssh/(?:id_\w+|authorized_keys)|htpasswd|htaccess|docker/config\.json)|/wp-config\.php|/web-inf/web\.xml|^\\\\[\w.:-]+\\[a-z]\$(?:\\|$)|\bntuser\.dat\b`,
+      pattern: r`(?:^|[^\w.-])/etc/(?:passwd|shadow|group|hosts|issue|sudoers|crontab)\b|/proc/self/(?:environ|cmdline|maps|fd|status)|\b[a-z]:[/\\]+(?:windows|winnt|boot\.ini)|\bwin\.ini\b|\b(?:php|phar|zip|expect|glob|compress\.zlib)://|\bphp://(?:filter|input)|(?:^|/)\.(?:git/(?:config|head)|svn/entries|env(?:\.\w+)?$|aws/credentials|ssh/(?:id_\w+|authorized_keys)|htpasswd|htaccess|docker/config\.json)|/wp-config\.php|/web-inf/web\.xml|^\\\\[\w.:-]+\\[a-z]\$(?:\\|$)|\bntuser\.dat\b|\bsystem32[/\\]+(?:drivers[/\\]+etc[/\\]+hosts|config[/\\]+sam)\b|(?:^|[^\w./-])etc[/\\]+(?:passwd|shadow)\b`,
     },
     attacks: [
       '/etc/passwd',
@@ -271,9 +286,13 @@ export const SIGNATURES: Signature[] = [
       { in: 'path', value: '/WEB-INF/web.xml' },
       { in: 'json-value', name: '$.file', value: '/proc/self/environ' },
       '\\\\::1\\c$\\users\\default\\ntuser.dat',
+      '??/??/??/windows/system32/drivers/etc/hosts',
+      'etc/passwd',
     ],
     benign: [
       'report.pdf',
+      'Copy it to the Windows System32 folder',
+      'Configs live in etc/ and logs in var/log',
       'https://example.com/docs/setup',
       'etc/passwords are bad',
       'environment',
@@ -299,13 +318,13 @@ export const SIGNATURES: Signature[] = [
         '`' +
         r`)<>]|\s+(?:-{1,2}\w|/|\$|~|\.{1,2}/|\d+\s*(?:$|[;&|` +
         '`' +
-        r`)])|[a-z]:\\|user\b|https?://|[\w.-]+\s*[|>]))|\$\{ifs\}|/bin/(?:ba|z|k|da)?sh\b|\b(?:nc|ncat|netcat)\s+(?:-[a-z]*e|-c)\b|` +
+        r`)])|[a-z]:\\|%\w+%|user\b|https?://|[\w.-]+\s*[|>]))|\$\{ifs\}|(?<!#!)/bin/(?:ba|z|k|da)?sh\b|\b(?:nc|ncat|netcat)\s+(?:-[a-z]*e|-c)\b|` +
         '`' +
         r`\s*(?:${SHELL_COMMANDS})\b[^` +
         '`' +
         r`]*` +
         '`' +
-        r`|\bpowershell(?:\.exe)?\s+-(?:enc|e|encodedcommand|c|command)\b|[;&|\n]\s*set\s+/a\s+\d|(?:^|[;&|\n]\s*)for\s+(?:/[dflr]\s+(?:[a-z]:\\\S*\s+)?)*(?:"[^"]*"\s+|\\"[^"]*\\"\s+)?%%?\S{1,20}?\s+in\s*\(|(?:^|[;&|\n]\s*)if\s*(?:/i\s*)?(?:not\s+)?(?:errorlevel\s+\d|%\w+%|exist\s+\S+\s+\S|defined\s+\w+\s+\S|cmdextversion\s+\d|\S+\s*(?:==|equ|neq|lss|leq|gtr|geq)\s*\S+(?:\s+\S|\s*$))|[;&|\n\x60]\s*/(?:usr/)?s?bin/[\w?*\[\]]*[?*\[][\w?*\[\]]*`,
+        r`|\bpowershell(?:\.exe)?\s+-(?:enc|e|encodedcommand|c|command)\b|[;&|\n]\s*set\s+/a\s+\d|(?:^|[;&|\n]\s*)for\s+(?:/[dflr]\s+(?:[a-z]:\\\S*\s+)?)*(?:"[^"]*"\s+|\\"[^"]*\\"\s+)?%%?\S{1,20}?\s+in\s*\(|(?:^|[;&|\n]\s*)if\s*(?:/i\s*)?(?:not\s+)?(?:errorlevel\s+\d|%\w+%|exist\s+\S+\s+\S|defined\s+\w+\s+\S|cmdextversion\s+\d|[^\s(]\S*\s*(?:==(?!=)|equ|neq|lss|leq|gtr|geq)\s*\S*[^\s:{](?:\s+(?!then\b|and\b|or\b|\{)\S|\s*$)|"[^"]*"\s*==\s*"[^"]*"\s+(?:echo|set|goto|call|cmd|start|del|erase|type|copy|move|dir|exit|net|powershell|shutdown)\b)|[;&|\n\x60]\s*/(?:usr/)?s?bin/[\w?*\[\]]*[?*\[][\w?*\[\]]*|[;&|\n\x60]\s*/(?:usr/(?:local/)?)?s?bin/\w`,
     },
     attacks: [
       '; cat /etc/passwd',
@@ -333,6 +352,11 @@ export const SIGNATURES: Signature[] = [
       'IF CMDEXTVERSION 1 GOTO start_process',
       'if /i "a"=="b"  foo',
       'www.google.com;/bin/ca? /et*/passwd',
+      '" | type %SystemDrive%\\config.ini | "',
+      'if "A A" == "A A" echo same',
+      ';netstat -a;',
+      'a;/usr/bin/id|',
+      '|/bin/ls -al',
     ],
     benign: [
       'Tom & Jerry',
@@ -350,6 +374,17 @@ export const SIGNATURES: Signature[] = [
       'Create the folder if not exist',
       'If exists, skip',
       'if a = b',
+      'Load 90% | type % of CPU in the box',
+      'if "a b" == "a b" then it holds',
+      'if (user.role === "admin") { return next(); }',
+      'if x == 1: print(x)',
+      'if a == b then return end',
+      {
+        in: 'json-value',
+        name: '$.code',
+        value: '#!/bin/bash\nset -euo pipefail\nfor f in *.log; do gzip "$f"; done',
+      },
+      'Binaries live in /usr/bin/ and /bin/ on most systems',
       { in: 'json-value', name: '$.text', value: 'Use `npm install` to set up' },
     ],
   },
@@ -436,7 +471,7 @@ export const SIGNATURES: Signature[] = [
     where: PARAMS,
     check: {
       kind: 'regex',
-      prefilter: [')(', '(|', '(&', '(!', '*)'],
+      prefilter: [')(', '(|', '(&', '(!', '*)', ')!(', ')&(', ')|('],
       pattern: r`\)\s*\(\s*[|&!]|\*\s*\)\s*\(|\(\s*[|&!]\s*\(\s*[\w-]+\s*[~<>]?=|\)\s*\(\s*[\w-]+\s*=\s*\*|\)\s*!?\s*\(\s*[\w-]+\s*[~<>]?=`,
     },
     attacks: [
@@ -448,6 +483,7 @@ export const SIGNATURES: Signature[] = [
       'x)(cn=*',
       '*)!(sn=*',
       'aaa*aaa)(cn>=bob)',
+      'eb9adbd87d)!(sn=*',
     ],
     benign: ['(555) (123)', '(a) (b)', 'smile :) (joking)', 'a*b', 'f(x)(y)', 'Sales (EMEA) (2024)'],
   },
@@ -487,11 +523,11 @@ export const SIGNATURES: Signature[] = [
     where: ['query', 'json-value', 'path', 'cookie', 'header', 'body'],
     check: {
       kind: 'regex',
-      prefilter: ['{{', '${', '<%', '#{', '{%', '*{', '<#', '@('],
+      prefilter: ['{{', '${', '<%', '#{', '{%', '*{', '<#', '@(', '[#', '{$', 'freemarker'],
       pattern:
         r`\{\{[^}]*?\d+\s*\*\s*['"]?\d+['"]?[^}]*\}\}|\{\{[^}]*(?:__class__|__mro__|__subclasses__|__globals__|__builtins__|__init__|config\.|self\.|request\.application|lipsum|cycler|joiner|namespace|_self\.env|getclass|\.constructor)|\{%[^%]*(?:import|__class__|popen|system\(|os\.)|[$#*@]\{\s*\d+\s*[*+]\s*\d+\s*\}|\$\{[^}]*(?:t\s*\(\s*java|runtime|getruntime|processbuilder|class\.forname|\.exec\s*\(|freemarker|new\s*\(\s*\))|#\{[^}]*(?:system|exec|` +
         '`' +
-        r`|%x|\.class)|<%[=-]?\s*\d+\s*\*\s*\d+\s*%>|<%[=-]?[^%]*(?:system|exec|eval|require|file\.|io\.popen|runtime)[^%]*%>|<#assign|@\(\s*\d+\s*\*\s*\d+\s*\)|\[\[\$\{`,
+        r`|%x|\.class)|<%[=-]?\s*\d+\s*\*\s*\d+\s*%>|<%[=-]?[^%]*(?:system|exec|eval|require|file\.|io\.popen|runtime)[^%]*%>|<#assign|\[#assign|@\(\s*\d+\s*\*\s*\d+\s*\)|\[\[\$\{|\{\{[^}]*(?:\.subclasses\(|\.mro\(|\|\s*attr\s*\(|\|\s*filter\s*\(\s*['"](?:system|exec|passthru)|\bdump\s*\(\s*app\b|\bapp\.request\.)|\{\{\s*(?:self|config)\s*\}\}|freemarker\.template\.utility\.execute|\{\$smarty\.`,
     },
     attacks: [
       '{{7*7}}',
@@ -507,6 +543,12 @@ export const SIGNATURES: Signature[] = [
       "<%= system('id') %>",
       '#{`id`}',
       '{% import os %}{{ os.system("id") }}',
+      "{{''.class.mro()[1].subclasses()}}",
+      "{{['id']|filter('system')}}",
+      '{{request|attr(["__","class","__"]|join)}}',
+      '{{self}}',
+      '{$smarty.version}',
+      "[#assign ex = 'freemarker.template.utility.Execute'?new()]${ ex('id')}",
       {
         in: 'json-value',
         name: '$.name',
@@ -518,6 +560,8 @@ export const SIGNATURES: Signature[] = [
       'Total: ${total}',
       'Use #{user} to mention',
       '{{ first_name }} {{ last_name }}',
+      '{{ items | filter("active") }}',
+      '{{ page.self_link }}',
       '50% off <% sale %>',
       'email@example.com',
     ],
@@ -686,8 +730,8 @@ export const SIGNATURES: Signature[] = [
     where: ['query', 'json-value', 'path', 'cookie', 'body'],
     check: {
       kind: 'regex',
-      prefilter: ['db.', 'date', 'this.', 'return', 'sleep'],
-      pattern: r`\bdb\.[\w$]+\.(?:insert|find|findone|update|remove|drop|aggregate|deletemany|updatemany|mapreduce)\s*\(|\bnew\s+date\s*\(\s*\)\s*;\s*do\s*\{|while\s*\(\s*\w+\s*-\s*\w+\s*<\s*\d+|\bthis\.\w+\s*(?:==|!=|\.match\s*\()|['"]\s*;\s*return\s+(?:true|1|this)\b|;\s*sleep\s*\(\s*\d+\s*\)`,
+      prefilter: ['db.', 'date', 'this.', 'return', 'sleep', '$where'],
+      pattern: r`\bdb\.[\w$]+\.(?:insert|find|findone|update|remove|drop|aggregate|deletemany|updatemany|mapreduce)\s*\(|\bnew\s+date\s*\(\s*\)\s*;\s*do\s*\{|while\s*\(\s*\w+\s*-\s*\w+\s*<\s*\d+|\bthis\.\w+\s*(?:==|!=|\.match\s*\()|['"]\s*;\s*return\s*(?:\(\s*)?(?:true|1|this)\b|\d\s*;\s*return\s*\(?\s*true\b|['"]\s*;\s*return\s+['"]\w*['"]\s*==|;\s*sleep\s*\(\s*\d+\s*\)|(?:^|[{,\s])\$where\s*:\s*['"]`,
     },
     attacks: [
       'db.injection.insert({success:1});',
@@ -695,8 +739,18 @@ export const SIGNATURES: Signature[] = [
       "'; return true; var x='",
       'this.password.match(/^a/)',
       '1; sleep(5000)',
+      "$where: '1 == 1'",
+      "';return 'a'=='a' && ''=='",
+      '";return(true);var xyz=\'a',
+      '0;return true',
     ],
-    benign: ['Update the db. Find it later.', 'new date() for the meeting', 'return policy: 30 days'],
+    benign: [
+      'Update the db. Find it later.',
+      'new date() for the meeting',
+      'return policy: 30 days',
+      'Bought 2; return 1 next week',
+      'The $where operator is deprecated',
+    ],
   },
   {
     id: 'MAM-SIG-GQL-001',
@@ -1035,20 +1089,26 @@ export const SIGNATURES: Signature[] = [
   {
     id: 'MAM-SIG-HTTP-002',
     family: 'protocol-anomaly',
-    title: 'Restricted request header (httpoxy Proxy, WebDAV If / Lock-Token / Translate, Content-Range)',
+    title:
+      'Restricted request header (httpoxy Proxy, WebDAV If / Lock-Token / Translate, Content-Range, Accept-Charset)',
     severity: 'medium',
     owasp: 'API8:2023',
     cwe: 20,
     where: ['header-name'],
-    check: { kind: 'regex', pattern: r`^(?:proxy|lock-token|content-range|translate|if)$` },
+    // Accept-Charset: no browser has sent it since 2013 and no API client needs it; asking for an
+    // exotic charset (IBM037, UTF-7) is how a payload is made unreadable to the WAF in front (CRS 3.3.4
+    // restricts it). Content-Encoding on a request is not here: OTLP and many SDKs gzip request bodies.
+    check: { kind: 'regex', pattern: r`^(?:proxy|lock-token|content-range|translate|if|accept-charset)$` },
     attacks: [
       { in: 'header-name', value: 'proxy' },
       { in: 'header-name', value: 'lock-token' },
       { in: 'header-name', value: 'content-range' },
       { in: 'header-name', value: 'if' },
+      { in: 'header-name', value: 'accept-charset' },
     ],
     benign: [
       { in: 'header-name', value: 'range' },
+      { in: 'header-name', value: 'content-encoding' },
       { in: 'header-name', value: 'proxy-connection' },
       { in: 'header-name', value: 'if-none-match' },
     ],
@@ -1083,7 +1143,7 @@ export const SIGNATURES: Signature[] = [
     where: ['content-type'],
     check: {
       kind: 'regex',
-      pattern: r`^(?![\w.+-]+/[\w.+-]+\s*(?:;|$))|;\s*charset\s*=\s*(?!["']?(?:utf-8|iso-8859-1|iso-8859-15|windows-1252|us-ascii)["'\s;]*$)|^(?!multipart/)[^;]*;.*\b(?:application|text|image|audio|video|multipart)/|^[^;,]+/[^;,]+\s*,\s*[\w.+-]+/`,
+      pattern: r`^(?![\w.+-]+/[\w.+-]+\s*(?:;|$))|;\s*charset\s*=\s*(?!["']?(?:utf-8|iso-8859-1|iso-8859-15|windows-1252|us-ascii)["'\s;]*$)|^(?!multipart/)[^;]*;.*\b(?:application|text|image|audio|video|multipart)/|^[^;,]+/[^;,]+\s*,\s*[\w.+-]+/|^(?!multipart/)[^;]*;.*\bboundary\s*=|^multipart/(?!(?:form-data|mixed|related|alternative|byteranges|signed|encrypted|x-mixed-replace)\s*(?:;|$))|;\s*[\w.+-]+(?:\s+=|=\s)`,
     },
     attacks: [
       { in: 'content-type', value: 'application/x-www-form-urlencoded; charset=garbage' },
@@ -1093,6 +1153,9 @@ export const SIGNATURES: Signature[] = [
       { in: 'content-type', value: 'application/json, text/xml' },
       { in: 'content-type', value: 'my-new-content-type' },
       { in: 'content-type', value: "%{(#nike='multipart/form-data').(#dm=@ognl" },
+      { in: 'content-type', value: 'application/foo; boundary=0000' },
+      { in: 'content-type', value: 'multipart/foo; boundary=0000' },
+      { in: 'content-type', value: 'multipart/form-data; boundary=  test_data_123456' },
     ],
     benign: [
       { in: 'content-type', value: 'application/json; charset=utf-8' },
@@ -1100,6 +1163,8 @@ export const SIGNATURES: Signature[] = [
       { in: 'content-type', value: 'application/x-www-form-urlencoded; charset="utf-8"' },
       { in: 'content-type', value: 'multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxk' },
       { in: 'content-type', value: 'application/vnd.api+json' },
+      { in: 'content-type', value: 'multipart/mixed; boundary=batch_36522ad7' },
+      { in: 'content-type', value: 'multipart/related; type="application/json"; boundary=x' },
     ],
   },
   {
@@ -1228,5 +1293,219 @@ export const SIGNATURES: Signature[] = [
     benign: [
       { in: 'query-name', name: 'filter[customer.address.city]', value: 'filter[customer.address.city]' },
     ],
+  },
+  {
+    id: 'MAM-SIG-HTTP-009',
+    family: 'protocol-anomaly',
+    title: 'Connection header repeating or contradicting itself (keep-alive and close together)',
+    severity: 'low',
+    owasp: 'API8:2023',
+    cwe: 444,
+    where: ['protocol-header'],
+    fieldPattern: r`^connection$`,
+    // Two hops reading `keep-alive, close` differently disagree on where the next request starts.
+    check: {
+      kind: 'regex',
+      prefilter: [','],
+      pattern: r`\b(?:keep-alive|close)\b.*,\s*(?:keep-alive|close)\b`,
+    },
+    attacks: [
+      { in: 'protocol-header', name: 'connection', value: 'keep-alive, close' },
+      { in: 'protocol-header', name: 'connection', value: 'close,close' },
+      { in: 'protocol-header', name: 'connection', value: 'keep-alive,keep-alive' },
+    ],
+    benign: [
+      { in: 'protocol-header', name: 'connection', value: 'keep-alive' },
+      { in: 'protocol-header', name: 'connection', value: 'keep-alive, Upgrade' },
+      { in: 'protocol-header', name: 'connection', value: 'close' },
+    ],
+  },
+  {
+    id: 'MAM-SIG-HTTP-010',
+    family: 'protocol-anomaly',
+    title: 'Accept or User-Agent header sent empty',
+    severity: 'low',
+    owasp: 'API8:2023',
+    cwe: 20,
+    where: ['protocol-header'],
+    fieldPattern: r`^(?:accept|user-agent)$`,
+    // Clients either send these with a value or leave them out; an empty one is a hand-made request.
+    check: { kind: 'regex', pattern: r`^\s*$` },
+    attacks: [
+      { in: 'protocol-header', name: 'accept', value: '' },
+      { in: 'protocol-header', name: 'user-agent', value: '' },
+    ],
+    benign: [
+      { in: 'protocol-header', name: 'accept', value: '*/*' },
+      { in: 'protocol-header', name: 'x-debug', value: '' },
+    ],
+  },
+  {
+    id: 'MAM-SIG-HTTP-011',
+    family: 'protocol-anomaly',
+    title: 'Accept header asking for a charset outside UTF-8 / ISO-8859-1(5) / windows-1252 / US-ASCII',
+    severity: 'low',
+    owasp: 'API8:2023',
+    cwe: 20,
+    where: ['protocol-header'],
+    fieldPattern: r`^accept$`,
+    // An answer in an EBCDIC or UTF-7/16 charset is read differently by the WAF and the client.
+    check: {
+      kind: 'regex',
+      prefilter: ['charset'],
+      pattern: r`;\s*charset\s*=\s*(?!["']?(?:utf-8|iso-8859-15?|windows-1252|us-ascii)["']?\s*(?:[;,]|$))`,
+    },
+    attacks: [
+      { in: 'protocol-header', name: 'accept', value: 'text/html;q=0.9;charset=CP1026,*/*;q=0.8' },
+      {
+        in: 'protocol-header',
+        name: 'accept',
+        value: 'text/html;charset="iso-8859-1",*/*;q=0.8;charset=utf-16',
+      },
+    ],
+    benign: [
+      { in: 'protocol-header', name: 'accept', value: 'application/json;charset=UTF-8' },
+      { in: 'protocol-header', name: 'accept', value: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+    ],
+  },
+  {
+    id: 'MAM-SIG-HTTP-012',
+    family: 'protocol-anomaly',
+    title: 'Body on a GET or HEAD request (a form or text body on GET; any body on HEAD)',
+    severity: 'low',
+    owasp: 'API8:2023',
+    cwe: 444,
+    where: ['request-shape'],
+    // A server that reads the body and a proxy or cache that ignores it see different parameters.
+    // A JSON body declared as JSON (or undeclared) on GET is an API style (Elasticsearch's _search)
+    // and is left alone; JSON sent as text/plain or octet-stream is not.
+    check: { kind: 'regex', pattern: r`^(?:get (?!(?:-|\S*json) json\b)\S+ (?!none\b)|head \S+ (?!none\b))` },
+    attacks: [
+      { in: 'request-shape', value: 'GET application/x-www-form-urlencoded form -' },
+      { in: 'request-shape', value: 'HEAD - text -' },
+      { in: 'request-shape', value: 'GET text/plain text HTTP/1.0' },
+      { in: 'request-shape', value: 'GET application/octet-stream json HTTP/1.0' },
+    ],
+    benign: [
+      { in: 'request-shape', value: 'GET - none HTTP/1.1' },
+      { in: 'request-shape', value: 'GET application/json json -' },
+      { in: 'request-shape', value: 'GET - json -' },
+      { in: 'request-shape', value: 'POST application/x-www-form-urlencoded form -' },
+    ],
+  },
+  {
+    id: 'MAM-SIG-HTTP-013',
+    family: 'protocol-anomaly',
+    title: 'Form data sent as text/plain (a cross-site form post, and a body a WAF does not parse)',
+    severity: 'low',
+    owasp: 'API8:2023',
+    cwe: 352,
+    where: ['request-shape'],
+    // HTML forms with enctype="text/plain" reach any origin without a CORS preflight; an API that
+    // parses such a body as a form accepts cross-site requests. A JSON body sent as text/plain
+    // (navigator.sendBeacon) is left alone.
+    check: { kind: 'regex', pattern: r`^\S+ text/plain form\b` },
+    attacks: [{ in: 'request-shape', value: 'POST text/plain form -' }],
+    benign: [
+      { in: 'request-shape', value: 'POST text/plain json -' },
+      { in: 'request-shape', value: 'POST text/plain text -' },
+    ],
+  },
+  {
+    id: 'MAM-SIG-HTTP-014',
+    family: 'protocol-anomaly',
+    title:
+      'Invalid percent-encoding in the path or a form body (a % not followed by two hex digits, IIS %u, or bytes that are never UTF-8)',
+    severity: 'low',
+    owasp: 'API8:2023',
+    cwe: 172,
+    where: ['path', 'body-raw'],
+    // Read as sent: decoders disagree on `%1G`, `%u002f` and overlong `%c0%af`, which is the point.
+    check: {
+      kind: 'regex',
+      raw: true,
+      flags: 'i',
+      prefilter: ['%'],
+      pattern: r`%(?![0-9a-f]{2})|%(?:c[01]|f[5-9a-f])`,
+    },
+    attacks: [
+      { in: 'body-raw', value: 'param=%1G' },
+      { in: 'body-raw', value: 'param=%7%6F%6D%65%74%65%78%74%5F%31%32%33%' },
+      { in: 'body-raw', value: 'x=new %w20$' },
+      { in: 'path', value: '/files/%c0%af/etc' },
+      { in: 'path', value: '/a%uff0fb' },
+    ],
+    benign: [
+      { in: 'body-raw', value: 'q=50%25+off&name=J%C3%BCrgen' },
+      { in: 'path', value: '/api/v1/users/J%C3%BCrgen%20M' },
+    ],
+  },
+  {
+    id: 'MAM-SIG-HTTP-015',
+    family: 'protocol-anomaly',
+    title: 'IIS %u escape or an overlong / out-of-range UTF-8 byte left in a decoded parameter',
+    severity: 'low',
+    owasp: 'API8:2023',
+    cwe: 172,
+    where: ['query', 'cookie', 'json-value', 'header'],
+    // The source decodes query values; an escape still there either failed to decode (invalid UTF-8,
+    // %u) or was encoded twice — both are how filters are bypassed. `50%off` is not an escape.
+    check: {
+      kind: 'regex',
+      raw: true,
+      flags: 'i',
+      prefilter: ['%'],
+      pattern: r`%(?:u[0-9a-f]{4}|c[01]|f[5-9a-f])`,
+    },
+    attacks: [
+      { in: 'query', name: 'param', value: '%c0%af' },
+      { in: 'query', name: 'param', value: '%F5%80%BF%BF' },
+      { in: 'query', name: 'test', value: '%uff0F' },
+      { in: 'query', name: 'param', value: 'foo%uFF01' },
+      { in: 'json-value', name: '$.file', value: '..%c0%af..%c0%afetc%c0%afissue' },
+    ],
+    benign: [
+      { in: 'query', name: 'discount', value: '50%off' },
+      { in: 'query', name: 'next', value: 'https://example.com/a%20b?q=J%C3%BCrgen' },
+      { in: 'query', name: 'fmt', value: '%d items, %s left' },
+      { in: 'header', name: 'referer', value: 'https://shop.example.com/search?q=caf%C3%A9' },
+    ],
+  },
+  {
+    id: 'MAM-SIG-HTTP-016',
+    family: 'protocol-anomaly',
+    title: 'HTTP version that is not HTTP/1.0, 1.1, 2 or 3',
+    severity: 'low',
+    owasp: 'API8:2023',
+    cwe: 20,
+    where: ['request-shape'],
+    // Only when the source records the version (HAR, access logs); `-` is "not known".
+    check: { kind: 'regex', pattern: r` (?!(?:http/(?:1\.[01]|2(?:\.0)?|3(?:\.0)?)|h2c?|h3|-)$)\S+$` },
+    attacks: [
+      { in: 'request-shape', value: 'GET - none HTTP/1.2' },
+      { in: 'request-shape', value: 'GET - none HTTP/0.9' },
+    ],
+    benign: [
+      { in: 'request-shape', value: 'GET - none HTTP/1.1' },
+      { in: 'request-shape', value: 'GET - none h2' },
+      { in: 'request-shape', value: 'POST application/json json -' },
+    ],
+  },
+  {
+    id: 'MAM-SIG-SQLI-002',
+    family: 'sqli',
+    title: 'Integer-overflow or float-parsing probe value (one past a 32-bit limit, 2.2250738585072011e-308)',
+    severity: 'low',
+    owasp: 'API8:2023',
+    cwe: 190,
+    where: ['query', 'json-value', 'cookie', 'body'],
+    // The whole value, exactly (CRS 942220, from skipfish). The limits themselves (2147483647,
+    // 4294967295) are left out: clients send them as "no limit".
+    check: {
+      kind: 'regex',
+      pattern: r`^\s*(?:-?0000023456|0000012345|4294967296|2147483648|-2147483649|2\.225073858507201[01]e-308|1e309)\s*$`,
+    },
+    attacks: ['4294967296', '-2147483649', '2.2250738585072011e-308', '1e309', '0000012345'],
+    benign: ['2147483647', '4294967295', '42949672', '12345'],
   },
 ];

@@ -117,9 +117,11 @@ export function compileCheck(check: SignatureCheck): Checker {
     case 'regex': {
       const re = new RegExp(check.pattern, check.flags ?? '');
       const pre = check.prefilter;
-      return ({ norm }) => {
-        if (pre && !pre.some((p) => norm.includes(p))) return undefined;
-        const m = re.exec(norm);
+      const raw = check.raw === true;
+      return (input) => {
+        const text = raw ? input.raw : input.norm;
+        if (pre && !pre.some((p) => text.includes(p))) return undefined;
+        const m = re.exec(text);
         return m ? `matched "${m[0].slice(0, 60)}"` : undefined;
       };
     }

@@ -38,7 +38,7 @@ export interface CompiledCatalogue {
 const SAFE_RE = /^[\w.@+\-:, ]*$/;
 /** …except these, which stay meaningful with only safe characters (SQL keywords, URL-ish fields). */
 const SAFE_BUT_SUSPECT_RE =
-  /\b(?:or|and|xor|union|select|having|order|group|waitfor|sleep|tempdb|msdb)\b|\d\.\d|localhost|::|^0x|^\d{8,10}$|^\s*(?:if|for)\s|__proto__|prototype|information_schema|xp_\w|sp_\w|pg_(?:sleep|catalog)|sysobjects|openrowset|opendatasource|sqlite_master|msys(?:access)?objects|sysibm|\b(?:alter|create|drop|truncate)\s+(?:table|database)\b|\bexec(?:ute)?\s+master\.|\bjava\.|\bjavax\.|\b(?:org|com)\.(?:apache|sun|omg|opensymphony|springframework)\.|transformer\b|closure\b|factory\b|runtime|processbuilder|xmldecoder|^(?:ro0ab|kztaau|cs7qaf)|_\$\$nd_func|__js_function|\$_(?:get|post|server|cookie|request|files|env|session)\b|\$globals\b|(?:base64_decode|bzdecompress|call_user_func\w*|gzuncompress|gzinflate|pfsockopen|fsockopen|shell_exec|passthru|proc_open|popen|pcntl_exec|str_rot13|create_function|assert|phpinfo|preg_replace|file_(?:get|put)_contents|posix_\w+|escapeshellcmd|escapeshellarg)\b|allow_url_|auto_(?:pre|ap)pend_file|session\.|(?:^|[^\w.])(?:file|ftps?|https?)$|ldap|mysql\.db|schema_name|appscan_fingerprint|nessus|\b(?:nessus|sqlmap|nikto|nuclei|openvas|acunetix|netsparker|wpscan|dirbuster|gobuster|masscan|zgrab|ffuf|wfuzz|arachni|w3af|havij|commix)\b|compress|\b(?:this|module|window|document|self|top)\.|aced0005|\.(?:php\d*|phtml|pht|phar|jspx?|aspx?|cgi|shtml)\.*$/i;
+  /\b(?:or|and|xor|union|select|having|order|group|waitfor|sleep|tempdb|msdb)\b|\d\.\d|localhost|::|^0x|^-?\d{8,10}$|\de30\d$|^\s*(?:if|for)\s|__proto__|prototype|information_schema|xp_\w|sp_\w|pg_(?:sleep|catalog|shadow)|sys(?:servers|databases|x?logins)|master\.\.|sysobjects|openrowset|opendatasource|sqlite_master|msys(?:access)?objects|sysibm|\b(?:alter|create|drop|truncate)\s+(?:table|database)\b|\bexec(?:ute)?\s+master\.|\bjava\.|\bjavax\.|\b(?:org|com)\.(?:apache|sun|omg|opensymphony|springframework)\.|transformer\b|closure\b|factory\b|runtime|processbuilder|xmldecoder|^(?:ro0ab|kztaau|cs7qaf)|_\$\$nd_func|__js_function|\$_(?:get|post|server|cookie|request|files|env|session)\b|\$globals\b|(?:base64_decode|bzdecompress|call_user_func\w*|gzuncompress|gzinflate|pfsockopen|fsockopen|shell_exec|passthru|proc_open|popen|pcntl_exec|str_rot13|create_function|assert|phpinfo|preg_replace|file_(?:get|put)_contents|posix_\w+|escapeshellcmd|escapeshellarg)\b|allow_url_|auto_(?:pre|ap)pend_file|session\.|(?:^|[^\w.])(?:file|ftps?|https?)$|ldap|mysql\.db|schema_name|appscan_fingerprint|nessus|\b(?:nessus|sqlmap|nikto|nuclei|openvas|acunetix|netsparker|wpscan|dirbuster|gobuster|masscan|zgrab|ffuf|wfuzz|arachni|w3af|havij|commix)\b|compress|\b(?:this|module|window|document|self|top)\.|aced0005|\.(?:php\d*|phtml|pht|phar|jspx?|aspx?|cgi|shtml)\.*$/i;
 /** Locations of free values, where the safe-value gate applies (names and request facts are judged
  * whole by the few signatures that read them). */
 const GATED = new Set<InputLocation>(['path', 'query', 'header', 'cookie', 'json-value', 'body']);
@@ -51,6 +51,8 @@ const MEMOISED = new Set<InputLocation>([
   'content-type',
   'query-name',
   'json-key',
+  'protocol-header',
+  'request-shape',
 ]);
 const ENCODED_RE = /[%&\\]/;
 const MAX_INPUTS = 2000;
@@ -130,7 +132,8 @@ export function compileCatalogue(signatures: readonly Signature[]): CompiledCata
 
   function evaluate(input: Input): SignatureHit[] {
     const list = byLocation.get(input.location);
-    if (!list || input.raw.length === 0) return [];
+    // A header sent empty is itself the fact protocol signatures look for.
+    if (!list || (input.raw.length === 0 && input.location !== 'protocol-header')) return [];
     const isKey = !GATED.has(input.location) && input.location !== 'prompt';
     if (GATED.has(input.location) && SAFE_RE.test(input.raw) && !SAFE_BUT_SUSPECT_RE.test(input.raw))
       return [];

@@ -18,7 +18,10 @@ export type InputLocation =
   | 'method' // the request method
   | 'header-name' // a request header's name
   | 'content-type' // the request's Content-Type header, whole
-  | 'part-name'; // a multipart part's name, as sent
+  | 'part-name' // a multipart part's name, as sent
+  | 'protocol-header' // the value of a transport header (Connection, Accept) or of any header sent empty
+  | 'request-shape' // `METHOD media/type shape`: the body's shape (none, json, form, multipart, binary, text)
+  | 'body-raw'; // a form body as sent, percent-encoding kept
 
 export type SignatureFamily =
   | 'sqli'
@@ -55,6 +58,8 @@ export type SignatureCheck =
       pattern: string;
       flags?: string /** substrings one of which must be present */;
       prefilter?: string[];
+      /** Read the value as it arrived instead of normalised (percent-encoding is the point). */
+      raw?: boolean;
     }
   | { kind: 'sqli' }
   | { kind: 'ssrf' }
