@@ -128,6 +128,22 @@ describe('createDetector: signatures through the engine', () => {
     expect(grouped).toEqual(['signature.path-traversal', 'signature.sqli']);
   });
 
+  it('runs no behaviour detector when every behaviour type is disabled, and still judges payloads', () => {
+    const d = createDetector({ disabledTypes: ['behaviour.*'] });
+    for (let i = 0; i < 50; i++)
+      d.process(fakeExchange({ index: i, headers: bearer('u1'), path: `/api/items/${i}`, status: 404 }));
+    const alerts = d.process(
+      fakeExchange({ index: 50, path: '/api/s', query: [['q', '<script>x</script>']] }),
+    );
+    expect(alerts.map((a) => a.type)).toEqual(['signature.xss']);
+    for (const [name, s] of Object.entries(d.state()))
+      if (name !== 'templates' && name !== 'alerts') expect(s.size, name).toBe(0);
+    // One behaviour type disabled only: the others keep their state.
+    const some = createDetector({ disabledTypes: ['behaviour.scraping'] });
+    for (let i = 0; i < 5; i++) some.process(fakeExchange({ index: i, path: `/api/items/${i}` }));
+    expect(some.state()['bola-enumeration']!.size).toBeGreaterThan(0);
+  });
+
   it('keeps memory flat on a long stream: state tables stay at their caps and report evictions', () => {
     const d = createDetector({ maxStateEntries: 500, maxAlerts: 50 });
     const n = 20_000;

@@ -108,6 +108,8 @@ interface PathEntry {
   /** `METHOD host/template`, for the last method and host seen on this path. */
   endpoint: string;
 }
+/** A disabled-type pattern that covers every `behaviour.*` type: behaviour detection is off as a whole. */
+const ALL_BEHAVIOURS = /^(?:\*\*?|behaviour\.\*\*?)$/i;
 const SECRET_FIELD = /pass(?:word|wd)?|secret|token|api[-_]?key|pin$|cvv|cvc|otp|credential|auth/i;
 const MAX_EXCERPT = 80;
 
@@ -189,6 +191,9 @@ export function createDetector(
     new RateAnomalyDetector(config),
   ];
   const bulk = new SensitiveBulkDetector(config);
+  // With behaviour detection off, its detectors and the per-endpoint sensitive-data profiles (which
+  // only feed the bulk detector) are not run at all: their alerts would all be dropped.
+  const behaviourOn = !config.disabledTypes.some((p) => ALL_BEHAVIOURS.test(p));
   const llm = new LlmMonitor(config);
   // Path → template and the endpoint key last built on it: a cache, not state (both can always be
   // computed again), so a full map is simply dropped — cheaper per lookup than recency bookkeeping on
@@ -239,14 +244,23 @@ export function createDetector(
     return e;
   }
 
+  // Several signatures often hit one input (hits come in input order): its excerpt is made once.
+  let excerptOf: Input | undefined;
+  let excerptText = '';
   function excerpt(input: Input): string {
-    if (SECRET_FIELD.test(input.name)) return `[masked, ${input.raw.length} chars]`;
-    const type = classifier.classifyValue(input.raw, input.name);
-    if (type !== undefined) return maskValue(type, input.raw);
-    const shown = JSON.stringify(
-      input.raw.length > MAX_EXCERPT ? `${input.raw.slice(0, MAX_EXCERPT)}…` : input.raw,
-    );
-    return shown;
+    if (input === excerptOf) return excerptText;
+    excerptOf = input;
+    if (SECRET_FIELD.test(input.name)) excerptText = `[masked, ${input.raw.length} chars]`;
+    else {
+      const type = classifier.classifyValue(input.raw, input.name);
+      excerptText =
+        type !== undefined
+          ? maskValue(type, input.raw)
+          : JSON.stringify(
+              input.raw.length > MAX_EXCERPT ? `${input.raw.slice(0, MAX_EXCERPT)}…` : input.raw,
+            );
+    }
+    return excerptText;
   }
 
   function fromHit(hit: SignatureHit): Detection {
@@ -304,7 +318,7 @@ export function createDetector(
       const resText = ex.response?.body?.text;
       const llmLike = resText !== undefined && LLM_RESPONSE_HINT.test(resText.slice(0, 4096));
       const profile =
-        ok && resText
+        behaviourOn && ok && resText
           ? profiles.upsert(endpoint, () => ({ calls: 0, scanned: 0, withHits: 0, lastHits: [] }))
           : undefined;
       const scanDue =
@@ -330,7 +344,8 @@ export function createDetector(
       // without client addresses) cannot be attributed, so only its payloads are judged.
       const known = facts.actorKind !== 'address' || facts.address !== undefined;
       const ctx = { facts, request: parsed.request, response: parsed.response };
-      if (known) for (const b of behaviours) for (const d of b.observe(ctx)) detections.push(d);
+      if (known && behaviourOn)
+        for (const b of behaviours) for (const d of b.observe(ctx)) detections.push(d);
 
       // The classifier walks whole bodies, the costliest step: LLM calls are always scanned; other
       // endpoints are profiled (their first responses, then every PROFILE_RESCAN-th), and between
