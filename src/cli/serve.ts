@@ -3,6 +3,7 @@
 // store is empty (or with --demo) so a first run shows an inventory, findings and alerts at once.
 
 import { mkdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { generateEntries, shopSpec } from '../demo/generator.js';
@@ -43,6 +44,8 @@ export interface ServeFlags {
   scanTarget?: string[];
   /** Console session lifetime in hours (default 8). */
   sessionHours?: string;
+  /** Threads the embedded pipeline analyses on (default: the machine's available parallelism). */
+  analysisThreads?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -108,6 +111,10 @@ export const register: Register = (program, done) => {
     )
     .option('--scan-target <url>', 'allow scans of this origin from the API (repeatable)', collect, [])
     .option('--session-hours <n>', 'console sign-in session lifetime', '8')
+    .option(
+      '--analysis-threads <n>',
+      `threads for detection and masking: 1 = the main thread, N = N-1 worker threads (default ${availableParallelism()})`,
+    )
     .action(async (flags: ServeFlags) => {
       done(await serve(flags));
     });
@@ -145,6 +152,11 @@ export async function startServe(flags: ServeFlags): Promise<RunningServer> {
       ? whole('retention-max-exchanges', flags.retentionMaxExchanges, 1)
       : undefined;
   const sessionHours = whole('session-hours', flags.sessionHours ?? '8', 1);
+  const analysisThreads = whole(
+    'analysis-threads',
+    flags.analysisThreads ?? String(availableParallelism()),
+    1,
+  );
   const scanTargets = flags.scanTarget ?? [];
   for (const t of scanTargets)
     if (!originOf(t))
@@ -191,6 +203,8 @@ export async function startServe(flags: ServeFlags): Promise<RunningServer> {
       approvedHosts,
       trustedProxies: parseTrustedProxies(flags.trustedProxy),
       mask,
+      // With --queue the pipeline here only loads the demo traffic: workers analyse the rest.
+      analysisThreads: flags.queue ? 1 : analysisThreads,
     },
   });
   const nats = flags.queue ? await openQueue(parseQueueUrl(flags.queue)) : undefined;
@@ -268,6 +282,7 @@ export async function startServe(flags: ServeFlags): Promise<RunningServer> {
       clearInterval(timer);
       await app.close();
       await queue.drain();
+      await pipeline.close();
       await nats?.close();
       await store.close();
     },

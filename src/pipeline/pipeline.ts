@@ -4,6 +4,12 @@
 // processed (kept in the store) are skipped, so a re-sent or redelivered exchange counts once.
 // Per-actor partitioning: the detector's behaviour state lives in this pipeline, so a scaled-out
 // deployment routes each actor's exchanges to one pipeline instance.
+//
+// Two stages per batch. Dispatch (in arrival order): skip processed ids and ids of batches still in
+// flight, hand the rest to the analysis (detection and masking: analysis.ts, in this thread or in worker
+// threads, threads.ts). Commit (in arrival order, one batch at a time): build the batch's inventory, read,
+// merge and audit the stored endpoints of its hosts, write everything in one transaction. With worker
+// threads the next batches are analysed while this thread builds inventory and commits.
 
 import {
   type ActiveRule,
@@ -13,14 +19,16 @@ import {
   RULES,
   scoreEndpoints,
 } from '../audit/index.js';
-import { createDetector, type DetectConfigInput, type Detector } from '../detect/index.js';
-import { actorOf, type TrustedProxies } from '../identity/index.js';
-import { InventoryBuilder, type InventoryOptions, mergeEndpoints, templatePath } from '../inventory/index.js';
-import type { ApiSpec, Endpoint, Exchange, Finding } from '../model/index.js';
+import type { DetectConfigInput } from '../detect/index.js';
+import type { TrustedProxies } from '../identity/index.js';
+import { InventoryBuilder, type InventoryOptions, mergeEndpoints } from '../inventory/index.js';
+import type { Alert, ApiSpec, Endpoint, Exchange, Finding, Incident } from '../model/index.js';
 import { type Classifier, type CustomSensitiveType, compileClassifier } from '../sensitive/index.js';
 import { compileTemplate } from '../sources/spec-match.js';
 import type { IngestCommit, PlatformStore, RetainedExchange } from '../store/index.js';
-import { type MaskOptions, maskExchange } from './mask.js';
+import { type AnalysisItem, type AnalysisOutput, type AnalysisSetup, createAnalysis } from './analysis.js';
+import type { MaskOptions } from './mask.js';
+import { type AnalysisPool, createAnalysisPool } from './threads.js';
 
 export interface PipelineOptions {
   approvedHosts?: string[];
@@ -31,6 +39,11 @@ export interface PipelineOptions {
   mask?: MaskOptions;
   /** Keep masked exchanges for hunting (default true). */
   retain?: boolean;
+  /**
+   * Threads the analysis uses: 1 (default) analyses in the calling thread; N ≥ 2 starts N − 1 worker
+   * threads (detection on one, masking on the others) beside it.
+   */
+  analysisThreads?: number;
 }
 
 export interface IngestResult {
@@ -49,7 +62,10 @@ export interface IngestResult {
 export interface Pipeline {
   ingest(exchanges: Exchange[]): Promise<IngestResult>;
   readonly classifier: Classifier;
-  readonly detector: Detector;
+  /** The analysis worker threads (undefined when the pipeline analyses in its own thread). */
+  readonly pool: AnalysisPool | undefined;
+  /** Waits for the batches in hand, then stops the worker threads. */
+  close(): Promise<void>;
 }
 
 export const specFindingsProducer = 'audit:spec';
@@ -69,6 +85,14 @@ class RaceError extends Error {}
 /** Detector results kept for exchanges analysed but not yet committed (bounded; oldest dropped). */
 const MAX_UNCOMMITTED = 100_000;
 
+/** A batch after dispatch: the exchanges it analyses, and the analysis under way. */
+interface Dispatched {
+  received: number;
+  fresh: string[];
+  items: AnalysisItem[];
+  analysis: Promise<AnalysisOutput>;
+}
+
 export function createPipeline(args: {
   store: PlatformStore;
   specs?: ApiSpec[];
@@ -79,35 +103,104 @@ export function createPipeline(args: {
   const specs = args.specs ?? [];
   const o = args.options ?? {};
   const lock: CommitLock = args.lock ?? ((_hosts, fn) => fn());
-  const classifier = compileClassifier(o.customSensitive ?? []);
+  const setup: AnalysisSetup = {
+    ...(o.detect ? { detect: o.detect } : {}),
+    ...(o.customSensitive ? { customSensitive: o.customSensitive } : {}),
+    ...(o.trustedProxies ? { trustedProxies: [...o.trustedProxies.cidrs] } : {}),
+  };
+  const threads = o.analysisThreads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`analysisThreads must be ≥ 1: ${threads}`);
+  const pool = threads > 1 ? createAnalysisPool(setup, threads - 1) : undefined;
+  const local = pool ? undefined : createAnalysis(setup);
+  const classifier = local?.classifier ?? compileClassifier(o.customSensitive ?? []);
+  const retain = o.retain !== false;
+  const analyse = (items: AnalysisItem[]): Promise<AnalysisOutput> => {
+    const mask = o.mask ?? {};
+    if (pool) return pool.analyse(items, mask, retain);
+    try {
+      return Promise.resolve(
+        (local as NonNullable<typeof local>).run({
+          items,
+          detect: true,
+          maskFrom: 0,
+          maskTo: retain ? items.length : 0,
+          mask,
+        }),
+      );
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  };
   const invOpts: InventoryOptions = { specs, classifier };
   if (o.approvedHosts?.length) invOpts.approvedHosts = o.approvedHosts;
   if (o.trustedProxies) invOpts.trustedProxies = o.trustedProxies;
-  const detector = createDetector(o.detect ?? {}, {
-    classifier,
-    ...(o.trustedProxies ? { trustedProxies: o.trustedProxies } : {}),
-  });
   const rules: ActiveRule[] = applyConfig(RULES);
   let specFindingsDone = false;
-  // Batches run one at a time: detector state and the endpoint read-merge-write need it.
+  // Dispatch runs one batch at a time, and so does commit: detector state and the endpoint
+  // read-merge-write need arrival order.
+  let dispatchTail: Promise<unknown> = Promise.resolve();
   let tail: Promise<unknown> = Promise.resolve();
+  /** Ids dispatched and not yet committed or failed: a batch in flight already has them. */
+  const inflight = new Set<string>();
   // The detector's state is not transactional: an exchange it has seen stays counted even when the
   // commit fails. So each exchange is fed to it once: until its commit succeeds we keep the signature
   // hits it produced (a retry reuses them instead of processing it again), and the alerts a failed
-  // commit did not write stay pending until a later commit writes them.
+  // commit did not write stay pending (their latest versions) until a later commit writes them.
   const uncommitted = new Map<string, string[]>();
-  let pendingAlerts = new Set<string>();
+  let pendingAlerts = new Map<string, Alert>();
+  let pendingIncidents = new Map<string, Incident>();
 
-  async function run(exchanges: Exchange[]): Promise<IngestResult> {
+  async function dispatch(exchanges: Exchange[]): Promise<Dispatched> {
     const byId = new Map<string, Exchange>();
     for (const ex of exchanges) if (!byId.has(ex.id)) byId.set(ex.id, ex);
-    const fresh = await store.unprocessed([...byId.keys()]);
-    const batch = fresh.map((id) => byId.get(id) as Exchange);
+    const fresh = (await store.unprocessed([...byId.keys()])).filter((id) => !inflight.has(id));
+    const items: AnalysisItem[] = [];
+    for (const id of fresh) {
+      inflight.add(id);
+      const ex = byId.get(id) as Exchange;
+      const hits = uncommitted.get(id);
+      items.push(hits ? { ex, hits } : { ex });
+    }
+    const analysis =
+      items.length > 0
+        ? analyse(items)
+        : Promise.resolve({ hits: [], masked: [], alerts: [], incidents: [] });
+    // Failures are handled in commit; until then the rejection is not unhandled.
+    analysis.catch(() => undefined);
+    return { received: exchanges.length, fresh, items, analysis };
+  }
+
+  async function commitBatch(d: Dispatched): Promise<IngestResult> {
+    try {
+      return await commitAnalysed(d);
+    } finally {
+      for (const id of d.fresh) inflight.delete(id);
+    }
+  }
+
+  async function commitAnalysed(d: Dispatched): Promise<IngestResult> {
+    const { fresh, items } = d;
+    const out = await d.analysis;
+    for (let i = 0; i < out.hits.length; i++) {
+      const hits = out.hits[i];
+      if (hits === undefined) continue;
+      if (uncommitted.size >= MAX_UNCOMMITTED) uncommitted.delete(uncommitted.keys().next().value as string);
+      uncommitted.set((items[i] as AnalysisItem).ex.id, hits);
+    }
+    const alerts = new Map(pendingAlerts);
+    for (const a of out.alerts) alerts.set(a.id, a);
+    const incidents = new Map(pendingIncidents);
+    for (const i of out.incidents) incidents.set(i.id, i);
+    if (out.error !== undefined) {
+      pendingAlerts = alerts;
+      pendingIncidents = incidents;
+      throw new Error(`detection failed: ${out.error}`);
+    }
     const result: IngestResult = {
-      received: exchanges.length,
-      processed: batch.length,
-      duplicates: exchanges.length - batch.length,
-      alerts: 0,
+      received: d.received,
+      processed: fresh.length,
+      duplicates: d.received - fresh.length,
+      alerts: alerts.size,
       endpoints: 0,
     };
     const commit: IngestCommit = {
@@ -116,8 +209,8 @@ export function createPipeline(args: {
       endpoints: [],
       removedEndpoints: [],
       findings: [],
-      alerts: [],
-      incidents: [],
+      alerts: [...alerts.values()],
+      incidents: [...incidents.values()],
     };
     if (!specFindingsDone && specs.length > 0) {
       commit.findings.push({
@@ -125,28 +218,25 @@ export function createPipeline(args: {
         findings: specs.flatMap((s) => auditSpec(s, rules)),
       });
     }
-    if (batch.length === 0 && commit.findings.length === 0 && pendingAlerts.size === 0) return result;
+    if (items.length === 0 && commit.findings.length === 0 && alerts.size === 0) return result;
 
     const builder = new InventoryBuilder(invOpts);
-    const touchedAlerts = new Set(pendingAlerts);
-    for (const ex of batch) {
+    for (let i = 0; i < items.length; i++) {
+      const { ex, hits } = items[i] as AnalysisItem;
       builder.add(ex);
-      let hits = uncommitted.get(ex.id);
-      if (!hits) {
-        const alerts = detector.process(ex);
-        for (const a of alerts) touchedAlerts.add(a.id);
-        hits = alerts.map((a) => a.type);
-        if (uncommitted.size >= MAX_UNCOMMITTED)
-          uncommitted.delete(uncommitted.keys().next().value as string);
-        uncommitted.set(ex.id, hits);
-      }
-      if (o.retain !== false) commit.exchanges.push(retained(ex, hits));
-    }
-    if (touchedAlerts.size > 0) {
-      const snapshot = detector.flush();
-      commit.alerts = snapshot.alerts.filter((a) => touchedAlerts.has(a.id));
-      commit.incidents = snapshot.incidents.filter((i) => i.alerts.some((id) => touchedAlerts.has(id)));
-      result.alerts = commit.alerts.length;
+      const m = out.masked[i];
+      if (m)
+        commit.exchanges.push({
+          id: ex.id,
+          time: ex.time,
+          actor: m.actor,
+          host: ex.request.host,
+          method: ex.request.method,
+          path: m.path,
+          status: ex.response?.status ?? 0,
+          hits: [...new Set(hits ?? out.hits[i] ?? [])],
+          data: m.data,
+        } satisfies RetainedExchange);
     }
 
     const freshEndpoints = builder.endpoints();
@@ -158,10 +248,12 @@ export function createPipeline(args: {
         await store.commitIngest(commit);
       });
     } catch (err) {
-      pendingAlerts = touchedAlerts;
+      pendingAlerts = alerts;
+      pendingIncidents = incidents;
       throw err;
     }
-    pendingAlerts = new Set();
+    pendingAlerts = new Map();
+    pendingIncidents = new Map();
     for (const id of fresh) uncommitted.delete(id);
     specFindingsDone = true;
     return result;
@@ -208,34 +300,28 @@ export function createPipeline(args: {
     return scored.length;
   }
 
-  function retained(ex: Exchange, hits: string[]): RetainedExchange {
-    return {
-      id: ex.id,
-      time: ex.time,
-      actor: actorOf(ex, o.trustedProxies).id,
-      host: ex.request.host,
-      method: ex.request.method,
-      path: templatePath(ex.request.path),
-      status: ex.response?.status ?? 0,
-      hits: [...new Set(hits)],
-      data: JSON.stringify(maskExchange(ex, classifier, o.mask)),
-    };
-  }
-
   return {
     classifier,
-    detector,
+    pool,
     ingest(exchanges) {
+      const dispatched = dispatchTail.then(() => dispatch(exchanges));
+      dispatchTail = dispatched.catch(() => undefined);
       // A race with another process (see CommitLock) is resolved by running the batch again: the ids
       // that process committed are skipped, the rest keep their detector results.
-      const next = tail.then(() =>
-        run(exchanges).catch((err) => {
-          if (err instanceof RaceError) return run(exchanges);
+      const next = tail.then(async () => {
+        try {
+          return await commitBatch(await dispatched);
+        } catch (err) {
+          if (err instanceof RaceError) return commitBatch(await dispatch(exchanges));
           throw err;
-        }),
-      );
+        }
+      });
       tail = next.catch(() => undefined);
       return next;
+    },
+    async close() {
+      await tail;
+      await pool?.close();
     },
   };
 }
