@@ -324,7 +324,7 @@ export const SIGNATURES: Signature[] = [
         '`' +
         r`]*` +
         '`' +
-        r`|\bpowershell(?:\.exe)?\s+-(?:enc|e|encodedcommand|c|command)\b|[;&|\n]\s*set\s+/a\s+\d|(?:^|[;&|\n]\s*)for\s+(?:/[dflr]\s+(?:[a-z]:\\\S*\s+)?)*(?:"[^"]*"\s+|\\"[^"]*\\"\s+)?%%?\S{1,20}?\s+in\s*\(|(?:^|[;&|\n]\s*)if\s*(?:/i\s*)?(?:not\s+)?(?:errorlevel\s+\d|%\w+%|exist\s+\S+\s+\S|defined\s+\w+\s+\S|cmdextversion\s+\d|[^\s(]\S*\s*(?:==(?!=)|equ|neq|lss|leq|gtr|geq)\s*\S*[^\s:{](?:\s+(?!then\b|and\b|or\b|\{)\S|\s*$)|"[^"]*"\s*==\s*"[^"]*"\s+(?:echo|set|goto|call|cmd|start|del|erase|type|copy|move|dir|exit|net|powershell|shutdown)\b)|[;&|\n\x60]\s*/(?:usr/)?s?bin/[\w?*\[\]]*[?*\[][\w?*\[\]]*|[;&|\n\x60]\s*/(?:usr/(?:local/)?)?s?bin/\w`,
+        r`|\bpowershell(?:\.exe)?\s+-(?:enc|e|encodedcommand|c|command)\b|[;&|\n]\s*set\s+/a\s+\d|(?:^|[;&|\n]\s*)for\s+(?:/[dflr]\s+(?:[a-z]:\\\S*\s+)?)*(?:"[^"]*"\s+|\\"[^"]*\\"\s+)?%%?\S{1,20}?\s+in\s*\(|(?:^|[;&|\n]\s*)if\s*(?:/i\s*)?(?:not\s+)?(?:errorlevel\s+\d|%\w+%|exist\s+\S+\s+\S|defined\s+\w+\s+\S|cmdextversion\s+\d|\S+\s+(?:equ|neq|lss|leq|gtr|geq)\s+\S+(?:\s+\S|\s*$)|(?:\([^()\s]*\)|[^\s(]\S*)\s*==(?!=)\s*\S*[^\s:{](?:\s+(?!then\b|and\b|or\b|\{)\S|\s*$)|"[^"]*"\s*==\s*"[^"]*"\s+(?:echo|set|goto|call|cmd|start|del|erase|type|copy|move|dir|exit|net|powershell|shutdown)\b)|[;&|\n\x60]\s*/(?:usr/)?s?bin/[\w?*\[\]]*[?*\[][\w?*\[\]]*|[;&|\n\x60]\s*/(?:usr/(?:local/)?)?s?bin/\w`,
     },
     attacks: [
       '; cat /etc/passwd',
@@ -354,6 +354,9 @@ export const SIGNATURES: Signature[] = [
       'www.google.com;/bin/ca? /et*/passwd',
       '" | type %SystemDrive%\\config.ini | "',
       'if "A A" == "A A" echo same',
+      'if (AA) == (AA) echo same',
+      'IF (2 GEQ 15) echo "bigger"',
+      'if (%1)==(LTRS) CD C:\\WORD\\LTRS',
       ';netstat -a;',
       'a;/usr/bin/id|',
       '|/bin/ls -al',
