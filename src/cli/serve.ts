@@ -3,7 +3,7 @@
 // store is empty (or with --demo) so a first run shows an inventory, findings and alerts at once.
 
 import { mkdirSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { generateEntries, shopSpec } from '../demo/generator.js';
@@ -230,6 +230,8 @@ export async function startServe(flags: ServeFlags): Promise<RunningServer> {
     sessionTtlMs: sessionHours * 3600_000,
     onSettings: () => prune(),
     handoff: { deadLetter: join(dataDir(flags), 'webhook-dead-letter.jsonl') },
+    // Its name among the servers of one store, the same after a restart: only one process can listen here.
+    instance: `${hostname()}/${flags.host}:${port}`,
     ...(https ? { https } : {}),
   });
 

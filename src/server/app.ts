@@ -73,6 +73,12 @@ export interface ServerOptions {
   handoff?: { deadLetter: string };
   /** Called after an admin changed the settings (serve runs retention at once). */
   onSettings?: (s: PlatformSettings) => unknown;
+  /**
+   * This server's name among the API servers sharing the store, the same across its restarts
+   * (`mamori serve`: host name and port). Starting fails the scans an earlier process of that name left
+   * queued or running. Default: a name of this process alone.
+   */
+  instance?: string;
 }
 
 declare module 'fastify' {
@@ -300,7 +306,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     app.addHook('onReady', async () => watcher.ensure());
     app.addHook('onClose', () => stop());
   }
-  const scans = new ScanService(ctx, opts.scanConcurrency ?? 2);
+  const scans = new ScanService(ctx, opts.scanConcurrency ?? 2, opts.instance);
   await scans.startSweeps(opts.scanSweepMs);
   registerScanRoutes(app, ctx, scans, opts.scanTargets ?? []);
   applyMasking(opts.mask, await store.getSettings());

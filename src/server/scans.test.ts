@@ -239,6 +239,53 @@ describe('scans from the server', () => {
     await store.close();
   });
 
+  it('a restarted server fails its own earlier scans at once, and only its own', async () => {
+    const store = await openStore(join(mkdtempSync(join(tmpdir(), 'mamori-scan-')), 'restart.db'));
+    const record = (id: string, owner: string, status: ScanRecord['status']): ScanRecord => ({
+      id,
+      target: api.url,
+      status,
+      started: new Date(Date.now() - 60_000).toISOString(),
+      // Rewritten a second ago: nobody would call these stale.
+      updated: new Date(Date.now() - 1000).toISOString(),
+      owner,
+      progress: { sent: 1, findings: 0, testsRun: 0, testsTotal: 1, phase: 'learn' },
+      options: {},
+    });
+    // What the server `host-a:7443` left when it died, and what a live `host-b:7443` is running.
+    await store.putScan(record('mine-running', 'host-a:7443', 'running'));
+    await store.putScan(record('mine-queued', 'host-a:7443', 'queued'));
+    await store.putScan(record('mine-done', 'host-a:7443', 'done'));
+    await store.putScan(record('theirs', 'host-b:7443', 'running'));
+    const app = await buildServer({
+      store,
+      queue: createIngestQueue(createPipeline({ store })),
+      instance: 'host-a:7443',
+    });
+    try {
+      for (const id of ['mine-running', 'mine-queued'])
+        expect(await store.getScan(id)).toMatchObject({
+          status: 'failed',
+          owner: 'host-a:7443',
+          error: 'the server running it stopped (restarted)',
+          finished: expect.any(String),
+        });
+      expect((await store.getScan('mine-done'))?.status).toBe('done');
+      expect(await store.getScan('theirs')).toMatchObject({ status: 'running', owner: 'host-b:7443' });
+    } finally {
+      await app.close();
+    }
+    // Another server name starting on the same store leaves host-b's live scan alone too.
+    const other = await buildServer({
+      store,
+      queue: createIngestQueue(createPipeline({ store })),
+      instance: 'host-c:7443',
+    });
+    expect((await store.getScan('theirs'))?.status).toBe('running');
+    await other.close();
+    await store.close();
+  });
+
   it('cancels a scan running on another API server of the same store', async () => {
     const store = await openStore(t.file);
     const other = await buildServer({

@@ -60,9 +60,12 @@ export const SCAN_STALE_MS = 3 * 60_000;
 
 /**
  * Runs scans in the background, a few at a time; the rest wait as `queued`. Several API servers may
- * share one store, so a scan belongs to the server running it: that server rewrites the record every
- * 15 s (`updated`) and cancels it when another server asked to (meta `scan.cancel.<id>`); any server marks
- * failed a queued or running scan nobody rewrote for SCAN_STALE_MS (its server stopped).
+ * share one store, so a scan belongs to the server running it (`owner`, the server's instance name):
+ * that server rewrites the record every 15 s (`updated`, its heartbeat) and cancels it when another
+ * server asked to (meta `scan.cancel.<id>`). A server starting under an instance name fails at once the
+ * queued and running scans that name owned (the earlier process under that name died with them); any
+ * server marks failed a queued or running scan nobody rewrote for SCAN_STALE_MS (its server stopped),
+ * and leaves other owners' live scans alone.
  */
 export class ScanService {
   private readonly running = new Map<string, AbortController>();
@@ -75,31 +78,39 @@ export class ScanService {
   constructor(
     private readonly ctx: Pick<RouteContext, 'store' | 'events'>,
     private readonly concurrency = 2,
+    /** This server's instance name among the servers sharing the store. */
+    private readonly owner: string = randomUUID(),
   ) {}
 
-  /** Sweeps now and then every `intervalMs`. */
+  /** Fails what an earlier process under this instance name left running, then sweeps every `intervalMs`. */
   async startSweeps(intervalMs = 15_000): Promise<void> {
-    await this.sweep();
+    await this.sweep(Date.now(), true);
     this.timer = setInterval(() => void this.sweep().catch(() => undefined), intervalMs);
     this.timer.unref();
   }
 
-  /** Rewrites this server's scans (heartbeat) and fails other servers' scans gone stale. */
-  async sweep(now = Date.now()): Promise<void> {
+  /**
+   * Rewrites this server's scans (heartbeat) and fails other servers' scans gone stale; at start-up
+   * (`starting`, nothing of this process running yet) also every active scan of this instance name.
+   */
+  async sweep(now = Date.now(), starting = false): Promise<void> {
     for (const r of [...this.current.values()]) {
       // A cancel asked through another server arrives in meta (the record itself is rewritten here).
       if (await this.ctx.store.getMeta(cancelKey(r.id))) await this.cancel(r.id);
       if (this.current.get(r.id) === r) await this.save(r);
     }
     // All active scans first: failing some while paging would shift the pages.
-    for (const s of await this.ctx.store.listScans({ limit: 100_000, active: true }))
-      if (!this.current.has(s.id) && Date.parse(s.updated ?? s.started) < now - SCAN_STALE_MS)
+    for (const s of await this.ctx.store.listScans({ limit: 100_000, active: true })) {
+      if (this.current.has(s.id)) continue;
+      const mine = starting && s.owner === this.owner;
+      if (mine || Date.parse(s.updated ?? s.started) < now - SCAN_STALE_MS)
         await this.save({
           ...s,
           status: 'failed',
           finished: new Date(now).toISOString(),
-          error: 'the server running it stopped',
+          error: mine ? 'the server running it stopped (restarted)' : 'the server running it stopped',
         });
+    }
   }
 
   /** Validates the request; an error names the field. */
@@ -284,7 +295,12 @@ export class ScanService {
   }
 
   private async save(record: ScanRecord): Promise<void> {
-    const saved = { ...record, updated: new Date().toISOString() };
+    // A stale scan failed here keeps the owner it had; this server's own scans carry its name.
+    const saved = {
+      ...record,
+      ...(FINISHED.has(record.status) && record.owner !== undefined ? {} : { owner: this.owner }),
+      updated: new Date().toISOString(),
+    };
     if (FINISHED.has(saved.status)) this.current.delete(saved.id);
     else this.current.set(saved.id, saved);
     await this.ctx.store.putScan(saved);

@@ -74,6 +74,7 @@ export const ScanSchema = {
     summary: { type: 'object', additionalProperties: true },
     error: str(2000),
     updated: { ...dateTime, description: 'last write by the server running it (every 15 s)' },
+    owner: { ...str(256), description: 'instance name of the API server running it' },
   },
 } as const;
 

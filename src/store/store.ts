@@ -268,6 +268,8 @@ export interface ScanRecord {
   error?: string;
   /** Last write by the server running it; it rewrites it every 15 s while queued or running. */
   updated?: string;
+  /** Instance name of the API server running it (`mamori serve`: host name and port). */
+  owner?: string;
 }
 
 export interface SavedQuery {
