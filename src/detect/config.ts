@@ -24,17 +24,23 @@ export interface Suppression {
 }
 
 export interface DetectThresholds {
-  bola: { minIds: number; denyRatio: number; sequentialIds: number };
+  /** `newIdRatio`: distinct ids per call at least this (a client re-reading the same ids is not probing). */
+  bola: { minIds: number; denyRatio: number; sequentialIds: number; newIdRatio: number };
   stuffing: {
     minUsernames: number;
     failureRatio: number;
     distributedAddresses: number;
     distributedUsernames: number;
+    /** Failed logins on one login endpoint in the window, from all callers together (a botnet). */
+    endpointFailures: number;
   };
-  bruteForce: { failures: number; failureRatio: number };
+  /** `passwords`: distinct passwords among the failures (a client retrying a stale one is not guessing). */
+  bruteForce: { failures: number; failureRatio: number; passwords: number };
   scraping: { pages: number; bytes: number };
-  tokenSharing: { addresses: number; agents: number; addressesAlone: number };
-  notFound: { paths: number; ratio: number };
+  /** `regionSwitches`: calls alternating between registry regions (continents) in the window. */
+  tokenSharing: { addresses: number; agents: number; addressesAlone: number; regionSwitches: number };
+  /** `newPathRatio`: distinct missing paths per miss at least this (CI retrying its routes is not a spray). */
+  notFound: { paths: number; ratio: number; newPathRatio: number };
   rate: {
     minPerMinute: number;
     absolutePerMinute: number;
@@ -49,6 +55,10 @@ export interface DetectThresholds {
 export interface DetectConfig {
   /** Behaviour window (tumbling, event time). */
   windowSeconds: number;
+  /** A second, longer window for attackers who pace themselves under the per-window thresholds. */
+  longWindowSeconds: number;
+  /** Count thresholds in the long window are this multiple of the window's (ratios stay the same). */
+  longWindowFactor: number;
   /** Alerts of one actor closer than this group into one incident. */
   incidentGapSeconds: number;
   /** Cap on entries of each per-actor / per-endpoint state table (LRU beyond). */
@@ -66,6 +76,8 @@ export interface DetectConfig {
 
 export const DEFAULT_CONFIG: DetectConfig = {
   windowSeconds: 600,
+  longWindowSeconds: 7200,
+  longWindowFactor: 3,
   incidentGapSeconds: 1800,
   maxStateEntries: 50_000,
   maxAlerts: 10_000,
@@ -73,12 +85,18 @@ export const DEFAULT_CONFIG: DetectConfig = {
   disabledSignatures: [],
   disabledTypes: [],
   thresholds: {
-    bola: { minIds: 20, denyRatio: 0.5, sequentialIds: 100 },
-    stuffing: { minUsernames: 10, failureRatio: 0.7, distributedAddresses: 5, distributedUsernames: 20 },
-    bruteForce: { failures: 10, failureRatio: 0.8 },
+    bola: { minIds: 20, denyRatio: 0.5, sequentialIds: 100, newIdRatio: 0.5 },
+    stuffing: {
+      minUsernames: 10,
+      failureRatio: 0.7,
+      distributedAddresses: 5,
+      distributedUsernames: 20,
+      endpointFailures: 60,
+    },
+    bruteForce: { failures: 10, failureRatio: 0.8, passwords: 5 },
     scraping: { pages: 50, bytes: 50 * 1024 * 1024 },
-    tokenSharing: { addresses: 5, agents: 3, addressesAlone: 20 },
-    notFound: { paths: 30, ratio: 0.5 },
+    tokenSharing: { addresses: 5, agents: 3, addressesAlone: 20, regionSwitches: 4 },
+    notFound: { paths: 30, ratio: 0.5, newPathRatio: 0.5 },
     rate: { minPerMinute: 60, absolutePerMinute: 300, deviations: 6, factor: 5, warmup: 30 },
     sensitive: { values: 200 },
     ai: { maxPromptChars: 50_000, tokensPerWindow: 200_000, promptCharsPerWindow: 500_000 },
@@ -99,6 +117,8 @@ function group(props: Record<string, object>) {
 
 export const CONFIG_SCHEMA = group({
   windowSeconds: { type: 'number', exclusiveMinimum: 0 },
+  longWindowSeconds: { type: 'number', exclusiveMinimum: 0 },
+  longWindowFactor: { type: 'number', minimum: 1 },
   incidentGapSeconds: num,
   maxStateEntries: { type: 'integer', minimum: 16 },
   maxAlerts: { type: 'integer', minimum: 1 },
@@ -106,17 +126,18 @@ export const CONFIG_SCHEMA = group({
   disabledSignatures: { type: 'array', items: { type: 'string' } },
   disabledTypes: { type: 'array', items: { type: 'string' } },
   thresholds: group({
-    bola: group({ minIds: num, denyRatio: ratio, sequentialIds: num }),
+    bola: group({ minIds: num, denyRatio: ratio, sequentialIds: num, newIdRatio: ratio }),
     stuffing: group({
       minUsernames: num,
       failureRatio: ratio,
       distributedAddresses: num,
       distributedUsernames: num,
+      endpointFailures: num,
     }),
-    bruteForce: group({ failures: num, failureRatio: ratio }),
+    bruteForce: group({ failures: num, failureRatio: ratio, passwords: num }),
     scraping: group({ pages: num, bytes: num }),
-    tokenSharing: group({ addresses: num, agents: num, addressesAlone: num }),
-    notFound: group({ paths: num, ratio }),
+    tokenSharing: group({ addresses: num, agents: num, addressesAlone: num, regionSwitches: num }),
+    notFound: group({ paths: num, ratio, newPathRatio: ratio }),
     rate: group({ minPerMinute: num, absolutePerMinute: num, deviations: num, factor: num, warmup: num }),
     sensitive: group({ values: num }),
     ai: group({ maxPromptChars: num, tokensPerWindow: num, promptCharsPerWindow: num }),

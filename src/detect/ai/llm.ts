@@ -1,12 +1,16 @@
 // LLM-style endpoints: recognised from request shapes (OpenAI-style `messages[]` with roles,
 // completion `prompt`, Responses-style `input` + `model`, Gemini `contents[].parts[]`) and response
-// shapes (`choices[]`, `usage` with token counts). On those exchanges we read the newest user (or
-// tool) text as `prompt` inputs for the prompt signatures, watch prompt size and token use per actor
-// (denial of wallet), and report sensitive data sent to or returned by the model.
+// shapes (`choices[]`, `usage` with token counts). On those exchanges we read as `prompt` inputs for
+// the prompt signatures: the newest user (or tool) text, every tool / function result in the
+// conversation and retrieved documents sent along (`documents`, `context` …: indirect injection is
+// planted there, not typed by the user). We watch prompt size and token use per actor (denial of
+// wallet, in the window and the long window), and report sensitive data sent to or returned by a model.
+// A user quoting an attack to ask about it ("someone typed 'ignore previous instructions' — how do
+// we defend?") is discussing it: in a message that asks or explains, quoted spans are not read.
 
 import { type Classifier, maskValue, type SensitiveHit } from '../../sensitive/index.js';
 import type { Detection, ExchangeFacts } from '../alerts.js';
-import { minutes, remember, type Windowed, WindowedTable } from '../behaviour/common.js';
+import { type Horizon, horizonStats, horizons, remember, type Windowed } from '../behaviour/common.js';
 import type { DetectConfig } from '../config.js';
 import type { Input } from '../signatures/matcher.js';
 import { LruMap } from '../sketch.js';
@@ -83,6 +87,7 @@ export function llmViewOf(request: unknown, response: unknown, knownEndpoint: bo
     shaped = true;
     const key = r['messages'] !== undefined ? 'messages' : 'contents';
     let last: { role: string; text: string } | undefined;
+    const results: string[] = [];
     for (const m of messages) {
       const msg = rec(m);
       if (!msg) continue;
@@ -90,24 +95,85 @@ export function llmViewOf(request: unknown, response: unknown, knownEndpoint: bo
       promptChars += text.length;
       const role = typeof msg['role'] === 'string' ? msg['role'] : '';
       if (role === 'user' || role === 'tool' || role === 'function') last = { role, text };
+      if ((role === 'tool' || role === 'function') && text && results.length < MAX_RESULTS)
+        results.push(text);
     }
-    if (last?.text) prompts.push({ location: 'prompt', name: `$.${key}[].content`, raw: last.text });
+    if (last?.text)
+      prompts.push({
+        location: 'prompt',
+        name: `$.${key}[].content`,
+        raw: last.role === 'user' ? withoutQuotedDiscussion(last.text) : last.text,
+      });
+    for (const text of results)
+      if (text !== last?.text) prompts.push({ location: 'prompt', name: `$.${key}[].content`, raw: text });
     if (typeof r['system'] === 'string') promptChars += r['system'].length;
   }
+  const modelish =
+    r['model'] !== undefined || r['max_tokens'] !== undefined || r['temperature'] !== undefined;
   for (const field of ['prompt', 'input', 'inputs', 'query'] as const) {
     const v = r[field];
     const text = typeof v === 'string' ? v : Array.isArray(v) ? textOf(v) : '';
     if (!text) continue;
-    const modelish =
-      r['model'] !== undefined || r['max_tokens'] !== undefined || r['temperature'] !== undefined;
     if (field === 'query' && !knownEndpoint) continue;
     if (!modelish && !knownEndpoint && !responseShape) continue;
     shaped = true;
     promptChars += text.length;
-    prompts.push({ location: 'prompt', name: `$.${field}`, raw: text });
+    prompts.push({ location: 'prompt', name: `$.${field}`, raw: withoutQuotedDiscussion(text) });
   }
   if (!shaped && !responseShape && !knownEndpoint) return undefined;
+  // Retrieved documents sent along with the question (RAG): where indirect injection is planted.
+  for (const field of DOCUMENT_FIELDS) {
+    const v = r[field];
+    if (v === undefined) continue;
+    let n = 0;
+    for (const doc of Array.isArray(v) ? v : [v]) {
+      const text = documentText(doc);
+      if (!text) continue;
+      promptChars += text.length;
+      prompts.push({ location: 'prompt', name: `$.${field}[].text`, raw: text });
+      if (++n >= MAX_RESULTS) break;
+    }
+  }
   return { prompts, promptChars, ...tokenField(response) };
+}
+
+/** Tool results and documents read per request (the rest still count towards the prompt size). */
+const MAX_RESULTS = 16;
+const DOCUMENT_FIELDS = [
+  'documents',
+  'context',
+  'contexts',
+  'sources',
+  'retrieved',
+  'chunks',
+  'passages',
+] as const;
+
+function documentText(doc: unknown): string {
+  if (typeof doc === 'string') return doc;
+  const d = rec(doc);
+  if (!d) return '';
+  for (const k of ['text', 'content', 'page_content', 'pageContent', 'body', 'snippet'])
+    if (typeof d[k] === 'string') return d[k] as string;
+  return '';
+}
+
+/** A message that asks about or explains something (EN / JA), as opposed to one that instructs. */
+const DISCUSSION =
+  /\b(?:how (?:do|can|should|would|to|does)|what (?:is|are|does|do)|why|explain|defend|protect|prevent|mitigat\w*|detect\w*|examples?|payloads?|red[- ]team\w*|unit tests?|refuses?|attacks?|injections?|jailbreaks?)\b|とは|どう(?:やって|すれば|防|いう)|対策|防(?:ぐ|げ|御)|攻撃|研修|なぜ|という例/i;
+/** Quoted spans: straight and curly double quotes, single quotes, Japanese brackets. */
+const QUOTED =
+  /"[^"\n]{6,200}"|“[^”\n]{6,200}”|(?<![A-Za-z])'[^'\n]{6,200}'(?![A-Za-z])|‘[^’\n]{6,200}’|「[^」\n]{2,200}」|『[^』\n]{2,200}』/g;
+
+/** The user's text with quoted spans blanked when the message discusses rather than instructs:
+ * quoting an attack to ask about it is not making it. Text without quotes is returned as is. */
+export function withoutQuotedDiscussion(text: string): string {
+  if (text.length > MAX_TEXT_SCAN) return text;
+  QUOTED.lastIndex = 0;
+  if (!QUOTED.test(text)) return text;
+  const outside = text.replace(QUOTED, ' ');
+  if (!DISCUSSION.test(outside)) return text;
+  return text.replace(QUOTED, '"…"');
 }
 
 function tokenField(response: unknown): { tokens?: number } {
@@ -162,7 +228,9 @@ export function answerText(response: unknown): string {
 
 /** JSON paths of prompt text, which payload signatures leave to the prompt signatures. */
 export function isPromptField(path: string): boolean {
-  return /^\$\.(?:messages|contents|prompt|input|inputs|system)\b/.test(path);
+  return /^\$\.(?:messages|contents|prompt|input|inputs|system|documents|contexts?|sources|retrieved|chunks|passages)\b/.test(
+    path,
+  );
 }
 
 const HIGH_RISK_TYPES = new Set([
@@ -190,10 +258,10 @@ interface WalletState extends Windowed {
 
 export class LlmMonitor {
   private readonly known: LruMap<string, true>;
-  private readonly wallet: WindowedTable<WalletState>;
+  private readonly wallet: Horizon<WalletState>[];
   constructor(private readonly config: DetectConfig) {
     this.known = new LruMap(4096);
-    this.wallet = new WindowedTable(config, (start) => ({
+    this.wallet = horizons(config, (start) => ({
       start,
       recent: [],
       tokens: 0,
@@ -227,21 +295,27 @@ export class LlmMonitor {
         explanation: `prompt of ${view.promptChars} characters (limit ${t.maxPromptChars})`,
       });
     }
-    const w = this.wallet.at(facts.actor, facts.ex.time);
-    w.calls++;
-    w.tokens += view.tokens ?? 0;
-    w.promptChars += view.promptChars;
-    remember(w, facts.ex);
-    if (w.tokens > t.tokensPerWindow || w.promptChars > t.promptCharsPerWindow) {
-      out.push({
-        type: 'ai.denial-of-wallet',
-        severity: 'high',
-        owasp: 'API4:2023',
-        key: 'usage',
-        explanation: `${w.tokens} tokens and ${w.promptChars} prompt characters in ${w.calls} calls within ${minutes(this.config)} (limits ${t.tokensPerWindow} tokens, ${t.promptCharsPerWindow} characters)`,
-        related: w.recent,
-      });
+    let usage: Detection | undefined;
+    for (const h of this.wallet) {
+      const w = h.table.at(facts.actor, facts.ex.time);
+      w.calls++;
+      w.tokens += view.tokens ?? 0;
+      w.promptChars += view.promptChars;
+      remember(w, facts.ex);
+      const tokens = t.tokensPerWindow * h.factor;
+      const chars = t.promptCharsPerWindow * h.factor;
+      if (usage === undefined && (w.tokens > tokens || w.promptChars > chars)) {
+        usage = {
+          type: 'ai.denial-of-wallet',
+          severity: 'high',
+          owasp: 'API4:2023',
+          key: 'usage',
+          explanation: `${w.tokens} tokens and ${w.promptChars} prompt characters in ${w.calls} calls within ${h.label} (limits ${tokens} tokens, ${chars} characters)`,
+          related: w.recent,
+        };
+      }
     }
+    if (usage) out.push(usage);
     const toModel = hits.filter((h) => h.direction === 'request' && isPromptField(h.field));
     const fromModel = hits.filter((h) => h.direction === 'response');
     for (const [list, type, verb] of [
@@ -267,7 +341,7 @@ export class LlmMonitor {
 
   state() {
     return {
-      'ai-wallet': this.wallet.stats(),
+      ...horizonStats('ai-wallet', this.wallet),
       'ai-endpoints': { size: this.known.size, max: this.known.max, evicted: this.known.evicted },
     };
   }

@@ -14,6 +14,14 @@ function types(exchanges: Exchange[], config = {}) {
   return [...new Set(run(exchanges, config).alerts.map((a) => a.type))].sort();
 }
 let idx = 0;
+/** The exchange with its string body sent as an HTML form. */
+function form(ex: Exchange): Exchange {
+  const body = ex.request.body!;
+  return {
+    ...ex,
+    request: { ...ex.request, body: { ...body, mimeType: 'application/x-www-form-urlencoded' } },
+  };
+}
 function seq(n: number, f: (i: number) => FakeExchange, stepMs = 1000): Exchange[] {
   const base = T0 + idx * 1000;
   idx += n + 10;
@@ -123,13 +131,34 @@ describe('credential stuffing and brute force', () => {
     expect(types(xs)).toEqual([]);
   });
   it('fires on brute force against one account, and not on a user mistyping twice', () => {
-    const brute = seq(15, (i) => login('ceo@corp.example', 401, { address: `198.51.100.${i}` }));
+    const brute = seq(15, (i) =>
+      login('ceo@corp.example', 401, {
+        address: `198.51.100.${i}`,
+        body: { username: 'ceo@corp.example', password: `guess-${i}` },
+      }),
+    );
     const { alerts } = run(brute);
     const a = alerts.find((x) => x.type === 'behaviour.brute-force');
     expect(a).toBeDefined();
     expect(a!.explanation).toContain('c***@corp.example');
+    expect(a!.explanation).toMatch(/with \d+ different passwords/);
     const typo = seq(3, (i) => login('bob@example.com', i < 2 ? 401 : 200));
     expect(types(typo)).toEqual([]);
+  });
+  it('benign twin: an app retrying a stale saved password does not count as guessing', () => {
+    // The same password fifteen times: a retry loop, not a brute force (which tries new ones).
+    const retry = seq(15, () => login('commuter@example.jp', 400, { address: '203.0.113.70' }), 3000);
+    expect(types(retry)).toEqual([]);
+  });
+  it('fires on client-secret guessing at an OAuth token endpoint (form body)', () => {
+    const xs = seq(12, (i) => ({
+      method: 'POST',
+      path: '/oauth/token',
+      body: `grant_type=client_credentials&client_id=billing&client_secret=s3cret-${i}`,
+      status: 401,
+      address: '198.51.100.62',
+    })).map(form);
+    expect(types(xs)).toContain('behaviour.brute-force');
   });
 });
 
@@ -276,5 +305,168 @@ describe('bulk retrieval of sensitive data', () => {
     const auth = bearer('taro');
     const xs = seq(5, () => ({ headers: auth, path: '/api/me', response: people(1) }), 30_000);
     expect(types(xs)).toEqual([]);
+  });
+});
+
+describe('attackers pacing themselves under the window (long window)', () => {
+  it('fires on slow id probing spread over two hours, and not on a user opening their orders slowly', () => {
+    const auth = bearer('slow-prober');
+    // One id every 50 s: 12 per 10-minute window, under the 20 ids of one window.
+    const probe = seq(
+      100,
+      (i) => ({ headers: auth, path: `/api/orders/${300000 + i * 977}`, status: 403 }),
+      50_000,
+    );
+    const a = run(probe).alerts.find((x) => x.type === 'behaviour.bola-enumeration');
+    expect(a?.explanation).toMatch(/in 2 h, 100% answered/);
+    const owner = bearer('slow-owner');
+    const own = seq(100, (i) => ({ headers: owner, path: `/api/orders/${500 + (i % 12)}` }), 50_000);
+    expect(types(own)).toEqual([]);
+  });
+  it('fires on slow single-address stuffing, not on an office logging in all morning', () => {
+    const stuff = seq(
+      40,
+      (i) => ({
+        method: 'POST',
+        path: '/oauth/token',
+        body: `grant_type=password&username=u${i}%40example.jp&password=Passw0rd`,
+        status: 400,
+        address: '198.51.100.5',
+      }),
+      80_000,
+    ).map(form);
+    expect(run(stuff).alerts.find((x) => x.type === 'behaviour.credential-stuffing')?.explanation).toMatch(
+      /within 2 h/,
+    );
+  });
+  it('does not count a client polling the same resource as bulk retrieval', () => {
+    const auth = bearer('poller');
+    const person = { name: 'Taro Yamada', email: 'taro@example.jp', phone: '+81 90-1234-5678' };
+    const xs = seq(400, () => ({ headers: auth, path: '/api/me', response: person }), 1000);
+    expect(types(xs)).toEqual([]);
+  });
+});
+
+describe('ids behind one path: GraphQL variables and JSON-RPC params', () => {
+  const gql = (id: string, denied: boolean): FakeExchange => ({
+    method: 'POST',
+    path: '/graphql',
+    body: {
+      operationName: 'Order',
+      query: 'query Order($id: ID!) { order(id: $id) { id } }',
+      variables: { id },
+    },
+    response: denied
+      ? { data: { order: null }, errors: [{ message: 'Forbidden', extensions: { code: 'FORBIDDEN' } }] }
+      : { data: { order: { id } } },
+  });
+  it('fires on a GraphQL operation walked over many ids, refused in the body under HTTP 200', () => {
+    const auth = bearer('gql-prober');
+    const xs = seq(30, (i) => ({ ...gql(String(7000 + i * 3), i % 4 !== 0), headers: auth }));
+    const a = run(xs).alerts.find((x) => x.type === 'behaviour.bola-enumeration');
+    expect(a?.path).toBe('/graphql');
+    expect(a?.explanation).toMatch(/ids of Order \(POST \/graphql\).*refused in the body/);
+  });
+  it('fires on JSON-RPC params walked with errors in the body', () => {
+    const auth = bearer('rpc-prober');
+    const xs = seq(25, (i) => ({
+      headers: auth,
+      method: 'POST',
+      path: '/rpc',
+      body: { jsonrpc: '2.0', id: i, method: 'invoice.get', params: { invoiceId: 900 + i } },
+      response: { jsonrpc: '2.0', id: i, error: { code: -32003, message: 'Access denied' } },
+    }));
+    expect(types(xs)).toContain('behaviour.bola-enumeration');
+  });
+  it('benign twin: a user reading their own few orders through GraphQL again and again', () => {
+    const auth = bearer('gql-user');
+    const xs = seq(60, (i) => ({ ...gql(String(100 + (i % 5)), false), headers: auth }), 5000);
+    expect(types(xs)).toEqual([]);
+  });
+});
+
+describe('slug probing and routes gone missing during a deploy', () => {
+  const words =
+    'admin root test john jane sato suzuki tanaka info sales support dev ops ceo cfo hr yamada kato ito saito kimura mori abe ikeda ueda noda ota kudo endo sano'.split(
+      ' ',
+    );
+  const slugs = words.map((w) => `blue-${w}-lamp`);
+  it('fires on an actor probing user names under one collection, most missing', () => {
+    const xs = seq(30, (i) => ({
+      path: `/api/v1/users/${words[i]}`,
+      status: i % 5 === 0 ? 200 : 404,
+      address: '198.51.100.23',
+    }));
+    const a = run(xs).alerts.find((x) => x.type === 'behaviour.bola-enumeration');
+    expect(a?.explanation).toMatch(/ids of GET \/api\/v1\/users\/\{…\}/);
+  });
+  it('benign twin: a CI job re-trying known routes while a deploy answers 404', () => {
+    const routes = slugs.map((s) => `/api/v1/products/${s}`);
+    // The routes answered before the deploy; the runner then retries them every 20 s.
+    const before = seq(30, (i) => ({ path: routes[i]!, address: '192.0.2.80' }), 1000);
+    const rollout = seq(
+      150,
+      (i) => ({ path: routes[i % 30]!, status: 404, address: '192.0.2.200', headers: bearer('ci') }),
+      500,
+    );
+    expect(types([...before, ...rollout])).toEqual([]);
+  });
+});
+
+describe('distributed stuffing and token replay', () => {
+  it('fires on a login endpoint failing for many users from a botnet rotating agents', () => {
+    const agents = Array.from({ length: 40 }, (_, i) => `Mozilla/5.0 Chrome/${100 + i}.0`);
+    const xs = seq(
+      120,
+      (i) => ({
+        method: 'POST',
+        path: '/login',
+        body: { email: `victim${i}@example.jp`, password: 'Summer2024!' },
+        status: 401,
+        address: `${20 + (i % 150)}.${i % 200}.7.${1 + (i % 250)}`,
+        headers: { 'user-agent': agents[i % 40]! },
+      }),
+      1500,
+    );
+    const a = run(xs).alerts.find((x) => x.actor === 'endpoint:POST api.example.com/login');
+    expect(a?.type).toBe('behaviour.credential-stuffing');
+    expect(a?.explanation).toMatch(/distributed stuffing: \d+ of \d+ logins on POST \/login failed/);
+  });
+  it('benign twin: a busy login endpoint with the usual typos', () => {
+    const xs = seq(
+      300,
+      (i) => ({
+        method: 'POST',
+        path: '/login',
+        body: { email: `member${i}@example.jp`, password: 'pw' },
+        status: i % 8 === 0 ? 401 : 200,
+        address: `${60 + (i % 100)}.1.2.${1 + (i % 250)}`,
+      }),
+      1000,
+    );
+    expect(types(xs)).toEqual([]);
+  });
+  it('fires on one token alternating between two continents with the same agent', () => {
+    const auth = bearer('replayed');
+    const xs = seq(
+      12,
+      (i) => ({ headers: auth, path: '/api/me', address: i % 2 ? '126.205.3.4' : '177.64.9.8' }),
+      20_000,
+    );
+    const a = run(xs).alerts.find((x) => x.type === 'behaviour.token-sharing');
+    expect(a?.explanation).toMatch(/alternated \d+ times between address regions APNIC and LACNIC/);
+  });
+  it('benign twin: an egress pool in one region and a dual-stack laptop', () => {
+    const pool = seq(
+      40,
+      (i) => ({ headers: bearer('pooled'), path: '/api/me', address: `126.10.0.${10 + (i % 4)}` }),
+      20_000,
+    );
+    const dual = seq(
+      40,
+      (i) => ({ headers: bearer('dual'), path: '/api/me', address: i % 2 ? '126.10.9.9' : '2001:db8::9' }),
+      20_000,
+    );
+    expect(types([...pool, ...dual])).toEqual([]);
   });
 });

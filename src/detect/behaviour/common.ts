@@ -1,6 +1,7 @@
 // What every behaviour detector shares: the per-exchange context, the detector interface, windowed
 // per-key state in a bounded LRU, and a small ring of recent exchange references for evidence.
 
+import { hash32 } from '../../inventory/sketch.js';
 import type { Exchange, ExchangeRef } from '../../model/index.js';
 import type { Detection, ExchangeFacts } from '../alerts.js';
 import type { DetectConfig } from '../config.js';
@@ -51,9 +52,10 @@ export class WindowedTable<T extends Windowed> {
   constructor(
     config: DetectConfig,
     private readonly make: (start: number) => T,
+    windowSeconds = config.windowSeconds,
   ) {
     this.lru = new LruMap(config.maxStateEntries);
-    this.windowMs = config.windowSeconds * 1000;
+    this.windowMs = windowSeconds * 1000;
   }
   private readonly windowMs: number;
   at(key: string, time: number): T {
@@ -68,16 +70,89 @@ export class WindowedTable<T extends Windowed> {
   }
 }
 
+/**
+ * The horizons a detector judges in: its window with the thresholds as configured, and the long
+ * window (`longWindowSeconds`) with count thresholds `longWindowFactor` times higher, for attackers
+ * who pace themselves just under the per-window figures. Ratios are the same in both.
+ */
+export interface Horizon<T extends Windowed> {
+  table: WindowedTable<T>;
+  /** Multiplier of count thresholds. */
+  factor: number;
+  seconds: number;
+  /** Name in explanations (`10 min`, `2 h`). */
+  label: string;
+}
+
+export function horizons<T extends Windowed>(config: DetectConfig, make: (start: number) => T): Horizon<T>[] {
+  const out: Horizon<T>[] = [
+    {
+      table: new WindowedTable(config, make),
+      factor: 1,
+      seconds: config.windowSeconds,
+      label: span(config.windowSeconds),
+    },
+  ];
+  if (config.longWindowSeconds > config.windowSeconds)
+    out.push({
+      table: new WindowedTable(config, make, config.longWindowSeconds),
+      factor: config.longWindowFactor,
+      seconds: config.longWindowSeconds,
+      label: span(config.longWindowSeconds),
+    });
+  return out;
+}
+
+/** State-table report of a detector's horizons (`name`, `name-long`). */
+export function horizonStats<T extends Windowed>(
+  name: string,
+  hs: readonly Horizon<T>[],
+): Record<string, { size: number; max: number; evicted: number }> {
+  const out: Record<string, { size: number; max: number; evicted: number }> = {};
+  hs.forEach((h, i) => {
+    out[i === 0 ? name : `${name}-long`] = h.table.stats();
+  });
+  return out;
+}
+
+export function span(seconds: number): string {
+  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600} h`;
+  const m = seconds / 60;
+  return m >= 1 ? `${Math.round(m * 10) / 10} min` : `${seconds} s`;
+}
+
 export function pct(n: number): string {
   return `${Math.round(n * 100)}%`;
 }
 
 export function minutes(config: DetectConfig): string {
-  const m = config.windowSeconds / 60;
-  return m >= 1 ? `${Math.round(m * 10) / 10} min` : `${config.windowSeconds} s`;
+  return span(config.windowSeconds);
 }
 
 /** Response body size in bytes (the source's figure, before any cap). */
 export function responseBytes(ex: Exchange): number {
   return ex.response?.body?.size ?? 0;
+}
+
+/**
+ * Paths that have answered 2xx to anyone, in a fixed-size Bloom filter (2 hashes over 2^20 bits,
+ * 128 KiB; false "known" answers are rare and only make a probe count less). A 404 on such a path is
+ * a route gone missing (a deploy rolling out), not a probe for one that never existed.
+ */
+export class KnownPaths {
+  private readonly bits = new Uint32Array(1 << 15);
+  add(key: string): void {
+    const h1 = hash32(key);
+    const h2 = hash32(key, 0x9e3779b1);
+    this.bits[(h1 >>> 5) & 0x7fff]! |= 1 << (h1 & 31);
+    this.bits[(h2 >>> 5) & 0x7fff]! |= 1 << (h2 & 31);
+  }
+  has(key: string): boolean {
+    const h1 = hash32(key);
+    const h2 = hash32(key, 0x9e3779b1);
+    return (
+      (this.bits[(h1 >>> 5) & 0x7fff]! & (1 << (h1 & 31))) !== 0 &&
+      (this.bits[(h2 >>> 5) & 0x7fff]! & (1 << (h2 & 31))) !== 0
+    );
+  }
 }

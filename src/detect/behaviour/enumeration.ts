@@ -1,7 +1,12 @@
 // Object-id enumeration / BOLA probing: one actor walking many ids of one endpoint template. Two
 // shapes: probing (many ids, most answered 403/404: the actor is trying ids that are not theirs) and
 // a dense sequential walk (ids n, n+1, n+2 … answered 200: harvesting). A user opening their own few
-// orders, or a client reading many random UUIDs it was given, is neither.
+// orders, a client reading many random UUIDs it was given, or a CI job re-reading the same ids while
+// a deploy answers 404, is neither (probing needs mostly new ids: distinct ids per call).
+// Where the id lives: the last templated path segment; for GraphQL and JSON-RPC, which put every
+// object behind one path, an id-like variable or param of the operation (denials read from the
+// `errors` / `error` the body carries under HTTP 200); for an untemplated path (a slug such as a user
+// name), the last segment under its parent, for the probing shape only.
 
 import type { Detection } from '../alerts.js';
 import type { DetectConfig } from '../config.js';
@@ -10,11 +15,13 @@ import {
   actorEndpointOf,
   type Behaviour,
   type BehaviourContext,
-  minutes,
+  type Horizon,
+  horizonStats,
+  horizons,
+  KnownPaths,
   pct,
   remember,
   type Windowed,
-  WindowedTable,
 } from './common.js';
 
 interface State extends Windowed {
@@ -48,11 +55,72 @@ function slashes(s: string): number {
   return n;
 }
 
+function rec(v: unknown): Record<string, unknown> | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
+}
+
+const ID_NAME = /^(?:id|uuid|.+(?:Id|_id|ID|Uuid|_uuid))$/;
+
+function idIn(o: Record<string, unknown> | undefined): string | undefined {
+  if (!o) return undefined;
+  for (const [k, v] of Object.entries(o)) {
+    if (!ID_NAME.test(k)) continue;
+    if (typeof v === 'number' && Number.isInteger(v)) return String(v);
+    if (typeof v === 'string' && v.length > 0 && v.length <= 64) return v;
+  }
+  return undefined;
+}
+
+/** The operation and object id a GraphQL or JSON-RPC request body names (`Order`, `"123"`). */
+export function bodyObjectOf(body: unknown): { op: string; id: string } | undefined {
+  const r = rec(body);
+  if (!r) return undefined;
+  if (typeof r['query'] === 'string') {
+    const id = idIn(rec(r['variables']));
+    if (id === undefined) return undefined;
+    const op =
+      typeof r['operationName'] === 'string'
+        ? r['operationName']
+        : (/^\s*(?:query|mutation)\s+(\w+)/.exec(r['query'])?.[1] ?? 'query');
+    return { op, id };
+  }
+  if (typeof r['method'] === 'string' && (r['jsonrpc'] !== undefined || r['params'] !== undefined)) {
+    const params = r['params'];
+    const id = Array.isArray(params)
+      ? typeof params[0] === 'number' || typeof params[0] === 'string'
+        ? String(params[0])
+        : idIn(rec(params[0]))
+      : idIn(rec(params));
+    return id === undefined ? undefined : { op: r['method'], id };
+  }
+  return undefined;
+}
+
+/** A GraphQL / JSON-RPC answer refusing the object (they say so in the body under HTTP 200). */
+const BODY_DENIAL =
+  /"errors"\s*:\s*\[[^\]]*?(?:FORBIDDEN|NOT_FOUND|UNAUTHORI[SZ]ED|UNAUTHENTICATED|not (?:found|authori[sz]ed|allowed|permitted)|forbidden|denied|permission)|"error"\s*:\s*\{/i;
+
+export function deniedInBody(text: string | undefined): boolean {
+  return text !== undefined && BODY_DENIAL.test(text.length > 2048 ? text.slice(0, 2048) : text);
+}
+
+/** Parent and last segment of an untemplated path with at least three segments (`/api/users/alice`). */
+function slugOf(path: string): { parent: string; id: string } | undefined {
+  const cut = path.lastIndexOf('/');
+  if (cut <= 0 || cut === path.length - 1) return undefined;
+  const parent = path.slice(0, cut);
+  if (slashes(parent) < 2) return undefined;
+  return { parent, id: path.slice(cut + 1) };
+}
+
 export class EnumerationDetector implements Behaviour {
   readonly name = 'bola-enumeration';
-  private readonly table: WindowedTable<State>;
+  private readonly known = new KnownPaths();
+  private readonly horizons: Horizon<State>[];
   constructor(private readonly config: DetectConfig) {
-    this.table = new WindowedTable(config, (start) => ({
+    this.horizons = horizons(config, (start) => ({
       start,
       recent: [],
       ids: new Distinct(64),
@@ -63,52 +131,84 @@ export class EnumerationDetector implements Behaviour {
       max: Number.NEGATIVE_INFINITY,
     }));
   }
-  observe({ facts }: BehaviourContext): Detection[] {
-    if (facts.status === undefined || !facts.template.includes('{')) return [];
-    const id = objectIdOf(facts.ex.request.path, facts.template);
+  observe({ facts, request }: BehaviourContext): Detection[] {
+    if (facts.status === undefined) return [];
+    let id: string | undefined;
+    let key: string;
+    let where: string;
+    let denied = facts.status === 403 || facts.status === 404 || facts.status === 401;
+    let slug = false;
+    if (facts.template.includes('{')) {
+      id = objectIdOf(facts.ex.request.path, facts.template);
+      key = actorEndpointOf(facts);
+      where = `${facts.method} ${facts.template}`;
+    } else if (facts.method === 'POST') {
+      const op = bodyObjectOf(request);
+      if (op === undefined) return [];
+      id = op.id;
+      key = `${actorEndpointOf(facts)}#${op.op}`;
+      where = `${op.op} (${facts.method} ${facts.template})`;
+      if (!denied) denied = deniedInBody(facts.ex.response?.body?.text);
+    } else if (facts.method === 'GET') {
+      const s = slugOf(facts.ex.request.path);
+      if (s === undefined) return [];
+      // Slugs are judged only on paths never answered 2xx (to anyone): a name that exists is a page.
+      const known = `${facts.host}${facts.ex.request.path}`;
+      if (facts.status >= 200 && facts.status < 300) this.known.add(known);
+      else if (this.known.has(known)) return [];
+      id = s.id;
+      slug = true;
+      key = `${facts.actor} GET ${facts.host}${s.parent}/*`;
+      where = `GET ${s.parent}/{…}`;
+    } else return [];
     if (id === undefined || id === '') return [];
-    const s = this.table.at(actorEndpointOf(facts), facts.ex.time);
-    s.total++;
-    if (facts.status === 403 || facts.status === 404 || facts.status === 401) s.denied++;
-    s.ids.add(id);
-    if (/^\d{1,15}$/.test(id)) {
-      const n = Number(id);
-      s.numeric++;
-      if (n < s.min) s.min = n;
-      if (n > s.max) s.max = n;
-    }
-    remember(s, facts.ex);
+    const numeric = !slug && /^\d{1,15}$/.test(id);
     const t = this.config.thresholds.bola;
-    const distinct = s.ids.count();
-    const ratio = s.denied / s.total;
-    if (distinct >= t.minIds && ratio >= t.denyRatio) {
-      return [
-        {
+    let out: Detection | undefined;
+    for (const h of this.horizons) {
+      const s = h.table.at(key, facts.ex.time);
+      s.total++;
+      if (denied) s.denied++;
+      s.ids.add(id);
+      if (numeric) {
+        const n = Number(id);
+        s.numeric++;
+        if (n < s.min) s.min = n;
+        if (n > s.max) s.max = n;
+      }
+      remember(s, facts.ex);
+      if (out !== undefined) continue;
+      const distinct = s.ids.count();
+      const ratio = s.denied / s.total;
+      const minIds = t.minIds * h.factor;
+      if (distinct >= minIds && ratio >= t.denyRatio && distinct >= s.total * t.newIdRatio) {
+        out = {
           type: 'behaviour.bola-enumeration',
           severity: 'high',
           owasp: 'API1:2023',
-          key: 'probing',
-          explanation: `${distinct} distinct ids of ${facts.method} ${facts.template} in ${minutes(this.config)}, ${pct(ratio)} answered 401/403/404 (thresholds: ${t.minIds} ids, ${pct(t.denyRatio)} denied)`,
+          key: slug ? `probing ${where}` : 'probing',
+          ...(slug ? { scope: 'actor' as const } : {}),
+          explanation: `${distinct} distinct ids of ${where} in ${h.label}, ${pct(ratio)} answered 401/403/404${denied && facts.status === 200 ? ' or refused in the body' : ''} (thresholds: ${minIds} ids, ${pct(t.denyRatio)} denied)`,
           related: s.recent,
-        },
-      ];
-    }
-    const span = s.max - s.min + 1;
-    if (distinct >= t.sequentialIds && s.numeric >= t.sequentialIds && span <= distinct * 2) {
-      return [
-        {
+        };
+        continue;
+      }
+      const span = s.max - s.min + 1;
+      const sequentialIds = t.sequentialIds * h.factor;
+      if (!slug && distinct >= sequentialIds && s.numeric >= sequentialIds && span <= distinct * 2) {
+        out = {
           type: 'behaviour.bola-enumeration',
           severity: 'medium',
           owasp: 'API1:2023',
           key: 'sequential',
-          explanation: `sequential walk of ${distinct} numeric ids (${s.min}…${s.max}) of ${facts.method} ${facts.template} in ${minutes(this.config)} (threshold ${t.sequentialIds} ids)`,
+          explanation: `sequential walk of ${distinct} numeric ids (${s.min}…${s.max}) of ${where} in ${h.label} (threshold ${sequentialIds} ids)`,
           related: s.recent,
-        },
-      ];
+        };
+      }
     }
-    return [];
+    return out === undefined ? [] : [out];
   }
   state() {
-    return { 'bola-enumeration': this.table.stats() };
+    return horizonStats('bola-enumeration', this.horizons);
   }
 }

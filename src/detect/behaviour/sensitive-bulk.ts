@@ -1,16 +1,28 @@
 // Bulk retrieval of sensitive data: one actor receiving many records that carry personal data or
 // secrets (as the sensitive-data classifier sees them) within the window. A record is one response,
 // or each element of a list response. A support agent who reads many accounts by design is
-// allow-listed in the config (suppress: { actor, type: behaviour.sensitive-bulk }).
+// allow-listed in the config (suppress: { actor, type: behaviour.sensitive-bulk }). Judged in the
+// window and in the long window (an insider pacing the pull under the per-window figure). A client
+// polling the same resource again and again (its own profile) counts that resource once per window.
 
 import type { SensitiveHit } from '../../sensitive/index.js';
 import type { Detection } from '../alerts.js';
 import type { DetectConfig } from '../config.js';
-import { type BehaviourContext, minutes, remember, type Windowed, WindowedTable } from './common.js';
+import { Distinct } from '../sketch.js';
+import {
+  type BehaviourContext,
+  type Horizon,
+  horizonStats,
+  horizons,
+  remember,
+  type Windowed,
+} from './common.js';
 
 interface State extends Windowed {
   records: number;
   types: Set<string>;
+  /** Resources (path + query) already counted. */
+  resources: Distinct;
 }
 
 /** Records in a response: a top-level array, or the one array an envelope (`{ items: […] }`) holds. */
@@ -24,31 +36,46 @@ export function recordCount(body: unknown): number {
 
 export class SensitiveBulkDetector {
   readonly name = 'sensitive-bulk';
-  private readonly table: WindowedTable<State>;
+  private readonly horizons: Horizon<State>[];
   constructor(private readonly config: DetectConfig) {
-    this.table = new WindowedTable(config, (start) => ({ start, recent: [], records: 0, types: new Set() }));
+    this.horizons = horizons(config, (start) => ({
+      start,
+      recent: [],
+      records: 0,
+      types: new Set(),
+      resources: new Distinct(64),
+    }));
   }
   /** `hits`: the classifier's response-direction hits for this exchange. */
   observe({ facts, response }: BehaviourContext, hits: readonly SensitiveHit[]): Detection[] {
     if (hits.length === 0) return [];
-    const s = this.table.at(facts.actor, facts.ex.time);
-    s.records += recordCount(response);
-    for (const h of hits) if (s.types.size < 16) s.types.add(h.type);
-    remember(s, facts.ex);
+    const req = facts.ex.request;
+    let resource = req.path;
+    for (const [k, v] of req.query) resource += `&${k}=${v}`;
     const t = this.config.thresholds.sensitive;
-    if (s.records < t.values) return [];
-    return [
-      {
+    let out: Detection | undefined;
+    for (const h of this.horizons) {
+      const s = h.table.at(facts.actor, facts.ex.time);
+      const before = s.resources.count();
+      s.resources.add(resource);
+      if (s.resources.count() === before) continue;
+      s.records += recordCount(response);
+      for (const hit of hits) if (s.types.size < 16) s.types.add(hit.type);
+      remember(s, facts.ex);
+      const min = t.values * h.factor;
+      if (out !== undefined || s.records < min) continue;
+      out = {
         type: 'behaviour.sensitive-bulk',
         severity: 'high',
         owasp: 'API3:2023',
         scope: 'actor',
-        explanation: `${s.records} records carrying ${[...s.types].sort().join(', ')} returned to this actor in ${minutes(this.config)} (threshold ${t.values})`,
+        explanation: `${s.records} records carrying ${[...s.types].sort().join(', ')} returned to this actor from ${s.resources.count()} resources in ${h.label} (threshold ${min})`,
         related: s.recent,
-      },
-    ];
+      };
+    }
+    return out === undefined ? [] : [out];
   }
   state() {
-    return { 'sensitive-bulk': this.table.stats() };
+    return horizonStats('sensitive-bulk', this.horizons);
   }
 }

@@ -1,7 +1,11 @@
 // Behaviours read from plain traffic shape:
 // - scraping: one actor walking many pages of a list endpoint fast, or pulling a large volume;
-// - token sharing: one credential used from many addresses and user agents at once;
+// - token sharing: one credential used from many addresses and user agents at once, or alternating
+//   between two regions of the address registry (another continent) call after call — a replayed
+//   token used by its owner and by someone abroad with a copied user agent;
 // - 404/405 sprays: one actor probing many paths that do not exist (looking for shadow endpoints).
+//   A CI job re-trying the same routes while a deploy rolls out repeats its paths, on routes that
+//   answered before (remembered in a Bloom filter); a spray tries new paths that never existed.
 
 import type { Detection } from '../alerts.js';
 import type { DetectConfig } from '../config.js';
@@ -10,6 +14,10 @@ import {
   actorEndpointOf,
   type Behaviour,
   type BehaviourContext,
+  type Horizon,
+  horizonStats,
+  horizons,
+  KnownPaths,
   minutes,
   pct,
   remember,
@@ -17,6 +25,7 @@ import {
   type Windowed,
   WindowedTable,
 } from './common.js';
+import { regionOf } from './regions.js';
 
 const PAGE_PARAMS = new Set([
   'page',
@@ -47,9 +56,9 @@ interface ScrapeState extends Windowed {
 
 export class ScrapingDetector implements Behaviour {
   readonly name = 'scraping';
-  private readonly table: WindowedTable<ScrapeState>;
+  private readonly horizons: Horizon<ScrapeState>[];
   constructor(private readonly config: DetectConfig) {
-    this.table = new WindowedTable(config, (start) => ({
+    this.horizons = horizons(config, (start) => ({
       start,
       recent: [],
       pages: new Distinct(64),
@@ -69,47 +78,53 @@ export class ScrapingDetector implements Behaviour {
     }
     const bytes = responseBytes(facts.ex);
     if (page === undefined && bytes < 65536) return [];
-    const s = this.table.at(actorEndpointOf(facts), facts.ex.time);
-    s.calls++;
-    s.bytes += bytes;
-    if (page !== undefined) s.pages.add(page);
-    remember(s, facts.ex);
+    const key = actorEndpointOf(facts);
     const t = this.config.thresholds.scraping;
-    const pages = s.pages.count();
-    if (pages >= t.pages) {
-      return [
-        {
+    let out: Detection | undefined;
+    for (const h of this.horizons) {
+      const s = h.table.at(key, facts.ex.time);
+      s.calls++;
+      s.bytes += bytes;
+      if (page !== undefined) s.pages.add(page);
+      remember(s, facts.ex);
+      if (out !== undefined) continue;
+      const pages = s.pages.count();
+      const minPages = t.pages * h.factor;
+      const minBytes = t.bytes * h.factor;
+      if (pages >= minPages) {
+        out = {
           type: 'behaviour.scraping',
           severity: 'medium',
           owasp: 'API6:2023',
           key: 'pages',
-          explanation: `${pages} distinct pages of ${facts.method} ${facts.template} in ${minutes(this.config)} (${s.calls} calls, ${(s.bytes / 1048576).toFixed(1)} MB; threshold ${t.pages} pages)`,
+          explanation: `${pages} distinct pages of ${facts.method} ${facts.template} in ${h.label} (${s.calls} calls, ${(s.bytes / 1048576).toFixed(1)} MB; threshold ${minPages} pages)`,
           related: s.recent,
-        },
-      ];
-    }
-    if (s.bytes >= t.bytes) {
-      return [
-        {
+        };
+      } else if (s.bytes >= minBytes) {
+        out = {
           type: 'behaviour.scraping',
           severity: 'medium',
           owasp: 'API6:2023',
           key: 'volume',
-          explanation: `${(s.bytes / 1048576).toFixed(1)} MB pulled from ${facts.method} ${facts.template} in ${s.calls} calls within ${minutes(this.config)} (threshold ${(t.bytes / 1048576).toFixed(1)} MB)`,
+          explanation: `${(s.bytes / 1048576).toFixed(1)} MB pulled from ${facts.method} ${facts.template} in ${s.calls} calls within ${h.label} (threshold ${(minBytes / 1048576).toFixed(1)} MB)`,
           related: s.recent,
-        },
-      ];
+        };
+      }
     }
-    return [];
+    return out === undefined ? [] : [out];
   }
   state() {
-    return { scraping: this.table.stats() };
+    return horizonStats('scraping', this.horizons);
   }
 }
 
 interface ShareState extends Windowed {
   addresses: Distinct;
   agents: Distinct;
+  /** Registry region of the last IPv4 call, and how often consecutive calls changed region. */
+  region: string | undefined;
+  switches: number;
+  regions: Set<string>;
 }
 
 const CREDENTIAL_KINDS = new Set(['jwt', 'api-key', 'session', 'basic']);
@@ -123,6 +138,9 @@ export class TokenSharingDetector implements Behaviour {
       recent: [],
       addresses: new Distinct(),
       agents: new Distinct(),
+      region: undefined,
+      switches: 0,
+      regions: new Set(),
     }));
   }
   observe({ facts }: BehaviourContext): Detection[] {
@@ -131,8 +149,31 @@ export class TokenSharingDetector implements Behaviour {
     const before = s.addresses.count();
     s.addresses.add(facts.address);
     s.agents.add(facts.ex.request.headers['user-agent'] ?? '');
-    if (s.addresses.count() > before || s.recent.length < 3) remember(s, facts.ex);
+    const region = regionOf(facts.address);
+    let switched = false;
+    if (region !== undefined) {
+      if (s.region !== undefined && s.region !== region) {
+        s.switches++;
+        switched = true;
+      }
+      s.region = region;
+      if (s.regions.size < 8) s.regions.add(region);
+    }
+    if (s.addresses.count() > before || switched || s.recent.length < 3) remember(s, facts.ex);
     const t = this.config.thresholds.tokenSharing;
+    if (s.switches >= t.regionSwitches) {
+      return [
+        {
+          type: 'behaviour.token-sharing',
+          scope: 'actor',
+          severity: 'high',
+          owasp: 'API2:2023',
+          key: 'regions',
+          explanation: `one ${facts.actorKind} credential alternated ${s.switches} times between address regions ${[...s.regions].sort().join(' and ')} (address registries: different continents) within ${minutes(this.config)}, from ${s.addresses.count()} addresses (threshold ${t.regionSwitches} alternations)`,
+          related: s.recent,
+        },
+      ];
+    }
     const addresses = s.addresses.count();
     const agents = s.agents.count();
     if ((addresses >= t.addresses && agents >= t.agents) || addresses >= t.addressesAlone) {
@@ -162,9 +203,10 @@ interface SprayState extends Windowed {
 
 export class NotFoundSprayDetector implements Behaviour {
   readonly name = 'not-found-spray';
-  private readonly table: WindowedTable<SprayState>;
+  private readonly known = new KnownPaths();
+  private readonly horizons: Horizon<SprayState>[];
   constructor(private readonly config: DetectConfig) {
-    this.table = new WindowedTable(config, (start) => ({
+    this.horizons = horizons(config, (start) => ({
       start,
       recent: [],
       total: 0,
@@ -173,32 +215,42 @@ export class NotFoundSprayDetector implements Behaviour {
     }));
   }
   observe({ facts }: BehaviourContext): Detection[] {
-    if (facts.status === undefined) return [];
-    const s = this.table.at(facts.actor, facts.ex.time);
-    s.total++;
-    const miss = facts.status === 404 || facts.status === 405;
-    if (!miss) return [];
-    s.misses++;
-    s.paths.add(`${facts.method} ${facts.host}${facts.ex.request.path}`);
-    remember(s, facts.ex);
+    const status = facts.status;
+    if (status === undefined) return [];
+    const miss = status === 404 || status === 405;
+    if (status >= 200 && status < 300) this.known.add(`${facts.host}${facts.ex.request.path}`);
+    // A route that has answered before and now misses is gone (a deploy), not probed for.
+    const probe = miss && !this.known.has(`${facts.host}${facts.ex.request.path}`);
     const t = this.config.thresholds.notFound;
-    const paths = s.paths.count();
-    const ratio = s.misses / s.total;
-    if (paths >= t.paths && ratio >= t.ratio) {
-      return [
-        {
+    let out: Detection | undefined;
+    let path: string | undefined;
+    for (const h of this.horizons) {
+      const s = h.table.at(facts.actor, facts.ex.time);
+      s.total++;
+      if (!miss) continue;
+      s.misses++;
+      if (!probe) continue;
+      path ??= `${facts.method} ${facts.host}${facts.ex.request.path}`;
+      s.paths.add(path);
+      remember(s, facts.ex);
+      if (out !== undefined) continue;
+      const paths = s.paths.count();
+      const ratio = s.misses / s.total;
+      const minPaths = t.paths * h.factor;
+      if (paths >= minPaths && ratio >= t.ratio && paths >= s.misses * t.newPathRatio) {
+        out = {
           type: 'behaviour.not-found-spray',
           scope: 'actor',
           severity: 'medium',
           owasp: 'API9:2023',
-          explanation: `${paths} distinct paths answered 404/405 in ${minutes(this.config)}, ${pct(ratio)} of this actor's ${s.total} calls (thresholds: ${t.paths} paths, ${pct(t.ratio)})`,
+          explanation: `${paths} distinct paths answered 404/405 in ${h.label}, ${pct(ratio)} of this actor's ${s.total} calls (thresholds: ${minPaths} paths, ${pct(t.ratio)})`,
           related: s.recent,
-        },
-      ];
+        };
+      }
     }
-    return [];
+    return out === undefined ? [] : [out];
   }
   state() {
-    return { 'not-found-spray': this.table.stats() };
+    return horizonStats('not-found-spray', this.horizons);
   }
 }
