@@ -1,18 +1,20 @@
 // `mamori proxy`: the inline sensor. Parses flags, loads the spec and detection config, starts the
-// reverse proxy (src/proxy) and, with --server, the platform shipper with its disk spool. Runs until
-// SIGINT/SIGTERM, then flushes. Configuration errors are one line and exit 2.
+// reverse proxy (src/proxy) and, with --server, the platform shipper with its disk spool (in the
+// analysis worker thread, beside the behaviour engine and masking, unless --analysis inline). Runs
+// until SIGINT/SIGTERM, then flushes. Configuration errors are one line and exit 2.
 
+import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { createDetector, parseDetectConfig } from '../detect/index.js';
 import { parseTrustedProxies } from '../identity/index.js';
-import { InputError, type InputIssue } from '../model/index.js';
+import { type Exchange, InputError, type InputIssue } from '../model/index.js';
 import { Guard, type Mode } from '../proxy/guard.js';
 import { PolicyError, PolicySync } from '../proxy/policy.js';
 import { type RunningProxy, startProxy } from '../proxy/proxy.js';
-import { Shipper } from '../proxy/shipper.js';
+import { Shipper, type ShipperOptions } from '../proxy/shipper.js';
 import { SpecGuard } from '../proxy/spec-guard.js';
 import type { WebhookOptions } from '../respond/handoff.js';
 import { createSinks, type Sinks } from '../respond/sinks.js';
@@ -41,11 +43,15 @@ export interface ProxyFlags {
   webhookDeadLetter?: string;
   syslog?: string;
   ocsf?: string;
+  /** Where the after-response analysis runs (default worker). */
+  analysis?: 'worker' | 'inline';
 }
 
 export interface ProxyHandle {
   proxy: RunningProxy;
   guard: Guard;
+  /** The platform shipper when it runs on this thread (`--analysis inline`); otherwise it runs in the
+   * analysis worker and its figures are in `guard.analysisStats.shipper`. */
   shipper?: Shipper;
   specGuard?: SpecGuard;
   policy?: PolicySync;
@@ -99,6 +105,14 @@ export const register: Register = (program: Command, done) => {
     )
     .option('--syslog <host:port>', 'send alerts and actions as RFC 5424 + CEF (udp://, tcp://; default udp)')
     .option('--ocsf <file>', 'append OCSF events (Detection Finding, API Activity) as JSON lines')
+    .addOption(
+      new Option(
+        '--analysis <where>',
+        'behaviour engine, masking and shipping after each response: in a worker thread, or inline on the request thread',
+      )
+        .choices(['worker', 'inline'])
+        .default('worker'),
+    )
     .action(async (flags: ProxyFlags) => {
       const handle = await startFromFlags(flags, program.version() ?? '0.0.0');
       process.stderr.write(
@@ -209,7 +223,7 @@ export async function startFromFlags(flags: ProxyFlags, version = '0.0.0'): Prom
       cert: await readOrFail(flags.tlsCert, 'tls-cert'),
     };
   }
-  let shipper: Shipper | undefined;
+  let ship: ShipperOptions | undefined;
   if (flags.server) {
     try {
       new URL(flags.server);
@@ -220,21 +234,40 @@ export async function startFromFlags(flags: ProxyFlags, version = '0.0.0'): Prom
       });
     }
     const token = flags.token ?? process.env['MAMORI_TOKEN'];
-    shipper = new Shipper({
-      server: flags.server,
-      ...(token ? { token } : {}),
-      spoolDir: flags.spoolDir ?? join(process.env['MAMORI_DATA_DIR'] ?? join(homedir(), '.mamori'), 'spool'),
-      spoolCap,
-    });
+    const spoolDir =
+      flags.spoolDir ?? join(process.env['MAMORI_DATA_DIR'] ?? join(homedir(), '.mamori'), 'spool');
+    // Made here, so a spool directory that cannot be made is a configuration error at start.
+    try {
+      mkdirSync(spoolDir, { recursive: true });
+    } catch (err) {
+      fail({
+        code: 'proxy.spool.unwritable',
+        message: `cannot make the spool directory ${spoolDir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      });
+    }
+    ship = { server: flags.server, ...(token ? { token } : {}), spoolDir, spoolCap };
   }
+  const inline = flags.analysis === 'inline';
+  const shipper = ship && inline ? new Shipper(ship) : undefined;
   const sinks = handoffFromFlags(flags, version);
   const policyInterval = positive('--policy-interval', flags.policyInterval);
   const guard = new Guard({
     mode: flags.mode,
     trustedProxies: trusted,
-    detector: createDetector(config, { trustedProxies: trusted }),
     bodyCap,
-    ...(shipper ? { sink: (ex) => shipper.push(ex) } : {}),
+    ...(inline
+      ? {
+          detector: createDetector(config, { trustedProxies: trusted }),
+          ...(shipper ? { sink: (ex: Exchange) => shipper.push(ex) } : {}),
+        }
+      : {
+          worker: {
+            detect: config,
+            trustedProxies: flags.trustedProxy,
+            ...(ship ? { ship } : {}),
+            onError: (message: string) => process.stderr.write(`mamori: ${message}\n`),
+          },
+        }),
     ...(sinks ? { onAlert: sinks.onAlert, onAction: sinks.onAction } : {}),
   });
   let policy: PolicySync | undefined;
@@ -255,6 +288,7 @@ export async function startFromFlags(flags: ProxyFlags, version = '0.0.0'): Prom
     try {
       await policy.start();
     } catch (err) {
+      await guard.close();
       await shipper?.close();
       if (err instanceof PolicyError) fail({ code: 'proxy.patches.invalid', message: err.message });
       throw err;
@@ -269,6 +303,7 @@ export async function startFromFlags(flags: ProxyFlags, version = '0.0.0'): Prom
     );
   } catch (err) {
     await policy?.stop();
+    await guard.close();
     await shipper?.close();
     const e = err as NodeJS.ErrnoException;
     return fail({
@@ -289,6 +324,8 @@ export async function startFromFlags(flags: ProxyFlags, version = '0.0.0'): Prom
     stop: async () => {
       await proxy.close();
       await policy?.stop();
+      // The analysis settles (alerts handed off) and the worker's shipper sends or spools the rest.
+      await guard.close();
       await shipper?.close();
       await sinks?.flush();
     },

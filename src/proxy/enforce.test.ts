@@ -240,6 +240,8 @@ describe('proxy hands alerts and actions off', () => {
         '/search?q=1%27%20UNION%20SELECT%20password%20FROM%20users--',
       );
       expect(r.status).toBe(403);
+      // The alert comes from the analysis worker a batch after the response.
+      await h.guard.settled();
       await h.sinks!.flush();
       for (let i = 0; i < 50 && (received.length < 2 || lines.length < 2); i++)
         await new Promise((res) => setTimeout(res, 20));

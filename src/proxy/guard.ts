@@ -1,21 +1,30 @@
 // The core the reverse proxy and the middleware share. Before a request goes on: the actor's live
 // decision (block / throttle), virtual patches (block or log, in both modes), the payload signatures
 // (block mode answers 403; in monitor mode the detector raises them after the response) and, through
-// checkSpec, the spec. Each block, throttle and patch hit is reported as an action. After the response: the behavioural engine sees the whole exchange and its alerts become
-// decisions with a time-to-live for the actor's next requests; the exchange leaves the process only
-// masked. No network or disk I/O here: the sink (platform shipper) is given in.
+// checkSpec, the spec. Each block, throttle and patch hit is reported as an action. After the
+// response (analysis.ts: inline, or in a worker thread): the behavioural engine sees the whole exchange
+// and its alerts become decisions with a time-to-live for the actor's next requests; the exchange
+// leaves the process only masked. In block mode the engine is given the guard's signature verdicts,
+// so the catalogue runs once per request. No network or disk I/O here: the sink (platform shipper) is
+// given in, or runs in the analysis worker.
 
 import { randomUUID } from 'node:crypto';
-import type { Detector } from '../detect/index.js';
+import type { Detector, RequestVerdicts } from '../detect/index.js';
 import { compileCatalogue, SIGNATURES, type SignatureHit } from '../detect/index.js';
 import { requestInputs } from '../detect/inputs.js';
 import { actorOf, type TrustedProxies } from '../identity/index.js';
 import type { Alert, Exchange, ExchangeBody, Headers } from '../model/index.js';
-import { maskExchange } from '../pipeline/mask.js';
 import { type Decision, DecisionTable, type Verdict } from '../respond/decisions.js';
 import type { ResponseAction } from '../respond/handoff.js';
 import { type Patch, PatchSet } from '../respond/patch.js';
 import { type Classifier, compileClassifier, parseBodies } from '../sensitive/index.js';
+import {
+  type Analysis,
+  type AnalysisStats,
+  type AnalysisWorkerOptions,
+  InlineAnalysis,
+  WorkerAnalysis,
+} from './analysis.js';
 import type { SpecGuard } from './spec-guard.js';
 
 export type Mode = 'monitor' | 'block';
@@ -23,10 +32,15 @@ export type Mode = 'monitor' | 'block';
 export interface GuardOptions {
   mode: Mode;
   trustedProxies?: TrustedProxies;
-  /** Behavioural engine (createDetector); without one only signatures and explicit decisions apply. */
+  /** Behavioural engine (createDetector), run inline; without one (and without `worker`) only
+   * signatures and explicit decisions apply. */
   detector?: Detector;
+  /** Run the engine, masking and shipping in a worker thread instead (its own engine from this
+   * config); `detector` and `classifier` are then not used. */
+  worker?: AnalysisWorkerOptions;
   classifier?: Classifier;
-  /** Where masked exchanges go (the platform shipper); called synchronously, must not block. */
+  /** Where masked exchanges go (the platform shipper); called synchronously, must not block. With
+   * `worker`, the masked copies come back from the worker in batches. */
   sink?: (masked: Exchange) => void;
   /** Alerts as they are raised (webhooks, syslog). */
   onAlert?: (alert: Alert, ex: Exchange) => void;
@@ -70,6 +84,8 @@ export interface Pending {
   rejection?: Rejection;
   /** The virtual patch that applied (a `log` patch lets the request go on). */
   patch?: Patch;
+  /** Set when the whole catalogue ran on the request (block mode): the engine takes it as it is. */
+  verdicts?: RequestVerdicts;
 }
 
 const CATALOGUE = compileCatalogue(SIGNATURES);
@@ -101,7 +117,7 @@ export class Guard {
   readonly decisions = new DecisionTable();
   readonly mode: Mode;
   readonly bodyCap: number;
-  private readonly classifier: Classifier;
+  private readonly analysis: Analysis;
   private readonly now: () => number;
   private seq = 0;
   private patches = new PatchSet([]);
@@ -111,8 +127,16 @@ export class Guard {
   constructor(private readonly opts: GuardOptions) {
     this.mode = opts.mode;
     this.bodyCap = opts.bodyCap ?? 64 * 1024;
-    this.classifier = opts.classifier ?? compileClassifier();
     this.now = opts.now ?? Date.now;
+    const onAlerts = (alerts: Alert[], ex: Exchange) => {
+      for (const alert of alerts) {
+        this.opts.onAlert?.(alert, ex);
+        this.decide(alert);
+      }
+    };
+    this.analysis = opts.worker
+      ? new WorkerAnalysis(opts.worker, onAlerts, opts.sink)
+      : new InlineAnalysis(opts.detector, opts.classifier ?? compileClassifier(), opts.sink, onAlerts);
     if (opts.patches) this.setPatches(opts.patches);
   }
 
@@ -224,6 +248,7 @@ export class Guard {
     }
     if (this.mode !== 'block') return pending;
     pending.hits = CATALOGUE.match(inputs);
+    pending.verdicts = { hits: pending.hits, parsedRequest: parsed };
     if (pending.hits.length > 0) {
       const first = pending.hits[0]!;
       const reason = `signature.${first.signature.family}`;
@@ -261,19 +286,27 @@ export class Guard {
     on(action, p.exchange);
   }
 
-  /** The exchange is complete (response or rejection): behaviour, decisions, masked hand-off. */
+  /** The exchange is complete (response or rejection): behaviour, decisions, masked hand-off. A
+   * throttled request is recorded but not judged again (its actor is already being acted on). */
   complete(p: Pending, response: Exchange['response'] | undefined, latencyMs: number): void {
     const ex = p.exchange;
     if (response) ex.response = response;
     ex.latencyMs = latencyMs;
-    const detector = this.opts.detector;
-    if (detector && !(p.rejection && p.rejection.status === 429)) {
-      for (const alert of detector.process(ex)) {
-        this.opts.onAlert?.(alert, ex);
-        this.decide(alert);
-      }
-    }
-    this.opts.sink?.(maskExchange(ex, this.classifier));
+    this.analysis.submit(ex, !(p.rejection && p.rejection.status === 429), p.verdicts);
+  }
+
+  /** Resolves once the exchanges completed so far are analysed and their decisions applied. */
+  settled(): Promise<void> {
+    return this.analysis.settled();
+  }
+
+  /** Settles and stops the analysis (a worker's shipper sends or spools what it holds). */
+  close(): Promise<void> {
+    return this.analysis.close();
+  }
+
+  get analysisStats(): AnalysisStats {
+    return this.analysis.stats;
   }
 
   /** A behavioural alert becomes a decision for its actor: high/critical block, medium throttle. */

@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { Exchange } from '../model/index.js';
-import { exchangeToRecord } from '../sources/index.js';
+import { exchangeToRecord } from '../sources/jsonl.js';
 
 export interface ShipperOptions {
   /** Platform base URL (`http://127.0.0.1:7777`). */
