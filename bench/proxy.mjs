@@ -7,9 +7,12 @@
 //
 // For each target: latency at a fixed request rate (p50/p99, and added over the direct path), then
 // maximum throughput at fixed concurrency with the target's CPU time → requests per CPU-second (per core).
-// The load generator (undici Pool) is this process.
+// The load generator is bench/proxy-load.mjs in a process of its own, the same for every target.
 //
 //   node bench/proxy.mjs [--rate 1000] [--seconds 10] [--conc 32] [--dist DIR] [--only name,name]
+//                        [--pin-load CPUS] [--pin-targets CPUS] [--diag]
+// --pin-load / --pin-targets run the load generator / the upstream and every target under `taskset -c`.
+// --diag: each node target also reports its GC pauses and event-loop delay (costs a timer per ms).
 // DIR is a build of src/ (`npx tsc -p tsconfig.build.json --outDir bench/.tools/respond-dist`).
 // nginx rows need nginx, libnginx-mod-http-modsecurity and modsecurity-crs (Debian); they are skipped
 // with a note when those are missing.
@@ -20,19 +23,22 @@ import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Pool } from 'undici';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = {};
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
-  if (a.startsWith('--')) args[a.slice(2)] = process.argv[++i];
+  if (a === '--diag') args.diag = true;
+  else if (a.startsWith('--')) args[a.slice(2)] = process.argv[++i];
 }
 const RATE = Number(args.rate ?? 1000);
 const SECONDS = Number(args.seconds ?? 10);
 const CONC = Number(args.conc ?? 32);
 const DIST = resolve(args.dist ?? join(here, '.tools/respond-dist'));
 const ONLY = args.only ? new Set(args.only.split(',')) : undefined;
+const PIN_LOAD = args['pin-load'];
+const PIN_TARGETS = args['pin-targets'];
+const DIAG = 'diag' in args;
 const TOOLS = join(here, '.tools/proxy-bench');
 const TICK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 const children = [];
@@ -66,10 +72,16 @@ function childPids(ppid) {
   return out;
 }
 
+/** Spawns a command, under `taskset -c PIN_TARGETS` when asked (taskset execs it: the pid stays). */
+function spawnTarget(cmd, argv, opts) {
+  return PIN_TARGETS ? spawn('taskset', ['-c', PIN_TARGETS, cmd, ...argv], opts) : spawn(cmd, argv, opts);
+}
+
 function start(argv) {
   return new Promise((resolveStart, reject) => {
-    const child = spawn(process.execPath, [join(here, 'proxy-target.mjs'), ...argv], {
+    const child = spawnTarget(process.execPath, [join(here, 'proxy-target.mjs'), ...argv], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: DIAG ? { ...process.env, MAMORI_BENCH_DIAG: '1' } : process.env,
     });
     children.push(child);
     let out = '';
@@ -153,7 +165,7 @@ http {
 }
 `,
   );
-  const child = spawn(nginx, ['-c', join(dir, 'nginx.conf'), '-p', dir, '-g', 'daemon off;'], {
+  const child = spawnTarget(nginx, ['-c', join(dir, 'nginx.conf'), '-p', dir, '-g', 'daemon off;'], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(child);
@@ -172,91 +184,51 @@ http {
   throw new Error(`${name} did not start (see ${dir}/logs/error.log)`);
 }
 
-// Benign API traffic: GETs with a query and POSTs with a JSON body, 5,000 API keys so no actor's rate
-// looks like abuse (every target then does its full inspection and forwards). A named Host, as real
-// clients send (CRS scores a numeric Host, rule 920350).
-const HOST = 'api.example.test';
-function req(i) {
-  const key = `key-${(i * 7919) % 5000}`;
-  if (i % 4 === 3)
-    return {
-      path: '/api/orders',
-      method: 'POST',
-      headers: {
-        host: HOST,
-        'content-type': 'application/json',
-        'x-api-key': key,
-        'user-agent': 'bench/1.0',
-      },
-      body: JSON.stringify({ item: i % 100, qty: 1, note: 'deliver to the back door' }),
-    };
-  return {
-    path: `/api/items/${i % 1000}?fields=name,price&page=${i % 7}`,
-    method: 'GET',
-    headers: { host: HOST, 'x-api-key': key, 'user-agent': 'bench/1.0', accept: 'application/json' },
-  };
+// Runs bench/proxy-load.mjs (the load generator, its own process) and returns its JSON line.
+function load(argv) {
+  return new Promise((resolveLoad, reject) => {
+    const cmd = [process.execPath, join(here, 'proxy-load.mjs'), ...argv];
+    const child = PIN_LOAD
+      ? spawn('taskset', ['-c', PIN_LOAD, ...cmd], { stdio: ['ignore', 'pipe', 'inherit'] })
+      : spawn(cmd[0], cmd.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`load generator exited ${code}`));
+      else resolveLoad(JSON.parse(out.trim().split('\n').at(-1)));
+    });
+  });
 }
 
-async function fixedRate(port, seconds) {
-  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 64, pipelining: 1 });
-  const total = RATE * seconds;
-  const lat = [];
-  const status = {};
-  const start = performance.now();
-  const inflight = [];
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / RATE;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const t0 = performance.now();
-    inflight.push(
-      pool.request(req(i)).then(async (res) => {
-        await res.body.arrayBuffer();
-        lat.push(performance.now() - t0);
-        status[res.statusCode] = (status[res.statusCode] ?? 0) + 1;
-      }),
-    );
-  }
-  await Promise.all(inflight);
-  const achieved = total / ((performance.now() - start) / 1000);
-  await pool.close();
-  lat.sort((a, b) => a - b);
-  const q = (p) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))];
-  return { n: lat.length, p50: q(0.5), p99: q(0.99), achieved, status };
-}
-
+const fixedRate = (port, seconds) => load(['fixed', String(port), String(RATE), String(seconds)]);
+/** Closed-loop maximum; the target's CPU is counted until it has finished the work of those requests
+ * (a node target answers its stats only once its analysis worker has caught up). */
 async function throughput(target) {
-  const pool = new Pool(`http://127.0.0.1:${target.port}`, { connections: CONC });
-  let next = 0;
-  let done = 0;
-  const started = performance.now();
-  const deadline = started + SECONDS * 1000;
   const cpu0 = cpuSeconds(target.pids);
-  const own0 = process.cpuUsage();
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      const res = await pool.request(req(next++));
-      await res.body.arrayBuffer();
-      done++;
-    }
-  };
-  await Promise.all(Array.from({ length: CONC }, worker));
-  const secs = (performance.now() - started) / 1000;
-  const cpu = cpuSeconds(target.pids) - cpu0;
-  const own = process.cpuUsage(own0);
-  await pool.close();
-  return { rps: done / secs, done, cpu, loadgenCpu: (own.user + own.system) / 1e6, secs };
+  const r = await load(['max', String(target.port), String(CONC), String(SECONDS)]);
+  if (target.child) await statsOf(target);
+  r.cpu = cpuSeconds(target.pids) - cpu0;
+  return r;
 }
 
 const upstream = await start(['upstream']);
 const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
+// Where `mamori proxy --server` ships its masked exchanges (a stand-in that counts and answers 202).
+const platform = await start(['platform']);
+const platformUrl = `http://127.0.0.1:${platform.port}`;
 const plan = [
   ['direct', async () => upstream],
   ['nginx', () => startNginx('nginx', upstream.port, false)],
   ['nginx + ModSecurity + CRS 3.3.4', () => startNginx('nginx-modsec', upstream.port, true)],
   ['mamori proxy bare (no analysis)', () => start(['proxy', 'bare', upstreamUrl, DIST])],
-  ['mamori proxy monitor', () => start(['proxy', 'monitor', upstreamUrl, DIST])],
-  ['mamori proxy block', () => start(['proxy', 'block', upstreamUrl, DIST])],
+  ['mamori proxy monitor', () => start(['proxy', 'monitor', upstreamUrl, DIST, platformUrl])],
+  ['mamori proxy block', () => start(['proxy', 'block', upstreamUrl, DIST, platformUrl])],
+  [
+    'mamori proxy block (analysis inline)',
+    () => start(['proxy', 'block-inline', upstreamUrl, DIST, platformUrl]),
+  ],
   ['express', () => start(['express', 'plain', DIST])],
   ['express + mamori/express (block)', () => start(['express', 'block', DIST])],
 ];
@@ -267,34 +239,50 @@ console.log(
     .join(' ')}`,
 );
 console.log(
-  `fixed rate ${RATE}/s for ${SECONDS}s (after a 2 s warm-up); throughput: ${CONC} connections for ${SECONDS}s`,
+  `fixed rate ${RATE}/s for ${SECONDS}s (after a 2 s warm-up); throughput: ${CONC} connections for ${SECONDS}s; load generator ${PIN_LOAD ? `on CPU ${PIN_LOAD}` : 'unpinned'}, upstream and targets ${PIN_TARGETS ? `on CPU ${PIN_TARGETS}` : 'unpinned'}`,
 );
 const rows = [];
+const la = () => loadavg()[0].toFixed(2);
+/** The target's `stats` line (SIGUSR2 prints it and starts a new period). */
+async function statsOf(target) {
+  target.stats = undefined;
+  target.child.kill('SIGUSR2');
+  for (let i = 0; i < 100 && !target.stats; i++) await new Promise((r) => setTimeout(r, 20));
+  return target.stats;
+}
+const ms = (x) => (x === undefined ? '?' : x.toFixed(3));
 try {
   for (const [name, launch] of plan) {
-    if (ONLY && !ONLY.has(name) && name !== 'direct' && name !== 'express') continue;
+    // The baselines run whenever a row that is compared with them runs.
+    const needed =
+      !ONLY ||
+      ONLY.has(name) ||
+      name === 'direct' ||
+      (name === 'express' && [...ONLY].some((n) => n.startsWith('express')));
+    if (!needed) continue;
     const target = await launch();
     if (!target) {
       console.log(`${name}: skipped (nginx / ModSecurity / CRS not installed)`);
       continue;
     }
     await fixedRate(target.port, 2);
-    target.child?.kill('SIGUSR2');
+    const node = target.child !== undefined;
+    if (node) await statsOf(target);
+    if (DIAG && target !== upstream) await statsOf(upstream);
+    const load0 = la();
     const fr = await fixedRate(target.port, SECONDS);
-    if (target.child && name.includes('mamori')) {
-      target.stats = undefined;
-      target.child.kill('SIGUSR2');
-      for (let i = 0; i < 100 && !target.stats; i++) await new Promise((r) => setTimeout(r, 20));
-      fr.guard = target.stats;
-    }
+    fr.load = `${load0}–${la()}`;
+    if (node) fr.guard = await statsOf(target);
+    if (DIAG && target !== upstream) fr.upstreamDiag = await statsOf(upstream);
     const tp = await throughput(target);
     rows.push({ name, ...fr, ...tp });
+    const g = fr.guard;
     console.log(
-      `${name}: p50 ${fr.p50.toFixed(3)} ms, p99 ${fr.p99.toFixed(3)} ms at ${fr.achieved.toFixed(0)}/s; max ${tp.rps.toFixed(0)} req/s, target CPU ${tp.cpu.toFixed(2)} s for ${tp.done} req, statuses ${JSON.stringify(fr.status)}${
-        fr.guard
-          ? `; mamori on the request path p50 ${fr.guard.pathP50.toFixed(1)} µs p99 ${fr.guard.pathP99.toFixed(1)} µs, after the response p50 ${fr.guard.afterP50.toFixed(1)} µs p99 ${fr.guard.afterP99.toFixed(1)} µs (${fr.guard.n} req)`
+      `${name}: p50 ${ms(fr.p50)} p90 ${ms(fr.p90)} p99 ${ms(fr.p99)} p99.9 ${ms(fr.p999)} max ${ms(fr.max)} ms at ${fr.achieved.toFixed(0)}/s (load ${fr.load}; generator late p50/p99 ${ms(fr.lateP50)}/${ms(fr.lateP99)} ms, its CPU ${fr.loadCpu.toFixed(2)} s); max ${tp.rps.toFixed(0)} req/s, target CPU ${tp.cpu.toFixed(2)} s for ${tp.done} req, statuses ${JSON.stringify(fr.status)}${
+        g?.n
+          ? `; mamori on the request path p50 ${g.pathP50.toFixed(1)} µs p99 ${g.pathP99.toFixed(1)} µs, after the response p50 ${g.afterP50.toFixed(1)} µs p99 ${g.afterP99.toFixed(1)} µs (${g.n} req)`
           : ''
-      }`,
+      }${g?.diag ? `\n  diag ${JSON.stringify(g.diag)}` : ''}${fr.upstreamDiag?.diag ? `\n  upstream diag ${JSON.stringify(fr.upstreamDiag.diag)}` : ''}`,
     );
   }
 } finally {
@@ -303,14 +291,14 @@ try {
 
 const base = (name) => rows.find((r) => r.name === (name.startsWith('express') ? 'express' : 'direct'));
 console.log(
-  '\n| target | p50 ms | p99 ms | p50 added | p99 added | mamori on the request path p50 / p99 µs | max req/s | target CPU ms / req | req per CPU-second |',
+  '\n| target | p50 ms | p99 ms | p50 added | p99 added | mamori on the request path p50 / p99 µs | max req/s | target CPU ms / req | req per CPU-second | load |',
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const r of rows) {
   const b = base(r.name);
   const added = (x) => (r === b || !b ? '–' : `${x >= 0 ? '+' : ''}${x.toFixed(3)}`);
   console.log(
-    `| ${r.name} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${added(r.p50 - b.p50)} | ${added(r.p99 - b.p99)} | ${r.guard ? `${r.guard.pathP50.toFixed(0)} / ${r.guard.pathP99.toFixed(0)}` : '–'} | ${r.rps.toFixed(0)} | ${((r.cpu / r.done) * 1000).toFixed(3)} | ${(r.done / r.cpu).toFixed(0)} |`,
+    `| ${r.name} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${added(r.p50 - b.p50)} | ${added(r.p99 - b.p99)} | ${r.guard?.n ? `${r.guard.pathP50.toFixed(0)} / ${r.guard.pathP99.toFixed(0)}` : '–'} | ${r.rps.toFixed(0)} | ${((r.cpu / r.done) * 1000).toFixed(3)} | ${(r.done / r.cpu).toFixed(0)} | ${r.load} |`,
   );
 }
 console.log(
