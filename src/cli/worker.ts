@@ -91,15 +91,13 @@ export async function runWorkerCommand(flags: WorkerFlags): Promise<number> {
     hashKey = randomBytes(32).toString('hex');
     await store.setMeta('mask.hash-key', hashKey);
   }
-  // Masking per type as the installation's settings say (PUT /api/v1/settings on the server): read at
-  // start and again every 30 s into the options the pipeline masks with.
+  // Masking per type as the installation's settings say (PUT /api/v1/settings on any server of the
+  // store): read again before each batch into the options the pipeline masks with, so a change applies
+  // from the next batch on, as it does at once in the embedded server (one small read per batch).
   const mask: MaskOptions = { hashKey };
   const readMasking = async () => {
     mask.types = { ...(await store.getSettings()).masking.types };
   };
-  await readMasking();
-  const masking = setInterval(() => void readMasking().catch(() => undefined), 30_000);
-  masking.unref();
   // Workers sharing one PostgreSQL schema take turns only at the merge and commit of the same hosts.
   const pipeline = createPipeline({
     store,
@@ -121,7 +119,12 @@ export async function runWorkerCommand(flags: WorkerFlags): Promise<number> {
   try {
     await runWorker({
       queue,
-      pipeline,
+      pipeline: {
+        ingest: async (exchanges) => {
+          await readMasking();
+          return pipeline.ingest(exchanges);
+        },
+      },
       partitions,
       batch,
       signal: abort.signal,
@@ -145,7 +148,6 @@ export async function runWorkerCommand(flags: WorkerFlags): Promise<number> {
           `held ${(l.heldMs / 1000).toFixed(2)} s\n`,
       );
     }
-    clearInterval(masking);
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     await queue.close();

@@ -5,7 +5,7 @@
 
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Exchange } from '../../src/model/index.js';
-import { demoExchanges } from '../../src/pipeline/test-support.js';
+import { demoExchanges, SECRETS, secretExchange } from '../../src/pipeline/test-support.js';
 import {
   createJetStreamQueue,
   deleteQueue,
@@ -15,6 +15,7 @@ import {
   type QueueConfig,
   streamName,
 } from '../../src/queue/index.js';
+import { openStore } from '../../src/store/index.js';
 import {
   counts,
   dropSchema,
@@ -187,5 +188,35 @@ describe('scale-out on PostgreSQL + NATS JetStream', () => {
     expect(await counts(s.id)).toEqual({ processed: all.length, exchanges: all.length });
     await new Promise((r) => setTimeout(r, 300));
     expect(analysed([w])).toEqual({ analysed: all.length, duplicates: 0 });
+  }, 60_000);
+  it('a worker applies changed masking settings from its next batch', async () => {
+    const s = setup({ partitions: 1, ackWaitMs: 5000 });
+    const w = s.worker(['--batch', '10']);
+    const store = await openStore(s.storeUrl);
+    try {
+      const stored = async (id: string) => {
+        await waitFor(
+          `exchange ${id} committed`,
+          async () => (await store.queryExchanges({ contains: id })).length > 0,
+        );
+        return (await store.queryExchanges({ contains: id }))[0]?.data ?? '';
+      };
+      // Raw values never reach the store by default …
+      await publish(s.config, [{ ...secretExchange('mask-1'), time: Date.now() }]);
+      expect(await stored('mask-1')).not.toContain(SECRETS.email);
+      // … an admin keeps e-mail addresses (what PUT /api/v1/settings writes) and the next batch keeps them …
+      const settings = await store.getSettings();
+      await store.putSettings({ ...settings, masking: { types: { EMAIL: 'keep' } } });
+      await publish(s.config, [{ ...secretExchange('keep-1'), time: Date.now() }]);
+      expect(await stored('keep-1')).toContain(SECRETS.email);
+      // … and masking them again applies as soon.
+      await store.putSettings({ ...settings, masking: { types: {} } });
+      await publish(s.config, [{ ...secretExchange('mask-2'), time: Date.now() }]);
+      expect(await stored('mask-2')).not.toContain(SECRETS.email);
+      await waitFor('the last batch reported', async () => analysed([w]).analysed === 3);
+      expect(analysed([w])).toEqual({ analysed: 3, duplicates: 0 });
+    } finally {
+      await store.close();
+    }
   }, 60_000);
 });
