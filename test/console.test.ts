@@ -58,6 +58,8 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
   let page: Page;
   let admin: string;
   let viewer: string;
+  /** The live SQL injection alert (read again in Japanese). */
+  let sqliAlert = '';
   const checked: Record<string, AxeViolation[]> = {};
   /** Content-Security-Policy violations the browser reports (the console must need none). */
   const cspViolations: string[] = [];
@@ -159,7 +161,7 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
     expect(sent.status).toBe(202);
     await expect.poll(() => alertsLink.textContent(), { timeout: 15_000 }).toMatch(/\d+ new/);
     expect(await page.locator('[aria-live="polite"]').first().textContent()).toMatch(
-      /New alert: high signature\.sqli/,
+      /New alert: high SQL injection/,
     );
   });
 
@@ -210,6 +212,7 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
     await page.getByRole('heading', { name: 'Why this alert' }).waitFor();
     const id = new URL(page.url().replace('#/', '')).searchParams.get('id');
     expect(id).toMatch(/^alt-/);
+    sqliAlert = id ?? '';
     const evidence = page.locator('.exchanges > li');
     await expect.poll(() => evidence.count()).toBeGreaterThan(0);
     await evidence.first().locator('summary').click();
@@ -233,8 +236,10 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
     expect((await api('/api/v1/decisions')).body['decisions']).toEqual([]);
     // From the alert to its endpoint, whose page lists the alert (server-side endpoint filter).
     const type = ((await page.locator('#a-detail').textContent()) ?? '').replace(/^\S+\s*/, '').trim();
-    // (The first alert is the newest: the live SQL injection on GET /v2/users/search.)
-    expect(type).toBe('signature.sqli');
+    // (The first alert is the newest: the live SQL injection on GET /v2/users/search.) Its title names
+    // what it is; the type is a fact beside it.
+    expect(type).toBe('SQL injection');
+    expect(await page.locator('.facts').textContent()).toContain('signature.sqli');
     await page.locator('.facts a').first().click();
     const alerts = page.locator('section', {
       has: page.getByRole('heading', { name: 'Alerts & incidents' }),
@@ -327,6 +332,25 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
       return text;
     });
     expect(title).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+    // An alert: its title and its explanation, rewritten from its figures (GET /api/v1/alerts?lang=ja).
+    await page.evaluate(`location.hash = ${JSON.stringify(`#/alerts?id=${sqliAlert}`)}`);
+    await page.getByRole('heading', { name: 'このアラートの理由' }).waitFor();
+    expect(await page.locator('#a-detail').textContent()).toContain('SQL インジェクション');
+    const explanation = (await page.locator('p.explanation').textContent()) ?? '';
+    expect(explanation).toMatch(/MAM-SIG-SQLI-001 SQL インジェクション.*フィンガープリント/);
+    expect(explanation).not.toMatch(/[A-Za-z]+ [a-z]+ [a-z]+ /);
+    await axeCheck('alerts-ja');
+    // The scan's findings: test name and remediation (GET /api/v1/scans/{id}/findings?lang=ja).
+    await page.getByRole('navigation').getByRole('link', { name: 'スキャン' }).click();
+    await page.locator('.list-select li a').first().click();
+    await page.locator('.scan-status').getByText('完了').waitFor();
+    expect(await page.locator('.facts').textContent()).toContain('終了');
+    const finding = page.locator('section details').first();
+    await finding.locator('summary').click();
+    const remediation = (await finding.locator('.detail p', { hasText: '対策' }).textContent()) ?? '';
+    expect(remediation).toMatch(/^対策: .*ください。$/);
+    expect(await finding.locator('summary').textContent()).toMatch(/[\u3040-\u30ff]/);
+    await axeCheck('scans-ja');
     await page.getByLabel('言語').selectOption('en');
   });
 
@@ -395,6 +419,7 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
     expect(Object.keys(checked).sort()).toEqual(
       [
         'alerts',
+        'alerts-ja',
         'endpoint',
         'findings',
         'hunt',
@@ -403,6 +428,7 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
         'overview',
         'overview-dark',
         'scans',
+        'scans-ja',
         'settings',
         'sign-in',
       ].sort(),

@@ -2,9 +2,11 @@
 // theme switches, live alert notices, and the page of the current hash route.
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { alertTitle } from '../../src/detect/alert-titles.js';
 import { api, onSessionExpired } from './client';
 import { connectEvents, useEvents } from './events';
 import { type Key, useI18n } from './i18n';
+import { SEVERITIES } from './model';
 import { AlertsPage } from './pages/alerts';
 import { EndpointPage } from './pages/endpoint';
 import { FindingsPage } from './pages/findings';
@@ -87,17 +89,35 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: () => Pr
   const route = useRoute();
   const can = useMemo(() => abilitiesOf(session.role), [session.role]);
   const [theme, setTheme] = useState<Theme>(initialTheme);
-  const [live, setLive] = useState<{ count: number; last?: string }>({ count: 0 });
+  // The newest live alert, named in the reader's language when the notice is drawn.
+  const [live, setLive] = useState<{
+    count: number;
+    type?: string | undefined;
+    severity?: string | undefined;
+  }>({
+    count: 0,
+  });
 
   useEffect(() => (can.read ? connectEvents() : undefined), [can.read]);
   useEvents(
     useCallback((kind, data) => {
       if (kind !== 'alert') return;
       const a = data as { type?: string; severity?: string };
-      setLive((l) => ({ count: l.count + 1, last: `${a.severity ?? ''} ${a.type ?? ''}`.trim() }));
+      setLive((l) => ({ count: l.count + 1, type: a.type, severity: a.severity }));
     }, []),
   );
 
+  const liveWhat =
+    live.count > 0
+      ? [
+          SEVERITIES.find((s) => s === live.severity)
+            ? t(`severity.${live.severity as (typeof SEVERITIES)[number]}`)
+            : '',
+          live.type ? alertTitle(live.type, lang) : '',
+        ]
+          .filter(Boolean)
+          .join(' ')
+      : '';
   const ctx = useMemo(() => ({ session, can }), [session, can]);
   const nav = NAV.filter((n) => can[n.may]);
   const page = nav.some((n) => n.page === route.page) || route.page === 'endpoint' ? route.page : 'overview';
@@ -138,7 +158,7 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: () => Pr
                 <a href={href(n.page)} aria-current={page === n.page ? 'page' : undefined}>
                   {t(n.label)}
                   {n.page === 'alerts' && live.count > 0 ? (
-                    <span className="badge" title={live.last}>
+                    <span className="badge" title={liveWhat}>
                       {' '}
                       {t('alerts.newCount', { n: live.count })}
                     </span>
@@ -180,7 +200,7 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: () => Pr
         </div>
       </header>
       <div className="live sr-only" aria-live="polite">
-        {live.count > 0 ? t('alerts.liveNotice', { what: live.last ?? '' }) : ''}
+        {live.count > 0 ? t('alerts.liveNotice', { what: liveWhat }) : ''}
       </div>
       <main id="main" tabIndex={-1}>
         {page === 'overview' && <OverviewPage />}

@@ -1,8 +1,6 @@
 // The industry figures the maturity scorecard compares with, copied from shared/survey-benchmarks.json
-// (only what the console shows). Figures as published by the study; shares are 0–1.
-
-export const SURVEY_SOURCE =
-  'Akamai, API Security Impact Study 2024 (n=1,207; US 402, UK 404, DE 401; fielded 2023-06-12 to 2024-07-07) and its industry briefs; APAC edition press release of 2026-05-12 (n=640; CN, IN, JP, SG).';
+// (only what the console shows). Figures as published by the study; shares are 0–1. The citation is the
+// message `ov.sourceText` (English and Japanese).
 
 export const INDUSTRIES = [
   'all',

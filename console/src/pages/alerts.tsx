@@ -3,6 +3,7 @@
 // resolve, reopen, assign, comment) and the response (block or throttle the actor, virtual patch).
 
 import { useCallback, useMemo, useState } from 'react';
+import { alertTitle } from '../../../src/detect/alert-titles.js';
 import { api, must } from '../client';
 import { ErrorText, PageTitle, Severity, Status, useInteractive, useLoad } from '../components/ui';
 import { useEvents } from '../events';
@@ -26,7 +27,7 @@ const STATUSES = ['open', 'acknowledged', 'resolved'] as const;
 const PAGE = 1000;
 
 export function AlertsPage({ params }: { params: URLSearchParams }) {
-  const { t, num, date } = useI18n();
+  const { t, num, date, lang } = useI18n();
   const selected = params.get('id') ?? '';
   const [status, setStatus] = useState(params.get('status') ?? 'open');
   const [severity, setSeverity] = useState('');
@@ -38,22 +39,22 @@ export function AlertsPage({ params }: { params: URLSearchParams }) {
     let more = false;
     for (let p = 0; p < pages; p++) {
       const a = await must(
-        api.GET('/api/v1/alerts', { params: { query: { limit: PAGE, offset: p * PAGE } } }),
+        api.GET('/api/v1/alerts', { params: { query: { limit: PAGE, offset: p * PAGE, lang } } }),
       );
       alerts.push(...(a.alerts as unknown as AlertRow[]));
       more = a.alerts.length === PAGE;
       if (!more) break;
     }
-    const i = await must(api.GET('/api/v1/incidents'));
+    const i = await must(api.GET('/api/v1/incidents', { params: { query: { lang } } }));
     return { alerts, more, incidents: i.incidents as unknown as IncidentRow[] };
-  }, [pages]);
+  }, [pages, lang]);
   // One actor's alerts (`#/alerts?actor=…`, from an incident or a link): the list shows only them, and an
   // alert linked from elsewhere is found there however old it is.
   const byActor = useLoad(async () => {
     if (!actor) return [];
-    const a = await must(api.GET('/api/v1/alerts', { params: { query: { actor, limit: PAGE } } }));
+    const a = await must(api.GET('/api/v1/alerts', { params: { query: { actor, limit: PAGE, lang } } }));
     return a.alerts as unknown as AlertRow[];
-  }, [actor]);
+  }, [actor, lang]);
   useEvents(
     useCallback(
       (kind) => {
@@ -124,7 +125,7 @@ export function AlertsPage({ params }: { params: URLSearchParams }) {
             {shown.slice(0, 300).map((a) => (
               <li key={a.id} aria-current={a.id === selected ? 'true' : undefined}>
                 <a href={href('alerts', { id: a.id, ...(actor ? { actor } : {}) })}>
-                  <Severity value={a.severity} /> {a.type}
+                  <Severity value={a.severity} /> {alertTitle(a.type, lang)}
                 </a>
                 <div className="small muted">
                   {a.actor} · {a.method ?? ''} {a.path ?? a.host ?? ''} · {date(a.lastSeen)} ·{' '}
@@ -182,7 +183,7 @@ export function AlertsPage({ params }: { params: URLSearchParams }) {
 }
 
 function AlertDetail({ alert, all, onChanged }: { alert: AlertRow; all: AlertRow[]; onChanged(): void }) {
-  const { t, num, date } = useI18n();
+  const { t, num, date, lang } = useI18n();
   const { can } = useSession();
   const evidence = useLoad(async () => {
     if (!can.act) return undefined;
@@ -200,7 +201,7 @@ function AlertDetail({ alert, all, onChanged }: { alert: AlertRow; all: AlertRow
   return (
     <>
       <h2 id="a-detail">
-        <Severity value={alert.severity} /> {alert.type}
+        <Severity value={alert.severity} /> {alertTitle(alert.type, lang)}
       </h2>
       <dl className="facts">
         <div>
@@ -242,6 +243,12 @@ function AlertDetail({ alert, all, onChanged }: { alert: AlertRow; all: AlertRow
           <dd>{alert.assignee ?? '—'}</dd>
         </div>
         <div>
+          <dt>{t('alerts.type')}</dt>
+          <dd>
+            <code>{alert.type}</code>
+          </dd>
+        </div>
+        <div>
           <dt>OWASP</dt>
           <dd>{alert.owasp ?? '—'}</dd>
         </div>
@@ -268,9 +275,9 @@ function AlertDetail({ alert, all, onChanged }: { alert: AlertRow; all: AlertRow
           <li key={a.id}>
             <span className="muted">{date(a.firstSeen)}</span> <Severity value={a.severity} />{' '}
             {a.id === alert.id ? (
-              <strong>{a.type}</strong>
+              <strong>{alertTitle(a.type, lang)}</strong>
             ) : (
-              <a href={href('alerts', { id: a.id, actor: a.actor })}>{a.type}</a>
+              <a href={href('alerts', { id: a.id, actor: a.actor })}>{alertTitle(a.type, lang)}</a>
             )}{' '}
             <span className="muted">
               {a.method ?? ''} {a.path ?? ''} ×{num(a.count)}

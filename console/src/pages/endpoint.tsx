@@ -1,6 +1,7 @@
 // One endpoint: parameters, auth schemes, sensitive fields with masked samples, lifecycle tags with the
 // evidence behind each, findings, alerts and the most recent (masked) exchanges.
 
+import { alertTitle } from '../../../src/detect/alert-titles.js';
 import { api, must } from '../client';
 import { PageTitle, Pre, Severity, Status, TagList, useInteractive, useLoad } from '../components/ui';
 import { useI18n } from '../i18n';
@@ -9,14 +10,18 @@ import { href } from '../router';
 import { ExchangeList, type RetainedView } from './exchanges';
 
 export function EndpointPage({ params }: { params: URLSearchParams }) {
-  const { t, num, date, pct } = useI18n();
+  const { t, num, date, pct, lang } = useI18n();
   const host = params.get('host') ?? '';
   const method = params.get('method') ?? '';
   const path = params.get('path') ?? '';
   const loaded = useLoad(async () => {
     const [detail, alerts] = await Promise.all([
-      must(api.GET('/api/v1/inventory/endpoint', { params: { query: { host, method, endpoint: path } } })),
-      must(api.GET('/api/v1/alerts', { params: { query: { host, method, endpoint: path, limit: 1000 } } })),
+      must(
+        api.GET('/api/v1/inventory/endpoint', { params: { query: { host, method, endpoint: path, lang } } }),
+      ),
+      must(
+        api.GET('/api/v1/alerts', { params: { query: { host, method, endpoint: path, limit: 1000, lang } } }),
+      ),
     ]);
     return {
       endpoint: detail.endpoint as unknown as Endpoint,
@@ -24,7 +29,7 @@ export function EndpointPage({ params }: { params: URLSearchParams }) {
       exchanges: detail.exchanges as unknown as RetainedView[],
       alerts: alerts.alerts as unknown as Alert[],
     };
-  }, [host, method, path]);
+  }, [host, method, path, lang]);
   const d = loaded.data;
   useInteractive('endpoint', d !== undefined);
   return (
@@ -219,7 +224,7 @@ export function EndpointPage({ params }: { params: URLSearchParams }) {
                 {d.alerts.map((a) => (
                   <li key={a.id}>
                     <Severity value={a.severity} />{' '}
-                    <a href={href('alerts', { id: a.id, actor: a.actor })}>{a.type}</a>{' '}
+                    <a href={href('alerts', { id: a.id, actor: a.actor })}>{alertTitle(a.type, lang)}</a>{' '}
                     <span className="muted">
                       {a.actor} · {date(a.lastSeen)}
                     </span>

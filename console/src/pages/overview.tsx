@@ -7,7 +7,7 @@ import { PageTitle, Severity, Status, TagList, useInteractive, useLoad } from '.
 import { type I18n, useI18n } from '../i18n';
 import { SEVERITIES } from '../model';
 import { href } from '../router';
-import { type Country, exposureFor, type Industry, SURVEY_SOURCE, survey } from '../survey';
+import { type Country, exposureFor, type Industry, survey } from '../survey';
 import { endpointHref } from './inventory';
 
 type Overview = Answer<'/api/v1/overview', 'get'>;
@@ -243,7 +243,7 @@ function Scorecard({ overview, settings }: { overview: Overview; settings: Setti
         <a href={href('settings')}>{t('ov.changeOrg')}</a>
       </p>
       <p className="cite">
-        {t('ov.source')}: {SURVEY_SOURCE}
+        {t('ov.source')}: {t('ov.sourceText')}
       </p>
     </section>
   );

@@ -5,7 +5,7 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { type Answer, api, must } from '../client';
 import { ErrorText, PageTitle, Status, useLoad } from '../components/ui';
 import { useEvents } from '../events';
-import { useI18n } from '../i18n';
+import { type Key, type T, useI18n } from '../i18n';
 import type { Finding } from '../model';
 import { href } from '../router';
 import { useSession } from '../session';
@@ -225,15 +225,34 @@ function StartScan({ onStarted }: { onStarted(s: Scan): void }) {
   );
 }
 
+/** The runner's phase (`learn`, `test <id>`, `done` …; src/scan/runner.ts, src/server/scans.ts) in words. */
+function phaseText(phase: string, t: T): string {
+  const test = /^test (\S+)$/.exec(phase);
+  if (test) return t('scans.phaseTest', { id: test[1]! });
+  const key = PHASES[phase];
+  return key ? t(key) : phase || '—';
+}
+
+const PHASES: Record<string, Key> = {
+  queued: 'scans.phaseQueued',
+  starting: 'scans.phaseStarting',
+  learn: 'scans.phaseLearn',
+  done: 'scans.phaseDone',
+  cancelled: 'scans.phaseCancelled',
+};
+
 function ScanDetail({ scan, onUpdate }: { scan: Scan; onUpdate(s: Scan): void }) {
-  const { t, num, date, pct } = useI18n();
+  const { t, num, date, pct, lang } = useI18n();
   const { can } = useSession();
   const done = FINISHED.has(scan.status);
   const findings = useLoad(
     async () =>
-      (await must(api.GET('/api/v1/scans/{id}/findings', { params: { path: { id: scan.id } } })))
-        .findings as unknown as Finding[],
-    [scan.id, done, scan.progress.findings],
+      (
+        await must(
+          api.GET('/api/v1/scans/{id}/findings', { params: { path: { id: scan.id }, query: { lang } } }),
+        )
+      ).findings as unknown as Finding[],
+    [scan.id, done, scan.progress.findings, lang],
   );
   // Events carry progress; a slow poll covers a dropped event stream.
   useEffect(() => {
@@ -258,7 +277,7 @@ function ScanDetail({ scan, onUpdate }: { scan: Scan; onUpdate(s: Scan): void })
         </div>
         <div>
           <dt>{t('scans.phase')}</dt>
-          <dd>{p.phase || '—'}</dd>
+          <dd>{phaseText(p.phase, t)}</dd>
         </div>
         <div>
           <dt>{t('scans.tests')}</dt>
