@@ -62,6 +62,11 @@ const MEMO_MAX_VALUE = 512;
 const MEMO_PER_CLASS = 4096;
 const NAME_CLASS_MAX = 4096;
 
+const LINEAR_HITS = 16;
+function hitKey(h: SignatureHit): string {
+  return `${h.signature.id}\u0000${h.input.name}`;
+}
+
 export function compileCatalogue(signatures: readonly Signature[]): CompiledCatalogue {
   const byLocation = new Map<InputLocation, CompiledSignature[]>();
   for (const signature of signatures) {
@@ -105,7 +110,8 @@ export function compileCatalogue(signatures: readonly Signature[]): CompiledCata
     }
     return cls;
   }
-  type Verdict = Array<{ signature: Signature; detail: string }>;
+  type Verdict = ReadonlyArray<{ signature: Signature; detail: string }>;
+  const NO_VERDICT: Verdict = [];
   const memo = new Map<InputLocation, Map<number, LruMap<string, Verdict>>>();
 
   function matchOne(input: Input): SignatureHit[] {
@@ -122,12 +128,19 @@ export function compileCatalogue(signatures: readonly Signature[]): CompiledCata
       byValue = new LruMap(MEMO_PER_CLASS);
       byClass.set(cls, byValue);
     }
-    let verdict = byValue.get(input.raw);
+    const verdict = byValue.get(input.raw);
     if (verdict === undefined) {
-      verdict = evaluate(input).map((h) => ({ signature: h.signature, detail: h.detail }));
-      byValue.set(input.raw, verdict);
+      const hits = evaluate(input);
+      byValue.set(
+        input.raw,
+        hits.length === 0 ? NO_VERDICT : hits.map((h) => ({ signature: h.signature, detail: h.detail })),
+      );
+      return hits;
     }
-    return verdict.length === 0 ? [] : verdict.map((v) => ({ ...v, input }));
+    if (verdict.length === 0) return [];
+    const hits: SignatureHit[] = [];
+    for (const v of verdict) hits.push({ signature: v.signature, input, detail: v.detail });
+    return hits;
   }
 
   function evaluate(input: Input): SignatureHit[] {
@@ -159,11 +172,18 @@ export function compileCatalogue(signatures: readonly Signature[]): CompiledCata
       for (let i = 0; i < n; i++) {
         const h = matchOne(inputs[i]!);
         for (const x of h) {
-          // One field read two ways (a value and its base64 decoding, a name read as a value) is one hit.
-          const key = `${x.signature.id}\u0000${x.input.name}`;
-          seen ??= new Set();
-          if (seen.has(key)) continue;
-          seen.add(key);
+          // One field read two ways (a value and its base64 decoding, a name read as a value) is one
+          // hit: a scan while there are few hits, keys in a set past that.
+          if (seen === undefined) {
+            if (hits.some((y) => y.signature.id === x.signature.id && y.input.name === x.input.name))
+              continue;
+            if (hits.length >= LINEAR_HITS) seen = new Set(hits.map(hitKey));
+          }
+          if (seen !== undefined) {
+            const key = hitKey(x);
+            if (seen.has(key)) continue;
+            seen.add(key);
+          }
           hits.push(x);
         }
       }
