@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openSqlite } from './sqlite.js';
 
@@ -40,5 +42,31 @@ describe('SQLite driver', () => {
     const memory = openSqlite(':memory:');
     await memory.exec('CREATE TABLE t (x TEXT)');
     await memory.close();
+  });
+
+  it('lets a process whose last work is closing the store finish normally', () => {
+    // The checkpoint thread does not hold the process open, but the close must wait for it: a process
+    // awaiting only that close used to end with exit code 13 (unsettled top-level await).
+    const file = join(mkdtempSync(join(tmpdir(), 'mamori-sqlite-')), 'exit.db');
+    const loader = new URL('../pipeline/ts-worker-loader.mjs', import.meta.url).href;
+    const register = `import{register}from"node:module";register(${JSON.stringify(loader)});`;
+    const driver = fileURLToPath(new URL('./sqlite.ts', import.meta.url));
+    const script = `import { openSqlite } from ${JSON.stringify(driver)};
+      const db = openSqlite(${JSON.stringify(file)});
+      await db.exec('CREATE TABLE t (x TEXT)');
+      await db.close();
+      console.log('closed');`;
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--import',
+        `data:text/javascript,${encodeURIComponent(register)}`,
+        '--input-type=module',
+        '-e',
+        script,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(out.trim()).toBe('closed');
   });
 });

@@ -63,7 +63,12 @@ export function openSqlite(file: string): SqlDriver {
     db.pragma('wal_autocheckpoint = 16384');
     const worker = startCheckpointer(file);
     checkpointer = new Promise((done) => worker.once('exit', done));
-    stopCheckpointer = () => worker.postMessage('stop');
+    // Unreferenced while it runs (it must not keep a process alive), referenced while it stops (the
+    // close waits for it).
+    stopCheckpointer = () => {
+      worker.ref();
+      worker.postMessage('stop');
+    };
     // A checkpoint thread that fails leaves checkpoints to the writer, as SQLite does by default.
     worker.on('error', () => {
       if (db.open) db.pragma('wal_autocheckpoint = 1000');
