@@ -210,6 +210,20 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     }
     return payload;
   });
+  // A browser asks before every call that carries a bearer token (a CORS preflight): configured origins
+  // get the methods and headers the API takes; other origins, and every origin when none is configured,
+  // get the 404 an unknown route gets, so the browser refuses the call.
+  app.options('*', async (req, reply: FastifyReply) => {
+    const origin = req.headers.origin;
+    if (!origin || !opts.corsOrigins?.includes(origin) || !req.headers['access-control-request-method'])
+      return reply.code(404).send({ error: 'not-found', message: 'no such route' });
+    return reply
+      .code(204)
+      .header('access-control-allow-methods', 'GET, POST, PUT, DELETE')
+      .header('access-control-allow-headers', `authorization, content-type, ${CSRF_HEADER}`)
+      .header('access-control-max-age', '600')
+      .send();
+  });
 
   const failures = new FailureLimiter(opts.rateLimit ?? 600);
   // Authentication before rate limiting, so the limit is per token. A bearer token, else the console's
