@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileClassifier } from '../sensitive/index.js';
-import { maskExchange } from './mask.js';
+import { credentialRef, maskExchange } from './mask.js';
 import { SECRETS, secretExchange } from './test-support.js';
 
 const classifier = compileClassifier();
@@ -35,5 +35,15 @@ describe('maskExchange', () => {
     expect(masked.request.body?.text.length).toBeLessThanOrEqual(100);
     expect(masked.request.body?.truncated).toBe(true);
     expect(masked.request.body?.text).not.toContain(SECRETS.card);
+  });
+
+  it('gives each installation key its own references, also for a credential seen before', () => {
+    const plain = credentialRef(SECRETS.apiKey);
+    const one = credentialRef(SECRETS.apiKey, 'key-one');
+    const two = credentialRef(SECRETS.apiKey, 'key-two');
+    expect(new Set([plain, one, two]).size).toBe(3);
+    expect(credentialRef(SECRETS.apiKey, 'key-one')).toBe(one);
+    expect(credentialRef(SECRETS.apiKey)).toBe(plain);
+    expect(credentialRef(`${SECRETS.apiKey}x`, 'key-one')).not.toBe(one);
   });
 });

@@ -34,9 +34,23 @@ const FORM_PAIR = /(^|[&?\s])([\w.[\]-]{1,64})=([^&\s]*)/g;
 
 export const DEFAULT_BODY_CAP = 16 * 1024;
 
+/**
+ * References already worked out: a credential repeats on every call of its session or client, and an
+ * HMAC costs ≈ 3 µs (≈ 10 % of masking an exchange of the demo traffic). Bounded; emptied when full.
+ */
+const refs = new Map<string, string>();
+const MAX_REFS = 8192;
+
 export function credentialRef(value: string, key = ''): string {
-  const h = key ? createHmac('sha256', key).update(value) : createHmac('sha256', 'mamori').update(value);
-  return `[ref:${h.digest('hex').slice(0, 16)}]`;
+  const k = `${key}\u0000${value}`;
+  let ref = refs.get(k);
+  if (ref === undefined) {
+    const h = key ? createHmac('sha256', key).update(value) : createHmac('sha256', 'mamori').update(value);
+    ref = `[ref:${h.digest('hex').slice(0, 16)}]`;
+    if (refs.size >= MAX_REFS) refs.clear();
+    refs.set(k, ref);
+  }
+  return ref;
 }
 
 /** A copy of `ex` safe to store: sensitive values masked, credentials replaced by references, bodies capped. */
