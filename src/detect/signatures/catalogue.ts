@@ -262,6 +262,38 @@ export const SIGNATURES: Signature[] = [
     ],
   },
   {
+    id: 'MAM-SIG-TRAV-002',
+    family: 'path-traversal',
+    title: 'Path traversal in an exotic encoding (overlong UTF-8, %u, 0x2f, `?` for a dot)',
+    severity: 'high',
+    owasp: 'API8:2023',
+    cwe: 22,
+    where: ['path', 'query', 'json-value', 'header', 'cookie', 'body'],
+    // Read as sent: a separator, two dots and a separator, each in any of the encodings decoders
+    // disagree on (the encodings of CRS 930100, which come from dotdotpwn). Plain `../` is
+    // MAM-SIG-TRAV-001's (the lookahead leaves plain and once-encoded forms to it, so one traversal
+    // is one alert); this one sees what normalisation cannot undo (`..0x2f`, `%c0%9v`, `%bg%qf`).
+    check: {
+      kind: 'regex',
+      raw: true,
+      flags: 'i',
+      prefilter: ['%', '0x', '?'],
+      pattern: r`(?=\S{0,24}?(?:0x|%c[01]|%u|%25|%bg|%f[08c]|%e0|\?|%0[01]|%32|%%|%1u))(?:\x5c|(?:%(?:c(?:0%(?:[2aq]f|5c|9v)|1%(?:[19p]c|8s|af))|2(?:5(?:c(?:0%25af|1%259c)|2f|5c)|%46|f)|(?:(?:f(?:8%8)?0%8|e)0%80%a|bg%q)f|%32(?:%46|F)|u(?:221[56]|002f|EFC8|F025)|1u|5c)|0x(?:2f|5c)|\/))(?:%(?:(?:f(?:(?:c%80|8)%8)?0%8|e)0%80%ae|2(?:(?:5(?:c0%25a|2))?e|%45)|u(?:(?:002|ff0)e|2024)|%32(?:%45|E)|c0(?:%[256aef]e|\.))|\.(?:%0[01]|\?)?|\?\.?|0x2e){2}(?:\x5c|(?:%(?:c(?:0%(?:[2aq]f|5c|9v)|1%(?:[19p]c|8s|af))|2(?:5(?:c(?:0%25af|1%259c)|2f|5c)|%46|f)|(?:(?:f(?:8%8)?0%8|e)0%80%a|bg%q)f|%32(?:%46|F)|u(?:221[56]|002f|EFC8|F025)|1u|5c)|0x(?:2f|5c)|\/))`,
+    },
+    attacks: [
+      { in: 'json-value', name: '$.file', value: '/..0x2f..0x2f..0x2fetc0x2fpasswd' },
+      { in: 'json-value', name: '$.file', value: '/..%c0%9v..%c0%9vetc%c0%9vissue' },
+      { in: 'json-value', name: '$.file', value: '/??/??/windows/system32/drivers/etc/hosts' },
+      { in: 'header', name: 'foobarheader', value: '0x5c0x2e.%00/' },
+      { in: 'json-value', name: '$.file', value: '0x2e0x2e0x5c0x2e0x2e0x5cboot.ini' },
+    ],
+    benign: [
+      { in: 'json-value', name: '$.text', value: 'Really?? Why? / Because.' },
+      { in: 'json-value', name: '$.url', value: 'https://example.com/a/./b/c?x=0x2f' },
+      { in: 'json-value', name: '$.text', value: 'Use ./bin/setup or ../README for help' },
+    ],
+  },
+  {
     id: 'MAM-SIG-LFI-001',
     family: 'file-inclusion',
     title: 'File inclusion: system file, stream wrapper or secret file probe',
