@@ -4,10 +4,11 @@
 // converted to exchanges once, then fed through one detector. CPU time (process.cpuUsage) is what is
 // divided, so other load on the machine slows the wall clock but not the figure much.
 //   npm run build && node bench/detect-throughput.mjs [--entries 20000] [--rounds 5] [--no-attacks]
+//        [--dist DIR]   (a build made apart: npx tsc -p tsconfig.build.json --outDir DIR)
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateEntries } from '../dist/demo/generator.js';
-import { createDetector } from '../dist/detect/index.js';
-import { exchangesFromHar } from '../dist/sources/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -15,8 +16,13 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     'no-attacks': { type: 'boolean', default: false },
     seed: { type: 'string', default: '7' },
+    dist: { type: 'string' },
   },
 });
+const dist = values.dist ? pathToFileURL(`${resolve(values.dist)}/`) : new URL('../dist/', import.meta.url);
+const { generateEntries } = await import(new URL('demo/generator.js', dist).href);
+const { createDetector } = await import(new URL('detect/index.js', dist).href);
+const { exchangesFromHar } = await import(new URL('sources/index.js', dist).href);
 const entries = [
   ...generateEntries({
     entries: Number(values.entries),
@@ -65,6 +71,7 @@ console.log(
       alerts: r.alerts,
       heapUsedMB: Math.round(mem.heapUsed / 1048576),
       node: process.version,
+      loadAverage: loadavg().map((x) => +x.toFixed(2)),
     },
     null,
     2,
