@@ -225,7 +225,7 @@ describe('detector texts in Japanese', () => {
     const ja = localiseAlerts(alerts as Alert[], 'ja');
     expect(ja.map((a) => a.title)).toEqual(['SQL インジェクション', 'エンドポイントの探索(404 の多発)']);
     expect(ja[0]?.explanation).toBe(
-      `MAM-SIG-SQLI-001 SQL インジェクション(トークンのフィンガープリント)(CWE-89): query.q = "' OR 1=1 -- " で SQL のフィンガープリント s&1o1c(quote-break-tautology、シングルクォート の文脈)`,
+      `MAM-SIG-SQLI-001 SQL インジェクション(トークンのフィンガープリント)(CWE-89): query.q = "' OR 1=1 -- " で SQL のフィンガープリント s&1o1c(quote-break-tautology、シングルクォートの文脈)`,
     );
     expect(ja[1]?.explanation).toBe(
       '5 分の間に異なるパス 40 件が 404/405 で応答(このアクターの呼び出し 42 回の 95%。しきい値: パス 30 件、80%)',

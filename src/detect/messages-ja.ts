@@ -17,6 +17,8 @@ export const SIGNATURE_TITLES_JA: Record<string, string> = {
   'MAM-SIG-SQLI-001': 'SQL インジェクション(トークンのフィンガープリント)',
   'MAM-SIG-XSS-001': 'クロスサイトスクリプティング: script タグ、イベントハンドラー、スクリプト URL',
   'MAM-SIG-TRAV-001': 'パストラバーサル',
+  'MAM-SIG-TRAV-002':
+    '特殊なエンコーディングによるパストラバーサル(冗長な UTF-8、%u、0x2f、ドットの代わりの `?`)',
   'MAM-SIG-LFI-001': 'ファイルインクルージョン: システムファイル、ストリームラッパー、秘密ファイルの探索',
   'MAM-SIG-CMDI-001': 'OS コマンドインジェクション',
   'MAM-SIG-SSRF-001':
@@ -104,7 +106,7 @@ const DETAILS: Template[] = [
   {
     en: 'SQL fingerprint {fp} ({shape}, {context} context)',
     ja: (p) =>
-      `SQL のフィンガープリント ${p['fp']}(${p['shape']}、${CONTEXTS[p['context']!] ?? p['context']} の文脈)`,
+      `SQL のフィンガープリント ${p['fp']}(${p['shape']}、${CONTEXTS[p['context']!] ?? `${p['context']} `}の文脈)`,
   },
   { en: 'control character U+{hex}', ja: '制御文字 U+{hex}' },
   { en: 'encoded control character {e}', ja: 'エンコードされた制御文字 {e}' },

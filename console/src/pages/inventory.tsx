@@ -67,7 +67,8 @@ function useAllEndpoints() {
         if (stop) return;
         for (const e of page.endpoints as unknown as EndpointSummary[]) all.push(rowOf(e));
         setRows([...all]);
-        if (page.endpoints.length < PAGE) break;
+        // `total` counts every endpoint: the last page is known without asking for an empty one.
+        if (page.endpoints.length < PAGE || all.length >= page.total) break;
       }
       setDone(true);
     })().catch((e: unknown) => setError(e instanceof Error ? e : new Error(String(e))));
