@@ -20,7 +20,7 @@ export class LruMap<K, V> {
   get(key: K): V | undefined {
     const e = this.map.get(key);
     if (e === undefined) return undefined;
-    e.used = true;
+    if (!e.used) e.used = true; // no store (and dirtied cache line) when already marked
     return e.value;
   }
   peek(key: K): V | undefined {

@@ -82,55 +82,63 @@ export function compileCatalogue(signatures: readonly Signature[]): CompiledCata
     }
   }
 
-  // Per location: the name tests its signatures make (field patterns, name-reading checkers).
-  const nameTests = new Map<InputLocation, RegExp[]>();
+  type Verdict = ReadonlyArray<{ signature: Signature; detail: string }>;
+  const NO_VERDICT: Verdict = [];
+  // Everything about one location, found with one lookup per input: its signatures, the name tests
+  // they make (field patterns, name-reading checkers), whether its verdicts are memoised, the class of
+  // each name seen (which tests it passes) and the verdict memo per class and value.
+  interface Location {
+    list: CompiledSignature[];
+    tests: RegExp[];
+    memoised: boolean;
+    gated: boolean;
+    isKey: boolean;
+    names: Map<string, number>;
+    byClass: Map<number, LruMap<string, Verdict>>;
+  }
+  const locations = new Map<InputLocation, Location>();
   for (const [loc, list] of byLocation) {
     const tests: RegExp[] = [];
     for (const c of list)
       for (const re of [...(c.field ? [c.field] : []), ...(c.run.names ?? [])]) {
         if (!tests.some((t) => t.source === re.source && t.flags === re.flags)) tests.push(re);
       }
-    nameTests.set(loc, tests);
+    locations.set(loc, {
+      list,
+      tests,
+      memoised: MEMOISED.has(loc),
+      gated: GATED.has(loc),
+      isKey: !GATED.has(loc) && loc !== 'prompt',
+      names: new Map(),
+      byClass: new Map(),
+    });
   }
-  const nameClasses = new Map<InputLocation, Map<string, number>>();
-  function nameClass(location: InputLocation, name: string): number {
-    const tests = nameTests.get(location)!;
+  function nameClass(loc: Location, name: string): number {
+    const tests = loc.tests;
     if (tests.length === 0) return 0;
-    let byName = nameClasses.get(location);
-    if (byName === undefined) {
-      byName = new Map();
-      nameClasses.set(location, byName);
-    }
-    let cls = byName.get(name);
+    let cls = loc.names.get(name);
     if (cls === undefined) {
       cls = 0;
       for (let i = 0; i < tests.length; i++) if (tests[i]!.test(name)) cls |= 1 << i;
-      if (byName.size >= NAME_CLASS_MAX) byName.clear();
-      byName.set(name, cls);
+      if (loc.names.size >= NAME_CLASS_MAX) loc.names.clear();
+      loc.names.set(name, cls);
     }
     return cls;
   }
-  type Verdict = ReadonlyArray<{ signature: Signature; detail: string }>;
-  const NO_VERDICT: Verdict = [];
-  const memo = new Map<InputLocation, Map<number, LruMap<string, Verdict>>>();
 
   function matchOne(input: Input): SignatureHit[] {
-    if (!MEMOISED.has(input.location) || input.raw.length > MEMO_MAX_VALUE || !byLocation.has(input.location))
-      return evaluate(input);
-    const cls = nameClass(input.location, input.name);
-    let byClass = memo.get(input.location);
-    if (byClass === undefined) {
-      byClass = new Map();
-      memo.set(input.location, byClass);
-    }
-    let byValue = byClass.get(cls);
+    const loc = locations.get(input.location);
+    if (loc === undefined) return [];
+    if (!loc.memoised || input.raw.length > MEMO_MAX_VALUE) return evaluate(input, loc);
+    const cls = nameClass(loc, input.name);
+    let byValue = loc.byClass.get(cls);
     if (byValue === undefined) {
       byValue = new LruMap(MEMO_PER_CLASS);
-      byClass.set(cls, byValue);
+      loc.byClass.set(cls, byValue);
     }
     const verdict = byValue.get(input.raw);
     if (verdict === undefined) {
-      const hits = evaluate(input);
+      const hits = evaluate(input, loc);
       byValue.set(
         input.raw,
         hits.length === 0 ? NO_VERDICT : hits.map((h) => ({ signature: h.signature, detail: h.detail })),
@@ -143,15 +151,14 @@ export function compileCatalogue(signatures: readonly Signature[]): CompiledCata
     return hits;
   }
 
-  function evaluate(input: Input): SignatureHit[] {
-    const list = byLocation.get(input.location);
+  function evaluate(input: Input, loc: Location): SignatureHit[] {
+    const list = loc.list;
     // A header sent empty is itself the fact protocol signatures look for.
-    if (!list || (input.raw.length === 0 && input.location !== 'protocol-header')) return [];
-    const isKey = !GATED.has(input.location) && input.location !== 'prompt';
-    if (GATED.has(input.location) && SAFE_RE.test(input.raw) && !SAFE_BUT_SUSPECT_RE.test(input.raw))
-      return [];
+    if (input.raw.length === 0 && input.location !== 'protocol-header') return [];
+    if (loc.gated && SAFE_RE.test(input.raw) && !SAFE_BUT_SUSPECT_RE.test(input.raw)) return [];
     // Names arrive decoded by the source; one still carrying escapes is decoded like a value.
-    const norm = isKey && !ENCODED_RE.test(input.raw) ? input.raw.toLowerCase() : normaliseValue(input.raw);
+    const norm =
+      loc.isKey && !ENCODED_RE.test(input.raw) ? input.raw.toLowerCase() : normaliseValue(input.raw);
     const hits: SignatureHit[] = [];
     const checkInput = { location: input.location, name: input.name, raw: input.raw, norm };
     for (const c of list) {
