@@ -40,6 +40,7 @@ export interface ServeFlags {
   /** When given, written into the stored settings at start (else the settings keep theirs). */
   retentionDays?: string;
   retentionMaxExchanges?: string;
+  retentionMaxBytes?: string;
   /** Origins the server may scan besides settings.scanTargets (repeatable). */
   scanTarget?: string[];
   /** Console session lifetime in hours (default 8). */
@@ -109,6 +110,10 @@ export const register: Register = (program, done) => {
       '--retention-max-exchanges <n>',
       'keep at most this many retained exchanges (stored setting; default 1000000)',
     )
+    .option(
+      '--retention-max-bytes <n>',
+      'keep at most this many bytes of retained (masked) exchange JSON, the newest (stored setting; default none)',
+    )
     .option('--scan-target <url>', 'allow scans of this origin from the API (repeatable)', collect, [])
     .option('--session-hours <n>', 'console sign-in session lifetime', '8')
     .option(
@@ -151,6 +156,10 @@ export async function startServe(flags: ServeFlags): Promise<RunningServer> {
     flags.retentionMaxExchanges !== undefined
       ? whole('retention-max-exchanges', flags.retentionMaxExchanges, 1)
       : undefined;
+  const maxBytes =
+    flags.retentionMaxBytes !== undefined
+      ? whole('retention-max-bytes', flags.retentionMaxBytes, 1)
+      : undefined;
   const sessionHours = whole('session-hours', flags.sessionHours ?? '8', 1);
   const analysisThreads = whole(
     'analysis-threads',
@@ -182,11 +191,13 @@ export async function startServe(flags: ServeFlags): Promise<RunningServer> {
   const store = await openStore(storeLocation(flags));
   // The data directory also holds the webhook dead-letter file (with a PostgreSQL store too).
   mkdirSync(dataDir(flags), { recursive: true });
-  if (retentionDays !== undefined || maxRows !== undefined) {
+  if (retentionDays !== undefined || maxRows !== undefined || maxBytes !== undefined) {
     const settings = await store.getSettings();
     settings.retention = {
+      ...settings.retention,
       days: retentionDays ?? settings.retention.days,
       maxRows: maxRows ?? settings.retention.maxRows,
+      ...(maxBytes !== undefined ? { maxBytes } : {}),
     };
     await store.putSettings(settings);
   }

@@ -88,7 +88,14 @@ const RETENTION = {
   type: 'object',
   required: ['days', 'maxRows'],
   additionalProperties: false,
-  properties: { days: int(1, 36_500), maxRows: int(1, 10_000_000_000) },
+  properties: {
+    days: int(1, 36_500),
+    maxRows: int(1, 10_000_000_000),
+    maxBytes: {
+      ...int(1, 1_000_000_000_000_000),
+      description: 'at most this many bytes of stored (masked) exchange JSON; the oldest go first',
+    },
+  },
 } as const;
 const MASKING = {
   type: 'object',

@@ -90,6 +90,10 @@ describe('settings', () => {
     expect(await t.store.countExchanges()).toBe(3);
     await put({ retention: { days: 30, maxRows: 1 } });
     expect(await t.store.countExchanges()).toBe(1);
+    // By size: a budget of stored JSON smaller than the one exchange left deletes it.
+    const bytes = await put({ retention: { days: 30, maxRows: 10, maxBytes: 100 } });
+    expect(bytes.json().retention).toEqual({ days: 30, maxRows: 10, maxBytes: 100 });
+    expect(await t.store.countExchanges()).toBe(0);
   });
 
   it('answers 400 naming the field to bad bodies, never 500', async () => {

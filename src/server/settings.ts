@@ -23,7 +23,11 @@ export function publicSettings(s: PlatformSettings) {
 
 /** Deletes retained exchanges beyond the retention settings; returns how many. */
 export function applyRetention(store: PlatformStore, s: PlatformSettings, now = Date.now()): Promise<number> {
-  return store.pruneExchanges({ before: now - s.retention.days * 86_400_000, maxRows: s.retention.maxRows });
+  return store.pruneExchanges({
+    before: now - s.retention.days * 86_400_000,
+    maxRows: s.retention.maxRows,
+    ...(s.retention.maxBytes !== undefined ? { maxBytes: s.retention.maxBytes } : {}),
+  });
 }
 
 /** Points the pipeline's masking options at the settings' per-type actions. */

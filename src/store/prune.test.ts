@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { IngestCommit, RetainedExchange } from './index.js';
 import { openStore, type PlatformStore } from './index.js';
@@ -63,4 +64,37 @@ describe('retention prunes the processed ids with the exchanges', () => {
     expect(await store.countExchanges()).toBe(3);
     expect(await store.unprocessed(['x0', 'x1', 'x2', 'x3', 'x4'])).toEqual(['x0', 'x1']);
   });
+});
+
+describe('retention by size', () => {
+  const PG_URL = process.env['MAMORI_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `mamori_prune_${process.pid}`;
+  afterAll(async () => {
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  });
+
+  for (const [name, location] of [
+    ['SQLite', () => join(dir, 'bytes.db')],
+    ['PostgreSQL', () => `${PG_URL}?schema=${schema}`],
+  ] as const)
+    it(`keeps the newest exchanges within maxBytes of stored JSON (${name})`, async () => {
+      const store = await openStore(location());
+      stores.push(store);
+      const t0 = Date.UTC(2026, 10, 1);
+      // Ten exchanges of 300 characters of stored JSON each, one a second.
+      const rows = Array.from({ length: 10 }, (_, i) => ({
+        ...row(`b${i}`, t0 + i * 1000),
+        data: JSON.stringify({ pad: 'x'.repeat(290) }),
+      }));
+      expect(rows.every((r) => r.data.length === 300)).toBe(true);
+      await store.commitIngest(commit(rows));
+      // Within budget: nothing goes.
+      expect(await store.pruneExchanges({ maxBytes: 3000 })).toBe(0);
+      // 1,000 bytes hold the newest three (900); the fourth would pass the budget.
+      expect(await store.pruneExchanges({ maxBytes: 1000 })).toBe(7);
+      expect((await store.queryExchanges({})).map((r) => r.id)).toEqual(['b9', 'b8', 'b7']);
+    });
 });

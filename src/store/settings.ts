@@ -30,6 +30,7 @@ export function settingsFrom(json: string | undefined): PlatformSettings {
       days: typeof retention['days'] === 'number' ? retention['days'] : DEFAULT_SETTINGS.retention.days,
       maxRows:
         typeof retention['maxRows'] === 'number' ? retention['maxRows'] : DEFAULT_SETTINGS.retention.maxRows,
+      ...(typeof retention['maxBytes'] === 'number' ? { maxBytes: retention['maxBytes'] } : {}),
     },
     masking: {
       types: Object.fromEntries(

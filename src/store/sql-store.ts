@@ -400,7 +400,7 @@ export class SqlStore implements PlatformStore {
     }));
   }
 
-  async pruneExchanges(opts: { before?: number; maxRows?: number }): Promise<number> {
+  async pruneExchanges(opts: { before?: number; maxRows?: number; maxBytes?: number }): Promise<number> {
     return this.db.transaction(async (tx) => {
       const count = async () =>
         Number((await tx.all<{ n: number | string }>('SELECT COUNT(*) AS n FROM exchanges'))[0]?.n ?? 0);
@@ -411,6 +411,19 @@ export class SqlStore implements PlatformStore {
         if (excess > 0)
           await tx.run(
             `DELETE FROM exchanges WHERE id IN (SELECT id FROM exchanges ORDER BY time, id LIMIT ${excess | 0})`,
+          );
+      }
+      if (opts.maxBytes !== undefined) {
+        // Newest first, a running total of each row's stored size: rows past the budget go.
+        const total = Number(
+          (await tx.all<{ n: number | string | null }>('SELECT SUM(size) AS n FROM exchanges'))[0]?.n ?? 0,
+        );
+        if (total > opts.maxBytes)
+          await tx.run(
+            `DELETE FROM exchanges WHERE id IN (SELECT id FROM (SELECT id,
+               SUM(size) OVER (ORDER BY time DESC, id DESC ROWS UNBOUNDED PRECEDING) AS kept
+             FROM exchanges) AS r WHERE kept > ?)`,
+            [Math.max(0, Math.floor(opts.maxBytes))],
           );
       }
       const removed = start - (await count());

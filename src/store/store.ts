@@ -183,8 +183,11 @@ export interface PlatformStore extends Store {
   overviewCounts(alertsSince: string): Promise<OverviewCounts>;
   /** Per UTC day since `from` (epoch ms): retained exchanges and distinct endpoints they called. */
   exchangeDays(from: number): Promise<Array<{ day: string; exchanges: number; endpoints: number }>>;
-  /** Deletes retained exchanges older than `before` (epoch ms) and the oldest beyond `maxRows`. */
-  pruneExchanges(opts: { before?: number; maxRows?: number }): Promise<number>;
+  /**
+   * Deletes retained exchanges older than `before` (epoch ms), the oldest beyond `maxRows`, and the
+   * oldest beyond `maxBytes` of stored (masked) exchange JSON.
+   */
+  pruneExchanges(opts: { before?: number; maxRows?: number; maxBytes?: number }): Promise<number>;
   createToken(t: TokenRecord & { hash: string }): Promise<void>;
   /** A live (not revoked) token by its hash; marks it used. */
   touchToken(hash: string, at: string): Promise<TokenRecord | undefined>;
@@ -288,7 +291,8 @@ export type StoredDecision = Decision & { id: string; created: string; createdBy
 
 /** Installation settings, kept in meta under `settings`. */
 export interface PlatformSettings {
-  retention: { days: number; maxRows: number };
+  /** Retained exchanges: kept `days`, at most `maxRows`, and at most `maxBytes` of stored JSON when set. */
+  retention: { days: number; maxRows: number; maxBytes?: number };
   masking: { types: Record<string, 'mask' | 'keep'> };
   /** Origins (scheme://host[:port]) the server may scan. */
   scanTargets: string[];
