@@ -139,13 +139,18 @@ export class InventoryBuilder {
     this.mask = (value, field) => maskExample(classifier, value, field);
   }
 
-  add(ex: Exchange): void {
+  /**
+   * Files one exchange. `actor` is its `actorOf(ex, trustedProxies).id` when the caller already has it
+   * (the pipeline works it out for the retained copy): decoding a JWT and hashing a credential cost
+   * more than the rest of identity.
+   */
+  add(ex: Exchange, actor?: string): void {
     const req = ex.request;
     const time = Number.isFinite(ex.time) && ex.time > 0 ? ex.time : (this.opts.now ?? 0);
     const parsed = parseBodies(ex);
     const facts: ExchangeFacts = {
       time,
-      actor: actorOf(ex, this.opts.trustedProxies).id,
+      actor: actor ?? actorOf(ex, this.opts.trustedProxies).id,
       auth: authOf(ex),
       parsed,
     };

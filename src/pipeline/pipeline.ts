@@ -223,8 +223,8 @@ export function createPipeline(args: {
     const builder = new InventoryBuilder(invOpts);
     for (let i = 0; i < items.length; i++) {
       const { ex, hits } = items[i] as AnalysisItem;
-      builder.add(ex);
       const m = out.masked[i];
+      builder.add(ex, m?.actor);
       if (m)
         commit.exchanges.push({
           id: ex.id,
