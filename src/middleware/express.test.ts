@@ -104,6 +104,24 @@ describe('mamori/express in a real Express app', () => {
     expect(out).toHaveLength(2);
   });
 
+  it('records responses whose headers the app set as numbers (Express 404: numeric Content-Length) without crashing', async () => {
+    const out: Exchange[] = [];
+    const mw = mamoriExpress({ mode: 'block', sink: (ex) => out.push(ex) });
+    const app = express();
+    app.use(mw);
+    app.get('/n', (_req, res) => {
+      res.setHeader('x-count', 3);
+      res.end('three');
+    });
+    const port = await listen(app);
+    expect((await call(port, '/missing')).status).toBe(404);
+    expect((await call(port, '/n')).status).toBe(200);
+    await mw.sensor.close();
+    expect(out.map((ex) => ex.response?.status)).toEqual([404, 200]);
+    expect(out[0]!.response?.headers['content-length']).toMatch(/^\d+$/);
+    expect(out[1]!.response?.headers['x-count']).toBe('3');
+  });
+
   it('the package exports mamori/express without a runtime dependency on express', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
       exports: Record<string, { default: string }>;

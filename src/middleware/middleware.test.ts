@@ -129,6 +129,10 @@ describe('fastify plugin', () => {
         const text = JSON.stringify(recorded);
         expect(text).not.toContain('jane.doe@example.com');
         if (mode === 'monitor') expect(recorded[2]!.response?.body?.text).toContain('example.com');
+        // Fastify hands its headers to writeHead (Node keeps none for getHeaders()): still recorded.
+        expect(recorded[0]!.response?.headers['content-type']).toMatch(/^application\/json/);
+        expect(recorded[0]!.response?.headers['content-length']).toMatch(/^\d+$/);
+        expect(recorded[0]!.response?.body?.mimeType).toBe('application/json');
       } finally {
         await app.close();
       }
