@@ -10,7 +10,7 @@
 
 import { type Classifier, maskValue, type SensitiveHit } from '../../sensitive/index.js';
 import type { Detection, ExchangeFacts } from '../alerts.js';
-import { type Horizon, horizonStats, horizons, remember, type Windowed } from '../behaviour/common.js';
+import { HorizonTable, remember, type Windowed } from '../behaviour/common.js';
 import type { DetectConfig } from '../config.js';
 import type { Input } from '../signatures/matcher.js';
 import { LruMap } from '../sketch.js';
@@ -258,10 +258,10 @@ interface WalletState extends Windowed {
 
 export class LlmMonitor {
   private readonly known: LruMap<string, true>;
-  private readonly wallet: Horizon<WalletState>[];
+  private readonly wallet: HorizonTable<WalletState>;
   constructor(private readonly config: DetectConfig) {
     this.known = new LruMap(4096);
-    this.wallet = horizons(config, (start) => ({
+    this.wallet = new HorizonTable(config, (start) => ({
       start,
       recent: [],
       tokens: 0,
@@ -296,8 +296,10 @@ export class LlmMonitor {
       });
     }
     let usage: Detection | undefined;
-    for (const h of this.wallet) {
-      const w = h.table.at(facts.actor, facts.ex.time);
+    const states = this.wallet.at(facts.actor, facts.ex.time);
+    for (let i = 0; i < states.length; i++) {
+      const h = this.wallet.horizons[i]!;
+      const w = states[i]!;
       w.calls++;
       w.tokens += view.tokens ?? 0;
       w.promptChars += view.promptChars;
@@ -341,7 +343,7 @@ export class LlmMonitor {
 
   state() {
     return {
-      ...horizonStats('ai-wallet', this.wallet),
+      'ai-wallet': this.wallet.stats(),
       'ai-endpoints': { size: this.known.size, max: this.known.max, evicted: this.known.evicted },
     };
   }

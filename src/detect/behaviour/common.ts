@@ -65,6 +65,13 @@ export class WindowedTable<T extends Windowed> {
     this.lru.set(key, fresh);
     return fresh;
   }
+  /** The key's state when it exists and its window is still open (nothing is created). */
+  existing(key: string, time: number): T | undefined {
+    const s = this.lru.get(key);
+    return s !== undefined && time - s.start < this.windowMs && time >= s.start - this.windowMs
+      ? s
+      : undefined;
+  }
   stats(): { size: number; max: number; evicted: number } {
     return { size: this.lru.size, max: this.lru.max, evicted: this.lru.evicted };
   }
@@ -75,8 +82,7 @@ export class WindowedTable<T extends Windowed> {
  * window (`longWindowSeconds`) with count thresholds `longWindowFactor` times higher, for attackers
  * who pace themselves just under the per-window figures. Ratios are the same in both.
  */
-export interface Horizon<T extends Windowed> {
-  table: WindowedTable<T>;
+export interface Horizon {
   /** Multiplier of count thresholds. */
   factor: number;
   seconds: number;
@@ -84,18 +90,10 @@ export interface Horizon<T extends Windowed> {
   label: string;
 }
 
-export function horizons<T extends Windowed>(config: DetectConfig, make: (start: number) => T): Horizon<T>[] {
-  const out: Horizon<T>[] = [
-    {
-      table: new WindowedTable(config, make),
-      factor: 1,
-      seconds: config.windowSeconds,
-      label: span(config.windowSeconds),
-    },
-  ];
+export function horizonsOf(config: DetectConfig): Horizon[] {
+  const out: Horizon[] = [{ factor: 1, seconds: config.windowSeconds, label: span(config.windowSeconds) }];
   if (config.longWindowSeconds > config.windowSeconds)
     out.push({
-      table: new WindowedTable(config, make, config.longWindowSeconds),
       factor: config.longWindowFactor,
       seconds: config.longWindowSeconds,
       label: span(config.longWindowSeconds),
@@ -103,16 +101,49 @@ export function horizons<T extends Windowed>(config: DetectConfig, make: (start:
   return out;
 }
 
-/** State-table report of a detector's horizons (`name`, `name-long`). */
-export function horizonStats<T extends Windowed>(
-  name: string,
-  hs: readonly Horizon<T>[],
-): Record<string, { size: number; max: number; evicted: number }> {
-  const out: Record<string, { size: number; max: number; evicted: number }> = {};
-  hs.forEach((h, i) => {
-    out[i === 0 ? name : `${name}-long`] = h.table.stats();
-  });
-  return out;
+/**
+ * Per-key state in every horizon, under one entry of one bounded LRU (one lookup per exchange
+ * whatever the number of horizons); each horizon's state restarts when its own window has passed.
+ */
+export class HorizonTable<T extends Windowed> {
+  readonly lru: LruMap<string, T[]>;
+  readonly horizons: Horizon[];
+  private readonly ms: number[];
+  constructor(
+    config: DetectConfig,
+    private readonly make: (start: number) => T,
+  ) {
+    this.lru = new LruMap(config.maxStateEntries);
+    this.horizons = horizonsOf(config);
+    this.ms = this.horizons.map((h) => h.seconds * 1000);
+  }
+  /** The key's states, one per horizon, created or restarted as needed. */
+  at(key: string, time: number): T[] {
+    const states = this.lru.get(key);
+    if (states === undefined) {
+      const fresh = this.ms.map(() => this.make(time));
+      this.lru.set(key, fresh);
+      return fresh;
+    }
+    this.roll(states, time);
+    return states;
+  }
+  /** Like `at`, but nothing is created for a key without state. */
+  existing(key: string, time: number): T[] | undefined {
+    const states = this.lru.get(key);
+    if (states !== undefined) this.roll(states, time);
+    return states;
+  }
+  private roll(states: T[], time: number): void {
+    for (let i = 0; i < states.length; i++) {
+      const start = states[i]!.start;
+      const ms = this.ms[i]!;
+      if (time - start >= ms || time < start - ms) states[i] = this.make(time);
+    }
+  }
+  stats(): { size: number; max: number; evicted: number } {
+    return { size: this.lru.size, max: this.lru.max, evicted: this.lru.evicted };
+  }
 }
 
 export function span(seconds: number): string {
@@ -135,21 +166,22 @@ export function responseBytes(ex: Exchange): number {
 }
 
 /**
- * Paths that have answered 2xx to anyone, in a fixed-size Bloom filter (2 hashes over 2^20 bits,
+ * Paths that have answered 2xx to anyone, in a fixed-size Bloom filter (two probes over 2^20 bits,
  * 128 KiB; false "known" answers are rare and only make a probe count less). A 404 on such a path is
- * a route gone missing (a deploy rolling out), not a probe for one that never existed.
+ * a route gone missing (a deploy rolling out), not a probe for one that never existed. Keyed by the
+ * path alone (one hash per call on the hot path; a path known on one host counts as known on all).
  */
 export class KnownPaths {
   private readonly bits = new Uint32Array(1 << 15);
-  add(key: string): void {
-    const h1 = hash32(key);
-    const h2 = hash32(key, 0x9e3779b1);
+  add(path: string): void {
+    const h1 = hash32(path);
+    const h2 = Math.imul(h1 ^ (h1 >>> 15), 0x2c1b3c6d) ^ (h1 >>> 7);
     this.bits[(h1 >>> 5) & 0x7fff]! |= 1 << (h1 & 31);
     this.bits[(h2 >>> 5) & 0x7fff]! |= 1 << (h2 & 31);
   }
-  has(key: string): boolean {
-    const h1 = hash32(key);
-    const h2 = hash32(key, 0x9e3779b1);
+  has(path: string): boolean {
+    const h1 = hash32(path);
+    const h2 = Math.imul(h1 ^ (h1 >>> 15), 0x2c1b3c6d) ^ (h1 >>> 7);
     return (
       (this.bits[(h1 >>> 5) & 0x7fff]! & (1 << (h1 & 31))) !== 0 &&
       (this.bits[(h2 >>> 5) & 0x7fff]! & (1 << (h2 & 31))) !== 0

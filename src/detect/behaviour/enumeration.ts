@@ -15,9 +15,7 @@ import {
   actorEndpointOf,
   type Behaviour,
   type BehaviourContext,
-  type Horizon,
-  horizonStats,
-  horizons,
+  HorizonTable,
   KnownPaths,
   pct,
   remember,
@@ -118,9 +116,9 @@ function slugOf(path: string): { parent: string; id: string } | undefined {
 export class EnumerationDetector implements Behaviour {
   readonly name = 'bola-enumeration';
   private readonly known = new KnownPaths();
-  private readonly horizons: Horizon<State>[];
+  private readonly table: HorizonTable<State>;
   constructor(private readonly config: DetectConfig) {
-    this.horizons = horizons(config, (start) => ({
+    this.table = new HorizonTable(config, (start) => ({
       start,
       recent: [],
       ids: new Distinct(64),
@@ -153,9 +151,9 @@ export class EnumerationDetector implements Behaviour {
       const s = slugOf(facts.ex.request.path);
       if (s === undefined) return [];
       // Slugs are judged only on paths never answered 2xx (to anyone): a name that exists is a page.
-      const known = `${facts.host}${facts.ex.request.path}`;
-      if (facts.status >= 200 && facts.status < 300) this.known.add(known);
-      else if (this.known.has(known)) return [];
+      const path = facts.ex.request.path;
+      if (facts.status >= 200 && facts.status < 300) this.known.add(path);
+      else if (this.known.has(path)) return [];
       id = s.id;
       slug = true;
       key = `${facts.actor} GET ${facts.host}${s.parent}/*`;
@@ -165,8 +163,14 @@ export class EnumerationDetector implements Behaviour {
     const numeric = !slug && /^\d{1,15}$/.test(id);
     const t = this.config.thresholds.bola;
     let out: Detection | undefined;
-    for (const h of this.horizons) {
-      const s = h.table.at(key, facts.ex.time);
+    // Every templated call is tracked; slug states (any GET under a collection could be one) start
+    // with a denial.
+    const states =
+      slug && !denied ? this.table.existing(key, facts.ex.time) : this.table.at(key, facts.ex.time);
+    if (states === undefined) return [];
+    for (let i = 0; i < states.length; i++) {
+      const h = this.table.horizons[i]!;
+      const s = states[i]!;
       s.total++;
       if (denied) s.denied++;
       s.ids.add(id);
@@ -209,6 +213,6 @@ export class EnumerationDetector implements Behaviour {
     return out === undefined ? [] : [out];
   }
   state() {
-    return horizonStats('bola-enumeration', this.horizons);
+    return { 'bola-enumeration': this.table.stats() };
   }
 }

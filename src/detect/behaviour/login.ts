@@ -18,9 +18,7 @@ import { CountMinSketch, Distinct, LruMap } from '../sketch.js';
 import {
   type Behaviour,
   type BehaviourContext,
-  type Horizon,
-  horizonStats,
-  horizons,
+  HorizonTable,
   minutes,
   pct,
   remember,
@@ -126,7 +124,7 @@ function maskUser(user: string): string {
 
 export class LoginDetector implements Behaviour {
   readonly name = 'login';
-  private readonly actors: Horizon<ActorState>[];
+  private readonly actors: HorizonTable<ActorState>;
   private readonly fingerprints: WindowedTable<FingerprintState>;
   /** Per login endpoint, all callers together. */
   private readonly endpoints: WindowedTable<FingerprintState>;
@@ -142,10 +140,10 @@ export class LoginDetector implements Behaviour {
       attempts: 0,
       failures: 0,
     });
-    this.actors = horizons(config, make);
+    this.actors = new HorizonTable(config, make);
     this.fingerprints = new WindowedTable(config, (start) => ({ ...make(start), addresses: new Distinct() }));
     this.endpoints = new WindowedTable(config, (start) => ({ ...make(start), addresses: new Distinct() }));
-    this.accounts = this.actors.map((h) => ({
+    this.accounts = this.actors.horizons.map((h) => ({
       window: Number.NaN,
       ms: h.seconds * 1000,
       factor: h.factor,
@@ -170,8 +168,10 @@ export class LoginDetector implements Behaviour {
     const userHash = createHash('sha256').update(creds.user).digest('hex').slice(0, 12);
 
     let stuffing: Detection | undefined;
-    for (const h of this.actors) {
-      const a = h.table.at(facts.actor, facts.ex.time);
+    const states = this.actors.at(facts.actor, facts.ex.time);
+    for (let i = 0; i < states.length; i++) {
+      const h = this.actors.horizons[i]!;
+      const a = states[i]!;
       a.attempts++;
       if (failed) a.failures++;
       a.users.add(userHash);
@@ -297,7 +297,7 @@ export class LoginDetector implements Behaviour {
 
   state() {
     return {
-      ...horizonStats('login-actors', this.actors),
+      'login-actors': this.actors.stats(),
       'login-fingerprints': this.fingerprints.stats(),
       'login-endpoints': this.endpoints.stats(),
       'login-accounts': {

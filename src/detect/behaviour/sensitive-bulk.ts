@@ -9,14 +9,7 @@ import type { SensitiveHit } from '../../sensitive/index.js';
 import type { Detection } from '../alerts.js';
 import type { DetectConfig } from '../config.js';
 import { Distinct } from '../sketch.js';
-import {
-  type BehaviourContext,
-  type Horizon,
-  horizonStats,
-  horizons,
-  remember,
-  type Windowed,
-} from './common.js';
+import { type BehaviourContext, HorizonTable, remember, type Windowed } from './common.js';
 
 interface State extends Windowed {
   records: number;
@@ -36,9 +29,9 @@ export function recordCount(body: unknown): number {
 
 export class SensitiveBulkDetector {
   readonly name = 'sensitive-bulk';
-  private readonly horizons: Horizon<State>[];
+  private readonly horizons: HorizonTable<State>;
   constructor(private readonly config: DetectConfig) {
-    this.horizons = horizons(config, (start) => ({
+    this.horizons = new HorizonTable(config, (start) => ({
       start,
       recent: [],
       records: 0,
@@ -54,8 +47,10 @@ export class SensitiveBulkDetector {
     for (const [k, v] of req.query) resource += `&${k}=${v}`;
     const t = this.config.thresholds.sensitive;
     let out: Detection | undefined;
-    for (const h of this.horizons) {
-      const s = h.table.at(facts.actor, facts.ex.time);
+    const states = this.horizons.at(facts.actor, facts.ex.time);
+    for (let i = 0; i < states.length; i++) {
+      const h = this.horizons.horizons[i]!;
+      const s = states[i]!;
       const before = s.resources.count();
       s.resources.add(resource);
       if (s.resources.count() === before) continue;
@@ -76,6 +71,6 @@ export class SensitiveBulkDetector {
     return out === undefined ? [] : [out];
   }
   state() {
-    return horizonStats('sensitive-bulk', this.horizons);
+    return { 'sensitive-bulk': this.horizons.stats() };
   }
 }

@@ -14,9 +14,7 @@ import {
   actorEndpointOf,
   type Behaviour,
   type BehaviourContext,
-  type Horizon,
-  horizonStats,
-  horizons,
+  HorizonTable,
   KnownPaths,
   minutes,
   pct,
@@ -56,9 +54,9 @@ interface ScrapeState extends Windowed {
 
 export class ScrapingDetector implements Behaviour {
   readonly name = 'scraping';
-  private readonly horizons: Horizon<ScrapeState>[];
+  private readonly horizons: HorizonTable<ScrapeState>;
   constructor(private readonly config: DetectConfig) {
-    this.horizons = horizons(config, (start) => ({
+    this.horizons = new HorizonTable(config, (start) => ({
       start,
       recent: [],
       pages: new Distinct(64),
@@ -81,8 +79,10 @@ export class ScrapingDetector implements Behaviour {
     const key = actorEndpointOf(facts);
     const t = this.config.thresholds.scraping;
     let out: Detection | undefined;
-    for (const h of this.horizons) {
-      const s = h.table.at(key, facts.ex.time);
+    const states = this.horizons.at(key, facts.ex.time);
+    for (let i = 0; i < states.length; i++) {
+      const h = this.horizons.horizons[i]!;
+      const s = states[i]!;
       s.calls++;
       s.bytes += bytes;
       if (page !== undefined) s.pages.add(page);
@@ -114,7 +114,7 @@ export class ScrapingDetector implements Behaviour {
     return out === undefined ? [] : [out];
   }
   state() {
-    return horizonStats('scraping', this.horizons);
+    return { scraping: this.horizons.stats() };
   }
 }
 
@@ -204,9 +204,9 @@ interface SprayState extends Windowed {
 export class NotFoundSprayDetector implements Behaviour {
   readonly name = 'not-found-spray';
   private readonly known = new KnownPaths();
-  private readonly horizons: Horizon<SprayState>[];
+  private readonly horizons: HorizonTable<SprayState>;
   constructor(private readonly config: DetectConfig) {
-    this.horizons = horizons(config, (start) => ({
+    this.horizons = new HorizonTable(config, (start) => ({
       start,
       recent: [],
       total: 0,
@@ -218,14 +218,20 @@ export class NotFoundSprayDetector implements Behaviour {
     const status = facts.status;
     if (status === undefined) return [];
     const miss = status === 404 || status === 405;
-    if (status >= 200 && status < 300) this.known.add(`${facts.host}${facts.ex.request.path}`);
+    if (status >= 200 && status < 300) this.known.add(facts.ex.request.path);
     // A route that has answered before and now misses is gone (a deploy), not probed for.
-    const probe = miss && !this.known.has(`${facts.host}${facts.ex.request.path}`);
+    const probe = miss && !this.known.has(facts.ex.request.path);
     const t = this.config.thresholds.notFound;
     let out: Detection | undefined;
     let path: string | undefined;
-    for (const h of this.horizons) {
-      const s = h.table.at(facts.actor, facts.ex.time);
+    // An actor's state starts with its first miss (most never miss: no state, one lookup).
+    const states = miss
+      ? this.horizons.at(facts.actor, facts.ex.time)
+      : this.horizons.existing(facts.actor, facts.ex.time);
+    if (states === undefined) return [];
+    for (let i = 0; i < states.length; i++) {
+      const h = this.horizons.horizons[i]!;
+      const s = states[i]!;
       s.total++;
       if (!miss) continue;
       s.misses++;
@@ -251,6 +257,6 @@ export class NotFoundSprayDetector implements Behaviour {
     return out === undefined ? [] : [out];
   }
   state() {
-    return horizonStats('not-found-spray', this.horizons);
+    return { 'not-found-spray': this.horizons.stats() };
   }
 }
