@@ -215,10 +215,19 @@ describe('syslog RFC 5424 with CEF', () => {
   });
 });
 
-/** Required attributes of the OCSF 1.1 base event and the two classes (schema.ocsf.io). */
+/** Required attributes of the OCSF base event and of each class, as ocsf/ocsf-schema defines them
+ * (events/base_event.json; events/findings/finding.json: finding_info; events/application/
+ * api_activity.json: actor, api, src_endpoint), with the activity_id enumerations of each class. */
+const OCSF_REQUIRED: Record<number, { attrs: string[]; activities: number[] }> = {
+  2004: { attrs: ['finding_info'], activities: [0, 1, 2, 3, 99] },
+  6003: { attrs: ['actor', 'api', 'src_endpoint'], activities: [0, 1, 2, 3, 4, 99] },
+};
+
 function checkOcsf(ev: Record<string, unknown>, cls: number, category: number) {
   for (const k of ['class_uid', 'category_uid', 'activity_id', 'type_uid', 'severity_id', 'time', 'metadata'])
     expect(ev, k).toHaveProperty(k);
+  for (const k of OCSF_REQUIRED[cls]!.attrs) expect(ev, `${cls} requires ${k}`).toHaveProperty(k);
+  expect(OCSF_REQUIRED[cls]!.activities).toContain(ev['activity_id']);
   expect(ev['class_uid']).toBe(cls);
   expect(ev['category_uid']).toBe(category);
   expect(ev['type_uid']).toBe(cls * 100 + (ev['activity_id'] as number));
@@ -234,6 +243,7 @@ describe('OCSF', () => {
     const ev = alertToOcsf(ALERT, '0.1.0');
     checkOcsf(ev, 2004, 2);
     const fi = ev['finding_info'] as { uid: string; title: string };
+    // finding_info (object finding_info.json) requires uid and title.
     expect(fi.uid).toBe('al-1');
     expect(fi.title).toBe('signature.sqli');
     expect(ev['severity_id']).toBe(4);
@@ -261,5 +271,6 @@ describe('OCSF', () => {
     expect((ev['http_request'] as { http_method: string }).http_method).toBe('DELETE');
     expect(ev['status']).toBe('Failure');
     expect((ev['api'] as { operation: string }).operation).toBe('DELETE /items/1');
+    expect(ev['src_endpoint']).toEqual({ ip: '127.0.0.1' });
   });
 });
