@@ -217,9 +217,9 @@ const hitTypes = [...new Set(seedRows.flatMap((r) => r.hits))];
 const enc = encodeURIComponent;
 const iso = (ms) => new Date(ms).toISOString();
 const routes = {
-  'inventory (default: 1,000 full records)': () => '/api/v1/inventory',
-  'inventory ?fields=summary (1,000)': () => '/api/v1/inventory?fields=summary',
-  'inventory ?limit=100': () => '/api/v1/inventory?limit=100',
+  'inventory (default: page of 100)': () => '/api/v1/inventory',
+  'inventory ?limit=1000 (all, full)': () => '/api/v1/inventory?limit=1000',
+  'inventory ?fields=summary&limit=1000': () => '/api/v1/inventory?fields=summary&limit=1000',
   'inventory ?host=…': (i) => `/api/v1/inventory?host=${enc(hosts[i % hosts.length])}`,
   'inventory ?tag=shadow': () => '/api/v1/inventory?tag=shadow',
   'inventory ?search=orders&limit=50': () => '/api/v1/inventory?search=orders&limit=50',
