@@ -9,7 +9,7 @@ import { openStore, type PlatformStore } from '../store/index.js';
 import { createPipeline, type Pipeline } from './pipeline.js';
 import { createIngestQueue } from './queue.js';
 import { demoExchanges, demoHar, SECRETS, secretExchange } from './test-support.js';
-import { AnalysisThreadError } from './threads.js';
+import { AnalysisThreadError, createAnalysisPool } from './threads.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mamori-threads-'));
 const stores: PlatformStore[] = [];
@@ -124,6 +124,24 @@ describe('analysis threads', () => {
     // The failed batch is not marked processed: sent again, it is analysed.
     expect(await pipeline.ingest(exchanges.slice(0, 100))).toMatchObject({ processed: 100 });
     expect(await store.countExchanges()).toBe(300);
+  });
+
+  it('stop starting threads that die before answering anything, and fail tasks with their error', {
+    timeout: 60_000,
+  }, async () => {
+    // A setup the worker cannot start with (the main thread would have refused it; this stands for a
+    // broken install).
+    const pool = createAnalysisPool({ trustedProxies: ['not-a-range'] }, 1);
+    try {
+      const task = pool.analyse([{ ex: secretExchange() }], {}, true);
+      await expect(task).rejects.toThrow(/analysis thread|keep failing/);
+      await expect(pool.analyse([{ ex: secretExchange() }], {}, true)).rejects.toThrow(
+        /keep failing \(.*not-a-range/,
+      );
+      expect(pool.started).toBe(5);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('run behind mamori serve --analysis-threads: traffic POSTed over a socket is analysed and stored', {

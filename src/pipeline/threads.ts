@@ -10,7 +10,9 @@
 // A thread that dies (a crash, or terminated from outside) is replaced and its unanswered tasks are sent
 // to the new one in order; the main thread holds every task until it is answered, so nothing accepted
 // is lost. The new detection thread starts with empty behaviour state, like a restarted scale-out worker.
-// A task that has killed MAX_CRASHES threads is failed instead of being tried again.
+// A task that has killed MAX_CRASHES threads is failed instead of being tried again. Threads that keep
+// dying before they answer anything (MAX_FAILED_STARTS in a row: a broken install, say) are not started
+// again: every task then fails with the last error, and the server stays up to say so.
 
 import { Worker } from 'node:worker_threads';
 import type {
@@ -24,6 +26,7 @@ import type { TaskMessage } from './analysis-worker.js';
 import type { MaskOptions } from './mask.js';
 
 const MAX_CRASHES = 3;
+const MAX_FAILED_STARTS = 5;
 
 export class AnalysisThreadError extends Error {}
 
@@ -68,6 +71,10 @@ export function createAnalysisPool(setup: AnalysisSetup, workers: number): Analy
   let seq = 0;
   let started = 0;
   let closing = false;
+  /** Threads that died in a row without answering a task; the last error one of them threw. */
+  let failedStarts = 0;
+  let lastError = 'exited';
+  let broken: string | undefined;
   const slots: Slot[] = [];
 
   function start(index: number, carried: Pending[]): void {
@@ -79,6 +86,7 @@ export function createAnalysisPool(setup: AnalysisSetup, workers: number): Analy
     const slot: Slot = { worker, pending: new Map() };
     slots[index] = slot;
     worker.on('message', (m: { seq: number; output: AnalysisOutput }) => {
+      failedStarts = 0;
       const p = slot.pending.get(m.seq);
       if (!p) return;
       slot.pending.delete(m.seq);
@@ -86,7 +94,9 @@ export function createAnalysisPool(setup: AnalysisSetup, workers: number): Analy
       p.resolve(m.output);
     });
     // An uncaught error ends the thread: 'exit' follows and does the recovery.
-    worker.on('error', () => undefined);
+    worker.on('error', (err) => {
+      lastError = err.message;
+    });
     worker.on('exit', () => {
       if (closing || slots[index] !== slot) return;
       const again: Pending[] = [];
@@ -95,6 +105,11 @@ export function createAnalysisPool(setup: AnalysisSetup, workers: number): Analy
         if (p.crashes >= MAX_CRASHES)
           p.reject(new AnalysisThreadError(`analysis thread died ${p.crashes} times on this batch`));
         else again.push(p);
+      }
+      if (++failedStarts >= MAX_FAILED_STARTS) {
+        broken = `analysis threads keep failing (${lastError})`;
+        for (const p of again) p.reject(new AnalysisThreadError(broken));
+        return;
       }
       start(index, again);
     });
@@ -111,6 +126,7 @@ export function createAnalysisPool(setup: AnalysisSetup, workers: number): Analy
   function submit(index: number, task: AnalysisTask): Promise<AnalysisOutput> {
     return new Promise((resolve, reject) => {
       if (closing) return reject(new AnalysisThreadError('analysis threads are closed'));
+      if (broken) return reject(new AnalysisThreadError(broken));
       send(slots[index] as Slot, { message: { seq: ++seq, task }, crashes: 0, resolve, reject });
     });
   }
