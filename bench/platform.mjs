@@ -11,6 +11,7 @@
 //    POSTed to `POST /api/v1/traffic` on 127.0.0.1 (keep-alive, one request at a time, each answered 202
 //    before the next), timed until the last exchange is committed. The client is in this process and its
 //    CPU is counted; request bodies are built before the clock starts.
+//    Each run also prints the event-loop utilisation of the main thread and of each analysis thread.
 // 3. p50/p99 latency of the inventory, alerts and hunting API routes over the last store
 //    (fastify.inject: routing, auth, validation, store query and serialisation, no socket).
 // Usage: npm run build && node bench/platform.mjs [--exchanges 20000] [--batch 1000] [--rounds 3]
@@ -80,10 +81,26 @@ const fresh = async (threads) => {
   pipeline = createPipeline({ store, options: { ...options, analysisThreads: threads } });
   for (let i = 0; i < warm.length; i += B) await pipeline.ingest(warm.slice(i, i + B));
 };
+// Event-loop utilisation of the main thread and of each analysis thread since `since` (how busy each
+// was: a thread waiting for the other shows it).
+const utilisation = (since) => {
+  const now = [
+    performance.eventLoopUtilization(),
+    ...(pipeline.pool?.threads() ?? []).map((w) => w.performance.eventLoopUtilization()),
+  ];
+  if (!since) return now;
+  return now
+    .map(
+      (u, i) =>
+        `${i === 0 ? 'main' : `thread ${i - 1}`} ${Math.round(100 * performance.eventLoopUtilization(u, since[i]).utilization)}%`,
+    )
+    .join(', ');
+};
 for (const threads of THREADS) {
   for (let r = 1; r <= R; r++) {
     await fresh(threads);
     const queue = createIngestQueue(pipeline, Number.MAX_SAFE_INTEGER);
+    const elu0 = utilisation();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const done = [];
@@ -91,9 +108,11 @@ for (const threads of THREADS) {
     const results = await Promise.all(done);
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
+    const busy = utilisation(elu0);
     const processed = results.reduce((n, x) => n + x.processed, 0);
     if (processed !== exchanges.length) throw new Error(`processed ${processed} of ${exchanges.length}`);
     line(`ingest, ${threads} analysis thread${threads > 1 ? 's' : ''}, round ${r}`, processed, ms, cpu);
+    console.log(`  busy (event-loop utilisation): ${busy}`);
   }
 }
 
@@ -137,6 +156,7 @@ if (values.http) {
           req.on('error', fail);
           req.end(body);
         });
+      const elu0 = utilisation();
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       let accepted = 0;
@@ -144,7 +164,7 @@ if (values.http) {
       await queue.drain();
       const ms = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
-      const stored = await store.countExchanges();
+      const stored = (await store.countExchanges()) - warm.length;
       if (accepted !== exchanges.length || stored !== exchanges.length)
         throw new Error(`accepted ${accepted}, stored ${stored} of ${exchanges.length}`);
       line(
@@ -153,6 +173,7 @@ if (values.http) {
         ms,
         cpu,
       );
+      console.log(`  busy (event-loop utilisation): ${utilisation(elu0)}`);
       agent.destroy();
       await app.close();
     }
