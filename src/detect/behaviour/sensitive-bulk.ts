@@ -8,14 +8,15 @@
 import type { SensitiveHit } from '../../sensitive/index.js';
 import type { Detection } from '../alerts.js';
 import type { DetectConfig } from '../config.js';
-import { Distinct } from '../sketch.js';
 import { type BehaviourContext, HorizonTable, remember, type Windowed } from './common.js';
+
+const RESOURCE_CAP = 2048;
 
 interface State extends Windowed {
   records: number;
   types: Set<string>;
-  /** Resources (path + query) already counted. */
-  resources: Distinct;
+  /** Resources (path + query) already counted, exactly up to RESOURCE_CAP (then every one is new). */
+  resources: Set<string>;
 }
 
 /** Records in a response: a top-level array, or the one array an envelope (`{ items: […] }`) holds. */
@@ -36,7 +37,7 @@ export class SensitiveBulkDetector {
       recent: [],
       records: 0,
       types: new Set(),
-      resources: new Distinct(64),
+      resources: new Set(),
     }));
   }
   /** `hits`: the classifier's response-direction hits for this exchange. */
@@ -51,9 +52,8 @@ export class SensitiveBulkDetector {
     for (let i = 0; i < states.length; i++) {
       const h = this.horizons.horizons[i]!;
       const s = states[i]!;
-      const before = s.resources.count();
-      s.resources.add(resource);
-      if (s.resources.count() === before) continue;
+      if (s.resources.has(resource)) continue;
+      if (s.resources.size < RESOURCE_CAP) s.resources.add(resource);
       s.records += recordCount(response);
       for (const hit of hits) if (s.types.size < 16) s.types.add(hit.type);
       remember(s, facts.ex);
@@ -64,7 +64,7 @@ export class SensitiveBulkDetector {
         severity: 'high',
         owasp: 'API3:2023',
         scope: 'actor',
-        explanation: `${s.records} records carrying ${[...s.types].sort().join(', ')} returned to this actor from ${s.resources.count()} resources in ${h.label} (threshold ${min})`,
+        explanation: `${s.records} records carrying ${[...s.types].sort().join(', ')} returned to this actor from ${s.resources.size} resources in ${h.label} (threshold ${min})`,
         related: s.recent,
       };
     }
