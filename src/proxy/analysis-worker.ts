@@ -75,6 +75,5 @@ port.on('message', (m: WireBatch | { type: 'close' }) => {
     const closed: WireClosed = { type: 'closed' };
     if (shipper) closed.shipper = { ...shipper.stats };
     port.postMessage(closed);
-    port.close();
   })();
 });

@@ -140,6 +140,7 @@ export class WorkerAnalysis implements Analysis {
   /** Between a worker's death and its replacement (batches wait in the queue meanwhile). */
   private down = false;
   private failures = 0;
+  private onClosed: (() => void) | undefined;
   private readonly flushNow = () => this.flush();
 
   constructor(
@@ -157,11 +158,14 @@ export class WorkerAnalysis implements Analysis {
       ...(execArgv ? { execArgv } : {}),
       workerData: { ...data, returnMasked: this.sink !== undefined },
     });
-    // The proxy's server keeps the process alive, not this thread.
+    // The proxy's server keeps the process alive, not this thread: only work in hand does.
     this.worker.unref();
     this.worker.on('message', (m: WireResult | WireClosed) => {
       if (m.type === 'result') this.onResult(m);
-      else if (m.shipper) this.stats.shipper = m.shipper;
+      else {
+        if (m.shipper) this.stats.shipper = m.shipper;
+        this.onClosed?.();
+      }
     });
     let error: string | undefined;
     this.worker.on('error', (err) => {
@@ -198,6 +202,7 @@ export class WorkerAnalysis implements Analysis {
     const items = this.queue;
     this.queue = [];
     const id = this.nextId++;
+    if (this.inflight.size === 0) this.worker.ref();
     this.inflight.set(
       id,
       items.map((i) => i.ex),
@@ -210,6 +215,7 @@ export class WorkerAnalysis implements Analysis {
     const exchanges = this.inflight.get(m.id);
     if (!exchanges) return;
     this.inflight.delete(m.id);
+    if (this.inflight.size === 0) this.worker.unref();
     this.queued -= exchanges.length;
     this.stats.analysed += exchanges.length;
     this.failures = 0;
@@ -262,12 +268,15 @@ export class WorkerAnalysis implements Analysis {
         this.queue = [];
         return;
       }
+      // The worker closes its shipper (sends or spools what it holds) and says so; then it is stopped.
       const done = new Promise<void>((resolve) => {
+        this.onClosed = resolve;
         this.worker.once('exit', () => resolve());
       });
-      // The worker closes its shipper (sends or spools what it holds), then exits.
+      this.worker.ref();
       this.worker.postMessage({ type: 'close' });
       await done;
+      await this.worker.terminate();
     })();
     return this.closing;
   }

@@ -23,6 +23,7 @@ interface Seen {
 
 let upstream: Server;
 let upstreamPort = 0;
+let endStream: () => void = () => undefined;
 const seen: Seen[] = [];
 
 beforeAll(async () => {
@@ -35,6 +36,13 @@ beforeAll(async () => {
       if (req.url?.startsWith('/big')) {
         res.writeHead(200, { 'content-type': 'text/plain' });
         res.end('x'.repeat(200_000));
+        return;
+      }
+      if (req.url?.startsWith('/stream')) {
+        // A stream (server-sent events): the first event, then the rest only when the test says so.
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write('data: first\n\n');
+        endStream = () => res.end('data: last\n\n');
         return;
       }
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -230,6 +238,23 @@ describe('mamori proxy: payload signatures', () => {
       const bigEx = recorded.find((e) => e.request.path === '/big')!;
       expect(bigEx.response?.body?.size).toBe(200_000);
       expect(bigEx.response?.body?.text.length).toBe(1024);
+
+      // A streamed answer's first event reaches the client while the upstream is still sending.
+      const got: string[] = [];
+      const streamed = new Promise<void>((resolve, reject) => {
+        request({ host: '127.0.0.1', port: p.port, path: '/stream' }, (res) => {
+          res.on('data', (c: Buffer) => {
+            got.push(c.toString('utf8'));
+            if (got.length === 1) endStream();
+          });
+          res.on('end', () => resolve());
+        })
+          .on('error', reject)
+          .end();
+      });
+      await streamed;
+      expect(got[0]).toBe('data: first\n\n');
+      expect(got.join('')).toBe('data: first\n\ndata: last\n\n');
     } finally {
       await p.close();
     }

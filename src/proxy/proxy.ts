@@ -143,19 +143,42 @@ export function startProxy(opts: ProxyOptions, host: string, port: number): Prom
         const chunks: Buffer[] = [];
         let size = 0;
         let keptRes = 0;
+        const write = (c: Buffer) => {
+          if (!(res as ServerResponse).write(c)) {
+            ures.pause();
+            (res as ServerResponse).once('drain', () => ures.resume());
+          }
+        };
+        // The first chunk waits for the next one, the end, or the end of this turn of the event loop,
+        // whichever comes first: an answer that arrived whole leaves in one write (head, body and
+        // end), not two segments the client must wake for; a stream is held back by one turn at most.
+        let held: Buffer | undefined;
+        let flowing = false;
+        const release = () => {
+          flowing = true;
+          if (held) write(held);
+          held = undefined;
+        };
         ures.on('data', (c: Buffer) => {
           size += c.length;
           if (keptRes < guard.bodyCap) {
             chunks.push(c);
             keptRes += c.length;
           }
-          if (!(res as ServerResponse).write(c)) {
-            ures.pause();
-            (res as ServerResponse).once('drain', () => ures.resume());
+          if (flowing) write(c);
+          else if (held === undefined) {
+            held = c;
+            setImmediate(release);
+          } else {
+            release();
+            write(c);
           }
         });
         ures.on('end', () => {
-          res.end();
+          flowing = true;
+          if (held) res.end(held);
+          else res.end();
+          held = undefined;
           const response = { status: ures.statusCode ?? 502, headers: resHeaders } as NonNullable<
             Pending['exchange']['response']
           >;
