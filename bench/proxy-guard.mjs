@@ -3,8 +3,15 @@
 // inspect (decisions, virtual patches, signatures) on the request path, complete (behaviour engine,
 // masking) after the response — in monitor and block mode, without and with 200 virtual patches.
 // CPU time (user+sys of this process) is less sensitive to a loaded machine than wall time.
+// Each case also runs with the analysis in a worker thread (`mamori proxy`'s default), which masks and
+// ships to a stand-in platform (bench/proxy-target.mjs platform, another process) as `--server` does:
+// then the request thread's own CPU (from /proc/self/task) is what can delay requests, the process's
+// CPU what it all costs. Inline, the masked copies go to a counting sink (no shipping).
 //   node bench/proxy-guard.mjs [--count 20000] [--dist DIR]
 
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -17,6 +24,13 @@ for (let i = 2; i < process.argv.length; i++) {
 const N = Number(args.count ?? 20000);
 const DIST = resolve(args.dist ?? join(here, '.tools/respond-dist'));
 const imp = (p) => import(pathToFileURL(`${DIST}/${p}`).href);
+const TICK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
+/** CPU ms of this process's main thread (the request thread). */
+function mainThreadMs() {
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) / TICK) * 1000;
+}
 const { Guard } = await imp('proxy/guard.js');
 const { createDetector } = await imp('detect/index.js');
 const { ATTACK_PATTERNS } = await imp('respond/patch.js');
@@ -80,17 +94,36 @@ for (let i = 0; i < 100; i++)
     action: 'block',
   });
 
-function run(mode, withPatches) {
+const platform = spawn(process.execPath, [join(here, 'proxy-target.mjs'), 'platform'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const platformUrl = await new Promise((r) => {
+  let out = '';
+  platform.stdout.on('data', (d) => {
+    out += d;
+    const m = /ready (\d+)/.exec(out);
+    if (m) r(`http://127.0.0.1:${m[1]}`);
+  });
+});
+
+async function run(mode, withPatches, worker) {
   let sunk = 0;
   const guard = new Guard({
     mode,
-    detector: createDetector(),
-    sink: () => sunk++,
+    ...(worker
+      ? {
+          worker: {
+            ship: { server: platformUrl, spoolDir: mkdtempSync(join(tmpdir(), 'mamori-guard-bench-')) },
+            onError: (m) => console.error(m),
+          },
+        }
+      : { detector: createDetector(), sink: () => sunk++ }),
     ...(withPatches ? { patches } : {}),
   });
-  const once = () => {
+  const once = async () => {
     const t = { path: 0, after: 0 };
     const c0 = process.cpuUsage();
+    const m0 = mainThreadMs();
     for (let i = 0; i < N; i++) {
       const v = view(i);
       const a = performance.now();
@@ -106,27 +139,46 @@ function run(mode, withPatches) {
       guard.complete(p, response(), 1);
       t.path += b - a;
       t.after += performance.now() - b;
+      // As in the proxy, where requests arrive on the event loop: the worker's batches go out.
+      if (worker && i % 64 === 63) await new Promise((r) => setImmediate(r));
     }
+    await guard.settled();
     const c = process.cpuUsage(c0);
-    return { ...t, cpu: (c.user + c.system) / 1000 };
+    return { ...t, cpu: (c.user + c.system) / 1000, main: mainThreadMs() - m0 };
   };
-  once(); // warm-up (JIT, caches)
-  const r = once();
-  if (sunk !== 2 * N) throw new Error(`expected ${2 * N} recorded exchanges, got ${sunk}`);
+  await once(); // warm-up (JIT, caches)
+  const r = await once();
+  await guard.close();
+  // Shipped at once, or spooled and drained when the platform (busy) did not answer in time.
+  const shipped = guard.analysisStats.shipper;
+  const recorded = worker ? (shipped?.sent ?? 0) + (shipped?.drained ?? 0) : sunk;
+  if (recorded !== 2 * N)
+    throw new Error(
+      `expected ${2 * N} recorded exchanges, got ${recorded} (${JSON.stringify(guard.analysisStats)})`,
+    );
   return r;
 }
 
 console.log(`${N} requests per case (after a warm-up of ${N}); Node ${process.version}`);
-console.log('| guard | request path µs/req (wall) | after response µs/req (wall) | CPU µs/req |');
-console.log('|---|---:|---:|---:|');
-for (const [mode, withPatches] of [
-  ['monitor', false],
-  ['block', false],
-  ['monitor', true],
-  ['block', true],
-]) {
-  const r = run(mode, withPatches);
+try {
   console.log(
-    `| ${mode}${withPatches ? ', 200 patches' : ''} | ${((r.path * 1000) / N).toFixed(1)} | ${((r.after * 1000) / N).toFixed(1)} | ${((r.cpu * 1000) / N).toFixed(1)} |`,
+    '| guard | analysis | request path µs/req (wall) | after response on the request thread µs/req (wall) | request thread CPU µs/req | process CPU µs/req |',
   );
+  console.log('|---|---|---:|---:|---:|---:|');
+  for (const [mode, withPatches] of [
+    ['monitor', false],
+    ['block', false],
+    ['monitor', true],
+    ['block', true],
+  ]) {
+    for (const worker of [false, true]) {
+      const r = await run(mode, withPatches, worker);
+      const per = (ms) => ((ms * 1000) / N).toFixed(1);
+      console.log(
+        `| ${mode}${withPatches ? ', 200 patches' : ''} | ${worker ? 'worker' : 'inline'} | ${per(r.path)} | ${per(r.after)} | ${per(r.main)} | ${per(r.cpu)} |`,
+      );
+    }
+  }
+} finally {
+  platform.kill('SIGTERM');
 }
