@@ -21,12 +21,18 @@ import {
 } from '../audit/index.js';
 import type { DetectConfigInput } from '../detect/index.js';
 import type { TrustedProxies } from '../identity/index.js';
-import { InventoryBuilder, type InventoryOptions, mergeEndpoints } from '../inventory/index.js';
+import { type InventoryOptions, mergeEndpoints } from '../inventory/index.js';
 import type { Alert, ApiSpec, Endpoint, Exchange, Finding, Incident } from '../model/index.js';
 import { type Classifier, type CustomSensitiveType, compileClassifier } from '../sensitive/index.js';
 import { compileTemplate } from '../sources/spec-match.js';
 import type { IngestCommit, PlatformStore, RetainedExchange } from '../store/index.js';
-import { type AnalysisItem, type AnalysisOutput, type AnalysisSetup, createAnalysis } from './analysis.js';
+import {
+  type AnalysisItem,
+  type AnalysisOutput,
+  type AnalysisSetup,
+  createAnalysis,
+  specData,
+} from './analysis.js';
 import type { MaskOptions } from './mask.js';
 import { type AnalysisPool, createAnalysisPool } from './threads.js';
 
@@ -107,11 +113,13 @@ export function createPipeline(args: {
     ...(o.detect ? { detect: o.detect } : {}),
     ...(o.customSensitive ? { customSensitive: o.customSensitive } : {}),
     ...(o.trustedProxies ? { trustedProxies: [...o.trustedProxies.cidrs] } : {}),
+    ...(o.approvedHosts?.length ? { approvedHosts: o.approvedHosts } : {}),
   };
   const threads = o.analysisThreads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`analysisThreads must be ≥ 1: ${threads}`);
-  const pool = threads > 1 ? createAnalysisPool(setup, threads - 1) : undefined;
-  const local = pool ? undefined : createAnalysis(setup);
+  const pool =
+    threads > 1 ? createAnalysisPool({ ...setup, specs: specs.map(specData) }, threads - 1) : undefined;
+  const local = pool ? undefined : createAnalysis({ ...setup, specs });
   const classifier = local?.classifier ?? compileClassifier(o.customSensitive ?? []);
   const retain = o.retain !== false;
   const analyse = (items: AnalysisItem[]): Promise<AnalysisOutput> => {
@@ -122,6 +130,7 @@ export function createPipeline(args: {
         (local as NonNullable<typeof local>).run({
           items,
           detect: true,
+          inventory: true,
           maskFrom: 0,
           maskTo: retain ? items.length : 0,
           mask,
@@ -220,11 +229,9 @@ export function createPipeline(args: {
     }
     if (items.length === 0 && commit.findings.length === 0 && alerts.size === 0) return result;
 
-    const builder = new InventoryBuilder(invOpts);
     for (let i = 0; i < items.length; i++) {
       const { ex, hits } = items[i] as AnalysisItem;
       const m = out.masked[i];
-      builder.add(ex, m?.actor);
       if (m)
         commit.exchanges.push({
           id: ex.id,
@@ -239,7 +246,7 @@ export function createPipeline(args: {
         } satisfies RetainedExchange);
     }
 
-    const freshEndpoints = builder.endpoints();
+    const freshEndpoints = out.endpoints ?? [];
     const hosts = [...new Set(freshEndpoints.map((e) => e.host))].sort();
     try {
       await lock(hosts, async () => {

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServe } from '../cli/serve.js';
-import type { Exchange } from '../model/index.js';
+import { shopSpec } from '../demo/generator.js';
+import type { ApiSpec, Exchange } from '../model/index.js';
+import { loadSpecText } from '../sources/spec.js';
 import { openStore, type PlatformStore } from '../store/index.js';
 import { createPipeline, type Pipeline } from './pipeline.js';
 import { createIngestQueue } from './queue.js';
@@ -18,12 +20,13 @@ afterAll(async () => {
   for (const p of pipelines) await p.close();
   for (const s of stores) await s.close();
 });
-async function fresh(name: string, analysisThreads: number) {
+async function fresh(name: string, analysisThreads: number, specs: ApiSpec[] = []) {
   const file = join(dir, `${name}.db`);
   const store = await openStore(file);
   stores.push(store);
   const pipeline = createPipeline({
     store,
+    specs,
     options: { approvedHosts: ['*.shop.example'], analysisThreads, mask: { hashKey: 'test-key' } },
   });
   pipelines.push(pipeline);
@@ -57,13 +60,18 @@ describe('analysis threads', () => {
     // Attacks, logins, enumeration and repeats of earlier ids, in batches that are in flight together.
     const exchanges = demoExchanges(2500, 3);
     const input = [...exchanges, ...exchanges.slice(100, 400)];
-    const single = await fresh('same-1', 1);
+    // With the demo's spec: spec templates, shadow and zombie tags, spec findings.
+    const { spec } = await loadSpecText(JSON.stringify(shopSpec()), 'shop-openapi.json');
+    const specs = [spec as ApiSpec];
+    const single = await fresh('same-1', 1, specs);
     for (let i = 0; i < input.length; i += 200) await single.pipeline.ingest(input.slice(i, i + 200));
     const expected = await contents(single.store);
     expect(expected.alerts.length).toBeGreaterThan(10);
     expect(expected.exchanges.length).toBe(exchanges.length);
+    expect(expected.endpoints.some((e) => e.tags.some((t) => t.tag === 'shadow'))).toBe(true);
+    expect(expected.endpoints.some((e) => e.spec !== undefined)).toBe(true);
     for (const threads of [2, 3]) {
-      const t = await fresh(`same-${threads}`, threads);
+      const t = await fresh(`same-${threads}`, threads, specs);
       expect(t.pipeline.pool?.threads().length).toBe(threads - 1);
       const settled = await pushAll(t.pipeline, input, 200);
       expect(settled.every((s) => s.status === 'fulfilled')).toBe(true);

@@ -31,7 +31,10 @@ const MAX_FAILED_STARTS = 5;
 export class AnalysisThreadError extends Error {}
 
 export interface AnalysisPool {
-  /** Detection over every item on thread 0; masking of every item (when `retain`) spread over the threads. */
+  /**
+   * Detection and the batch's inventory over every item on thread 0; masking of every item (when
+   * `retain`) spread over the threads.
+   */
   analyse(items: AnalysisItem[], mask: MaskOptions, retain: boolean): Promise<AnalysisOutput>;
   /** The live threads, thread 0 (detection) first: for supervision and tests. */
   threads(): Worker[];
@@ -147,6 +150,7 @@ export function createAnalysisPool(setup: AnalysisSetup, workers: number): Analy
       const detection = submit(0, {
         items,
         detect: true,
+        inventory: true,
         maskFrom: 0,
         maskTo: retain && workers === 1 ? n : 0,
         mask,
@@ -160,6 +164,7 @@ export function createAnalysisPool(setup: AnalysisSetup, workers: number): Analy
             submit(maskers[k] as number, {
               items: part,
               detect: false,
+              inventory: false,
               maskFrom: 0,
               maskTo: part.length,
               mask,
