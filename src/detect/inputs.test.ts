@@ -98,3 +98,21 @@ describe('requestInputs: hidden payloads reach the signatures', () => {
     expect(catalogue.match(requestInputs(ex, undefined))).toHaveLength(1);
   });
 });
+
+describe('requestInputs: bodies sent without a media type', () => {
+  const fields = (text: string) =>
+    requestInputs(fakeExchange({ method: 'POST', path: '/f', body: text }), undefined)
+      .filter((i) => i.location === 'json-value' || i.location === 'body')
+      .map((i) => `${i.location}:${i.name}=${i.raw}`);
+  it('reads a form field by field, an escaped token as a form, anything else whole', () => {
+    expect(fields('a=1&b=2 3')).toEqual(['json-value:$.a=1', 'json-value:$.b=2 3']);
+    expect(fields('a=b&c')).toEqual(['json-value:$.a=b', 'json-value:$.c=']);
+    expect(fields('%27or%201')).toEqual(["json-value:$.'or 1='or 1", "json-value:$.'or 1="]);
+    expect(fields('hello world')).toEqual(['body:body=hello world']);
+    expect(fields('{"a":1')).toEqual(['body:body={"a":1']);
+  });
+  it('reads a long run of escapes that is not a form as one body value', () => {
+    const text = `${'%'.repeat(16_000)} x`;
+    expect(fields(text)).toEqual([`body:body=${text}`]);
+  });
+});

@@ -62,8 +62,9 @@ const PLAIN_NAME_RE = /^[\w\-[\]$]*$/;
 const BASE64_RE = /^[A-Za-z0-9+/_-]{16,}={0,2}$/;
 const MAX_BASE64 = 8192;
 const MAX_PART_TEXT = 16384;
-const FORM_LIKE =
-  /^[^\s=&]*[%+][^\s=&]*$|^[\w.%[\]$-]{1,128}=[^\s]*(?:&[\w.%[\]$-]{1,128}=[^\s]*)*$|^[\w.%[\]$-]{1,128}=/;
+/** A form body: one escaped token (`%27or`, `a+b`), or a leading `name=` (which any `a=1&b=2` has).
+ * Each alternative reads the text once: no quantified part can also match what follows it. */
+const FORM_LIKE = /^[^\s=&%+]*[%+][^\s=&]*$|^[\w.%[\]$-]{1,128}=/;
 
 export interface InputOptions {
   /** JSON paths not to read (LLM prompt text is judged by the prompt signatures instead). */
@@ -234,7 +235,7 @@ export function requestInputs(ex: Exchange, parsedRequest: unknown, opts: InputO
       if (part.text !== undefined && !opts.skipFields?.(path)) pushValue(out, 'json-value', path, part.text);
     }
   } else if (parsedRequest !== undefined) walk(parsedRequest, '$', 0, out, opts, { n: MAX_BODY_VALUES });
-  else if (req.body && FORM_LIKE.test(req.body.text) && req.body.text.length <= MAX_TEXT_BODY) {
+  else if (req.body && req.body.text.length <= MAX_TEXT_BODY && FORM_LIKE.test(req.body.text)) {
     // A form body sent without its media type (common with scripts and older clients): read it as
     // the server's form parser would, field by field.
     const form: Record<string, string> = {};
