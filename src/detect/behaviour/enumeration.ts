@@ -168,9 +168,16 @@ export class EnumerationDetector implements Behaviour {
     const states =
       slug && !denied ? this.table.existing(key, facts.ex.time) : this.table.at(key, facts.ex.time);
     if (states === undefined) return [];
+    let walking = denied;
     for (let i = 0; i < states.length; i++) {
       const h = this.table.horizons[i]!;
       const s = states[i]!;
+      // The long window starts counting once the actor looks like it is walking ids (a denial, or
+      // half the window's id threshold): most callers never pay for it.
+      if (i > 0 && s.total === 0) {
+        if (!walking) continue;
+        s.start = facts.ex.time;
+      }
       s.total++;
       if (denied) s.denied++;
       s.ids.add(id);
@@ -181,8 +188,9 @@ export class EnumerationDetector implements Behaviour {
         if (n > s.max) s.max = n;
       }
       remember(s, facts.ex);
-      if (out !== undefined) continue;
       const distinct = s.ids.count();
+      if (distinct * 2 >= t.minIds) walking = true;
+      if (out !== undefined) continue;
       const ratio = s.denied / s.total;
       const minIds = t.minIds * h.factor;
       if (distinct >= minIds && ratio >= t.denyRatio && distinct >= s.total * t.newIdRatio) {
