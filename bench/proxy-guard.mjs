@@ -6,7 +6,7 @@
 // Each case also runs with the analysis in a worker thread (`mamori proxy`'s default), which masks and
 // ships to a stand-in platform (bench/proxy-target.mjs platform, another process) as `--server` does:
 // then the request thread's own CPU (from /proc/self/task) is what can delay requests, the process's
-// CPU what it all costs. Inline, the masked copies go to a counting sink (no shipping).
+// CPU what it all costs. Inline (`--analysis inline`), the same shipper runs on the request thread.
 //   node bench/proxy-guard.mjs [--count 20000] [--dist DIR]
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -32,6 +32,7 @@ function mainThreadMs() {
   return ((Number(f[11]) + Number(f[12])) / TICK) * 1000;
 }
 const { Guard } = await imp('proxy/guard.js');
+const { Shipper } = await imp('proxy/shipper.js');
 const { createDetector } = await imp('detect/index.js');
 const { ATTACK_PATTERNS } = await imp('respond/patch.js');
 
@@ -107,17 +108,18 @@ const platformUrl = await new Promise((r) => {
 });
 
 async function run(mode, withPatches, worker) {
-  let sunk = 0;
+  const ship = { server: platformUrl, spoolDir: mkdtempSync(join(tmpdir(), 'mamori-guard-bench-')) };
+  const shipper = worker ? undefined : new Shipper(ship);
   const guard = new Guard({
     mode,
     ...(worker
       ? {
           worker: {
-            ship: { server: platformUrl, spoolDir: mkdtempSync(join(tmpdir(), 'mamori-guard-bench-')) },
+            ship,
             onError: (m) => console.error(m),
           },
         }
-      : { detector: createDetector(), sink: () => sunk++ }),
+      : { detector: createDetector(), sink: (ex) => shipper.push(ex) }),
     ...(withPatches ? { patches } : {}),
   });
   const once = async () => {
@@ -149,9 +151,10 @@ async function run(mode, withPatches, worker) {
   await once(); // warm-up (JIT, caches)
   const r = await once();
   await guard.close();
+  await shipper?.close();
   // Shipped at once, or spooled and drained when the platform (busy) did not answer in time.
-  const shipped = guard.analysisStats.shipper;
-  const recorded = worker ? (shipped?.sent ?? 0) + (shipped?.drained ?? 0) : sunk;
+  const shipped = worker ? guard.analysisStats.shipper : shipper.stats;
+  const recorded = (shipped?.sent ?? 0) + (shipped?.drained ?? 0);
   if (recorded !== 2 * N)
     throw new Error(
       `expected ${2 * N} recorded exchanges, got ${recorded} (${JSON.stringify(guard.analysisStats)})`,
