@@ -140,6 +140,15 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const ajvOptions = { useDefaults: true, removeAdditional: false, allErrors: false, strict: false } as const;
   const strictBody = addFormats(new Ajv({ ...ajvOptions, coerceTypes: false }));
   const coercing = addFormats(new Ajv({ ...ajvOptions, coerceTypes: 'array' }));
+  // RFC 3339 allows a leap second (…T23:59:60Z) that no JavaScript date can hold: such a time is a 400
+  // naming the field here, instead of a NaN reaching a query (PostgreSQL refused it: a 500).
+  for (const a of [strictBody, coercing]) {
+    const rfc3339 = a.formats['date-time'];
+    a.addFormat('date-time', {
+      type: 'string',
+      validate: (s: string) => formatAccepts(rfc3339, s) && !Number.isNaN(Date.parse(s)),
+    });
+  }
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? strictBody : coercing).compile(schema),
   );
@@ -813,11 +822,28 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     { schema: schemas.auditLog, config: { access: 'admin' } },
     async (
       req: FastifyRequest<{
-        Querystring: { who?: string; action?: string; since?: string; limit?: number; offset?: number };
+        Querystring: {
+          who?: string;
+          action?: string;
+          target?: string;
+          since?: string;
+          until?: string;
+          limit?: number;
+          offset?: number;
+        };
       }>,
-    ) => ({
-      entries: await store.listAudit(req.query),
-    }),
+    ) => {
+      // Entries are stored at UTC ISO times and compared as text: a time with an offset is converted first.
+      const { since, until, ...q } = req.query;
+      const utc = (t: string) => new Date(t).toISOString();
+      return {
+        entries: await store.listAudit({
+          ...q,
+          ...(since ? { since: utc(since) } : {}),
+          ...(until ? { until: utc(until) } : {}),
+        }),
+      };
+    },
   );
 
   app.get('/api/v1/tokens', { schema: schemas.tokensList, config: { access: 'admin' } }, async () => ({
@@ -849,6 +875,15 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   );
 
   return app;
+}
+
+/** Whether an ajv format (as ajv-formats registered it) accepts a string. */
+function formatAccepts(format: unknown, s: string): boolean {
+  const check =
+    typeof format === 'object' && format !== null && 'validate' in format ? format.validate : format;
+  if (check instanceof RegExp) return check.test(s);
+  if (typeof check === 'function') return check(s) === true;
+  return check === true;
 }
 
 /** Failed authentications per address per minute; bounded (the oldest address is forgotten first). */

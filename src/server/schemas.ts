@@ -561,7 +561,9 @@ export const schemas = {
       properties: {
         who: str(128),
         action: str(64),
-        since: { type: 'string', format: 'date-time' },
+        target: { ...str(256), description: 'what was changed: a token, alert, scan, patch … id' },
+        since: { type: 'string', format: 'date-time', description: 'entries at or after this time' },
+        until: { type: 'string', format: 'date-time', description: 'entries before this time' },
         ...paging,
       },
     },

@@ -499,9 +499,17 @@ export class SqlStore implements PlatformStore {
       where.push('action = ?');
       params.push(q.action);
     }
+    if (q.target) {
+      where.push('target = ?');
+      params.push(q.target);
+    }
     if (q.since) {
       where.push('at >= ?');
       params.push(q.since);
+    }
+    if (q.until) {
+      where.push('at < ?');
+      params.push(q.until);
     }
     const rows = await this.db.all<Omit<AuditEntry, 'details'> & { details: string }>(
       `SELECT id, at, who, action, target, details FROM audit_log${where.length ? ` WHERE ${where.join(' AND ')}` : ''}` +

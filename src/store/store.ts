@@ -152,7 +152,11 @@ export interface AuditEntry {
 export interface AuditQuery {
   who?: string;
   action?: string;
+  target?: string;
+  /** ISO time (UTC, as stored), inclusive. */
   since?: string;
+  /** ISO time (UTC, as stored), exclusive. */
+  until?: string;
   limit?: number;
   offset?: number;
 }
