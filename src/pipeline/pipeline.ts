@@ -21,7 +21,7 @@ import {
 } from '../audit/index.js';
 import type { DetectConfigInput } from '../detect/index.js';
 import type { TrustedProxies } from '../identity/index.js';
-import { type InventoryOptions, mergeEndpoints } from '../inventory/index.js';
+import { InventoryBuilder, type InventoryOptions, mergeEndpoints } from '../inventory/index.js';
 import type { Alert, ApiSpec, Endpoint, Exchange, Finding, Incident } from '../model/index.js';
 import { type Classifier, type CustomSensitiveType, compileClassifier } from '../sensitive/index.js';
 import { compileTemplate } from '../sources/spec-match.js';
@@ -246,7 +246,7 @@ export function createPipeline(args: {
         } satisfies RetainedExchange);
     }
 
-    const freshEndpoints = out.endpoints ?? [];
+    const freshEndpoints = out.endpoints ?? inventoryOf(items, out);
     const hosts = [...new Set(freshEndpoints.map((e) => e.host))].sort();
     try {
       await lock(hosts, async () => {
@@ -264,6 +264,13 @@ export function createPipeline(args: {
     for (const id of fresh) uncommitted.delete(id);
     specFindingsDone = true;
     return result;
+  }
+
+  /** The batch's inventory, built here when the analysis thread left it to this one. */
+  function inventoryOf(items: AnalysisItem[], out: AnalysisOutput): Endpoint[] {
+    const builder = new InventoryBuilder(invOpts);
+    for (let i = 0; i < items.length; i++) builder.add((items[i] as AnalysisItem).ex, out.masked[i]?.actor);
+    return builder.endpoints();
   }
 
   /** Read-merge-write of the endpoints of `hosts` into `commit`; the caller holds their lock. */

@@ -27,13 +27,16 @@ import type { MaskOptions } from './mask.js';
 
 const MAX_CRASHES = 3;
 const MAX_FAILED_STARTS = 5;
+/** Tasks waiting for thread 0 from which it leaves the inventory to the main thread. */
+const BACKLOG = 2;
 
 export class AnalysisThreadError extends Error {}
 
 export interface AnalysisPool {
   /**
-   * Detection and the batch's inventory over every item on thread 0; masking of every item (when
-   * `retain`) spread over the threads.
+   * Detection over every item on thread 0, and the batch's inventory there too unless thread 0 is
+   * behind (the output then has no `endpoints`); masking of every item (when `retain`) spread over the
+   * threads.
    */
   analyse(items: AnalysisItem[], mask: MaskOptions, retain: boolean): Promise<AnalysisOutput>;
   /** The live threads, thread 0 (detection) first: for supervision and tests. */
@@ -150,7 +153,9 @@ export function createAnalysisPool(setup: AnalysisSetup, workers: number): Analy
       const detection = submit(0, {
         items,
         detect: true,
-        inventory: true,
+        // Thread 0 builds the inventory unless it is behind (a whole batch already waiting for it):
+        // then the main thread builds it at commit, so neither side waits long for the other.
+        inventory: (slots[0] as Slot).pending.size < BACKLOG,
         maskFrom: 0,
         maskTo: retain && workers === 1 ? n : 0,
         mask,
