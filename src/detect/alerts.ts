@@ -222,7 +222,11 @@ export class AlertBook {
       a.lastSeen = iso(f.ex.time);
     }
     let room = true;
-    if (d.related !== undefined) for (const r of d.related) if (!(room = this.addRef(state, r))) break;
+    if (d.related !== undefined)
+      for (const r of d.related) {
+        room = this.addRef(state, r);
+        if (!room) break;
+      }
     if (room) this.addRef(state, f.ex.source, f.ex.id);
     return created ? a : undefined;
   }
