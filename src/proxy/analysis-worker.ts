@@ -65,15 +65,38 @@ function handle(batch: WireBatch): WireResult {
   return result;
 }
 
-port.on('message', (m: WireBatch | { type: 'close' }) => {
-  if (m.type === 'batch') {
-    port.postMessage(handle(m));
+// Batches are taken off the port at once but handled one per turn of the event loop, so the shipper's
+// network I/O (the platform's answers, its timeouts) is served between them even when the worker is
+// behind; a close is handled after the batches that came before it.
+const pending: Array<WireBatch | { type: 'close' }> = [];
+let scheduled = false;
+
+async function close(): Promise<void> {
+  await shipper?.close();
+  const closed: WireClosed = { type: 'closed' };
+  if (shipper) closed.shipper = { ...shipper.stats };
+  port.postMessage(closed);
+}
+
+function next(): void {
+  scheduled = false;
+  const m = pending.shift();
+  if (m === undefined) return;
+  if (m.type === 'close') {
+    void close();
     return;
   }
-  void (async () => {
-    await shipper?.close();
-    const closed: WireClosed = { type: 'closed' };
-    if (shipper) closed.shipper = { ...shipper.stats };
-    port.postMessage(closed);
-  })();
+  port.postMessage(handle(m));
+  if (pending.length > 0) {
+    scheduled = true;
+    setImmediate(next);
+  }
+}
+
+port.on('message', (m: WireBatch | { type: 'close' }) => {
+  pending.push(m);
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(next);
+  }
 });
