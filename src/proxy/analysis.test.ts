@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateEntries } from '../demo/generator.js';
-import { createDetector, type Detector, type RequestVerdicts } from '../detect/index.js';
+import {
+  createDetector,
+  type DetectConfigInput,
+  type Detector,
+  type RequestVerdicts,
+} from '../detect/index.js';
 import type { Alert, Exchange } from '../model/index.js';
 import { exchangesFromHar } from '../sources/index.js';
 import { Guard, type GuardOptions } from './guard.js';
@@ -162,5 +167,28 @@ describe('after-response analysis in a worker thread', () => {
       await guard.close();
       platform.close();
     }
+  });
+
+  it('a worker that dies is reported and counted; the request thread goes on and closes cleanly', async () => {
+    const errors: string[] = [];
+    const guard = new Guard({
+      mode: 'monitor',
+      // A config the engine cannot take makes every worker die as it starts.
+      worker: {
+        detect: { disabledSignatures: 5 } as unknown as DetectConfigInput,
+        onError: (m) => errors.push(m),
+      },
+    });
+    for (let i = 0; i < 3; i++) {
+      const p = guard.inspect(guard.exchangeOf(view(`/api/items/${i}`, 'k1'), undefined, 'proxy'));
+      guard.complete(p, ok, 1);
+    }
+    while (errors.length === 0) await new Promise((r) => setTimeout(r, 50));
+    expect(errors[0]).toMatch(/^analysis worker stopped: .*disabledSignatures/);
+    await guard.settled();
+    const next = guard.inspect(guard.exchangeOf(view('/api/items/9', 'k1'), undefined, 'proxy'));
+    expect(next.rejection).toBeUndefined();
+    await guard.close();
+    expect(guard.analysisStats).toMatchObject({ analysed: 0, dropped: 3 });
   });
 });

@@ -247,6 +247,7 @@ export class WorkerAnalysis implements Analysis {
     this.down = true;
     const delay = Math.min(30_000, 100 * 2 ** this.failures++);
     setTimeout(() => {
+      if (this.closing) return;
       this.down = false;
       this.start();
       this.flush();
