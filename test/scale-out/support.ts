@@ -1,7 +1,7 @@
 // Shared helpers of the scale-out tests: a PostgreSQL schema and a JetStream stream per run (both
 // dropped afterwards), the built CLI spawned as worker processes, and the in-process baseline.
 // Child processes run the built dist (`node bin/mamori.js worker …`): `ensureBuilt()` runs
-// `npm run build` when dist/ is missing or older than any file under src/.
+// the TypeScript build (not the console's) when dist/ is missing or older than any file under src/.
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -25,11 +25,11 @@ export function ensureBuilt(): void {
   const main = join(ROOT, 'dist', 'cli', 'worker.js');
   if (existsSync(main) && statSync(main).mtimeMs >= newest(join(ROOT, 'src'))) return;
   try {
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
   } catch {
     // tsc emits even when another module in progress has a type error; the worker must exist.
   }
-  if (!existsSync(main)) throw new Error('npm run build did not produce dist/cli/worker.js');
+  if (!existsSync(main)) throw new Error('tsc -p tsconfig.build.json did not produce dist/cli/worker.js');
 }
 
 export function runId(): string {
