@@ -6,10 +6,10 @@
 // deployment routes each actor's exchanges to one pipeline instance.
 //
 // Two stages per batch. Dispatch (in arrival order): skip processed ids and ids of batches still in
-// flight, hand the rest to the analysis (detection and masking: analysis.ts, in this thread or in worker
-// threads, threads.ts). Commit (in arrival order, one batch at a time): build the batch's inventory, read,
-// merge and audit the stored endpoints of its hosts, write everything in one transaction. With worker
-// threads the next batches are analysed while this thread builds inventory and commits.
+// flight, hand the rest to the analysis (detection, masking and the batch's inventory: analysis.ts, in
+// this thread or in worker threads, threads.ts). Commit (in arrival order, one batch at a time): read,
+// merge and audit the stored endpoints of the batch's hosts, write everything in one transaction. With
+// worker threads the next batches are analysed while this thread merges and commits.
 
 import {
   type ActiveRule,
