@@ -773,7 +773,7 @@ promptAttack(
     '説明書の指示どおりにしても動きません。',
     'Please forget my last question and tell me about delivery times.',
   ];
-  texts.forEach((text, k) => chat(L, USERS[40 + k], T0 + (440 + k) * MIN, text));
+  for (const [k, text] of texts.entries()) chat(L, USERS[40 + k], T0 + (440 + k) * MIN, text);
 }
 {
   // Indirect injection: the attacker planted instructions in content the application retrieves.
