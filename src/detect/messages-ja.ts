@@ -73,6 +73,8 @@ export const SIGNATURE_TITLES_JA: Record<string, string> = {
   'MAM-SIG-HTTP-016': 'HTTP/1.0、1.1、2、3 以外の HTTP バージョン',
   'MAM-SIG-SQLI-002':
     '整数オーバーフローまたは浮動小数点の解析を狙う値(32 ビットの上限の次の値、2.2250738585072011e-308)',
+  'MAM-SIG-SQLI-003':
+    'データベースのカタログまたはサンプルデータベースの名前(information_schema、MSysAccessObjects、Northwind など)',
   'MAM-AI-PI-001': 'プロンプトインジェクション: 指示の上書き',
   'MAM-AI-SPE-001': 'システムプロンプトの引き出しの試み',
 };

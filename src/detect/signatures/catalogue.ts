@@ -10,7 +10,7 @@ const PARAMS: InputLocation[] = ['query', 'cookie', 'json-value', 'body'];
 const r = String.raw;
 
 const SHELL_COMMANDS =
-  'cat|ls|id|whoami|uname|wget|curl|getent|nc|ncat|netcat|bash|sh|zsh|ksh|dash|ping|nslookup|dig|powershell|pwsh|cmd|cmd\\.exe|rm|chmod|chown|python[23]?|perl|ruby|php|sleep|echo|printenv|env|ifconfig|ipconfig|net|type|dir|telnet|busybox|base64|systeminfo|tasklist|reg|whoami\\.exe|uname|hostname|passwd|crontab|kill|pkill|nohup|xargs|sudo|su|netstat';
+  'cat|ls|id|whoami|uname|wget|curl|getent|printf|rev|eval|awk|xxd|nc|ncat|netcat|bash|sh|zsh|ksh|dash|ping|nslookup|dig|powershell|pwsh|cmd|cmd\\.exe|rm|chmod|chown|python[23]?|perl|ruby|php|sleep|echo|printenv|env|ifconfig|ipconfig|net|type|dir|telnet|busybox|base64|systeminfo|tasklist|reg|whoami\\.exe|uname|hostname|passwd|crontab|kill|pkill|nohup|xargs|sudo|su|netstat';
 
 export const SIGNATURES: Signature[] = [
   {
@@ -163,7 +163,7 @@ export const SIGNATURES: Signature[] = [
         '[',
         ':',
       ],
-      pattern: r`<(?:[a-z]+:)?script(?!\s+type\s*=\s*["']?application/(?:ld\+)?json["']?\s*>)[\s>/]|(?=j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t\s*:)(?!javascript\s*:)j[a-z\s]{10,40}?:|v\s*b\s*s\s*c\s*r\s*i\s*p\s*t\s*:|\bdocument\s*\.\s*(?:cookie|write|domain)\b|\bwindow\s*\.\s*location\b|\.innerhtml\s*=|-moz-binding|\bbehavior\s*:\s*url\s*\(|<style[^>]*>[^<]*(?:@import|expression|javascript:|url\s*\()|<[a-z]+:[a-z]+[^>]*\bsrc\s*=|<\?import\b|['"]\s*(?:on[a-z]{3,}|formaction)\s*=|^\s*on[a-z]{4,}\s*=|<[a-z][a-z0-9-]*[\s/][^>]*?\bon[a-z]{3,}\s*=|(?:java|vb|live)script\s*:\s*(?:[\w$.\[\]'"]+\s*\(|[/\[('"$]|eval|alert|document|window|top|self|this|location)|<(?:iframe|frame|object|embed|applet|base|meta\b[^>]*http-equiv)\b|<[a-z]+[^>]*?(?:src|href|data|action|formaction|srcdoc)\s*=\s*["']?\s*data:text/html|['"]\s*[-;)+,*|&^]\s*(?:alert|prompt|confirm|eval)\s*\(|\(\s*(?:alert|prompt|confirm|eval)\s*\)\s*\(|\b(?:alert|prompt|confirm|eval)\.(?:call|apply|bind)\s*\(|\b(?:alert|prompt|confirm)\((?:\d|['"\x60]|document|window)|\bon[a-z]{4,}\s*=\s*[\w$.]+\s*\(|<[a-z]+[^>]*style\s*=[^>]*expression\s*\(|\{\{\s*constructor\.constructor\s*\(|\b(?:window|self|top|parent|frames|globalthis|document)\s*\[\s*["'\x60]?\s*(?:alert|eval|prompt|confirm|document|cookie|location|\$)|\(\s*!\s*\[\s*\]\s*\+?\s*\[\s*\]\s*\)|\[\]\[\(|!!\s*\[\s*\]|\(\s*(?:document|window|self|top)\s*\)\s*\[|<(?:link|meta|noscript|vmlframe|isindex)\b|<\s*(?:f\s+o\s+r\s+m|s\s+c\s+r\s+i\s+p\s+t|i\s+f\s+r\s+a\s+m\s+e|s\s+v\s+g|i\s+m\s+g|s\s+t\s+y\s+l\s+e)\b|<\s*[a-z]+:\s*script(?:[\s>/]|$)`,
+      pattern: r`<(?:[a-z]+:)?script(?!\s+type\s*=\s*["']?application/(?:ld\+)?json["']?\s*>)[\s>/]|(?=j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t\s*:)(?!javascript\s*:)j[a-z\s]{10,40}?:|v\s*b\s*s\s*c\s*r\s*i\s*p\s*t\s*:|\bdocument\s*\??\.\s*(?:cookie|write|domain)\b|\b(?:alert|prompt|confirm|eval)\s*\?\.\s*\(|<[a-z]+[^>]*?\b(?:src|href|data|action|formaction|xlink:href)\s*=\s*["']?\s*(?:java|vb)script\s*:|\bwindow\s*\.\s*location\b|\.innerhtml\s*=|-moz-binding|\bbehavior\s*:\s*url\s*\(|<style[^>]*>[^<]*(?:@import|expression|javascript:|url\s*\()|<[a-z]+:[a-z]+[^>]*\bsrc\s*=|<\?import\b|['"]\s*(?:on[a-z]{3,}|formaction)\s*=|^\s*on[a-z]{4,}\s*=|<[a-z][a-z0-9-]*[\s/][^>]*?\bon[a-z]{3,}\s*=|(?:java|vb|live)script\s*:\s*(?:[\w$.\[\]'"]+\s*\(|[/\[('"$]|eval|alert|document|window|top|self|this|location)|<(?:iframe|frame|object|embed|applet|base|meta\b[^>]*http-equiv)\b|<[a-z]+[^>]*?(?:src|href|data|action|formaction|srcdoc)\s*=\s*["']?\s*data:text/html|['"]\s*[-;)+,*|&^]\s*(?:alert|prompt|confirm|eval)\s*\(|\(\s*(?:alert|prompt|confirm|eval)\s*\)\s*\(|\b(?:alert|prompt|confirm|eval)\.(?:call|apply|bind)\s*\(|\b(?:alert|prompt|confirm)\((?:\d|['"\x60]|document|window)|\bon[a-z]{4,}\s*=\s*[\w$.]+\s*\(|<[a-z]+[^>]*style\s*=[^>]*expression\s*\(|\{\{\s*constructor\.constructor\s*\(|\b(?:window|self|top|parent|frames|globalthis|document)\s*\[\s*["'\x60]?\s*(?:alert|eval|prompt|confirm|document|cookie|location|\$)|\(\s*!\s*\[\s*\]\s*\+?\s*\[\s*\]\s*\)|\[\]\[\(|!!\s*\[\s*\]|\(\s*(?:document|window|self|top)\s*\)\s*\[|<(?:link|meta|noscript|vmlframe|isindex)\b|<\s*(?:f\s+o\s+r\s+m|s\s+c\s+r\s+i\s+p\s+t|i\s+f\s+r\s+a\s+m\s+e|s\s+v\s+g|i\s+m\s+g|s\s+t\s+y\s+l\s+e)\b|<\s*[a-z]+:\s*script(?:[\s>/]|$)`,
     },
     attacks: [
       '<script>alert(1)</script>',
@@ -205,6 +205,9 @@ export const SIGNATURES: Signature[] = [
       '< x: script',
       'bar<f o r m',
       '<script type="text/javascript">alert(1)</script>',
+      'alert?.(document?.cookie)',
+      '<a href=javas&#99;ript:prompt&#x28document.domain)>xss',
+      '<a href=javas%26#99;ript:prompt%26#x28document.domain)>xss',
     ],
     benign: [
       'a < b and c > d',
@@ -223,6 +226,9 @@ export const SIGNATURES: Signature[] = [
       'Use window[0] for the first frame',
       'C++ is great; so is +ADw- nothing',
       'a [list] [(of)] things',
+      'Should I alert? (yes)',
+      'Read the document? .pdf or .docx',
+      '<a href="https://example.com/javascript:guide">JS guide</a>',
       { in: 'json-value', name: '$.note', value: 'Said "hi"; then left (quietly)' },
     ],
   },
@@ -356,7 +362,7 @@ export const SIGNATURES: Signature[] = [
         '`' +
         r`]*` +
         '`' +
-        r`|\bpowershell(?:\.exe)?\s+-(?:enc|e|encodedcommand|c|command)\b|[;&|\n]\s*set\s+/a\s+\d|(?:^|[;&|\n]\s*)for\s+(?:/[dflr]\s+(?:[a-z]:\\\S*\s+)?)*(?:"[^"]*"\s+|\\"[^"]*\\"\s+)?%%?\S{1,20}?\s+in\s*\(|(?:^|[;&|\n]\s*)if\s*(?:/i\s*)?(?:not\s+)?(?:errorlevel\s+\d|%\w+%|exist\s+\S+\s+\S|defined\s+\w+\s+\S|cmdextversion\s+\d|\S+\s+(?:equ|neq|lss|leq|gtr|geq)\s+\S+(?:\s+\S|\s*$)|(?:\([^()\s]*\)|[^\s(]\S*)\s*==(?!=)\s*\S*[^\s:{](?:\s+(?!then\b|and\b|or\b|\{)\S|\s*$)|"[^"]*"\s*==\s*"[^"]*"\s+(?:echo|set|goto|call|cmd|start|del|erase|type|copy|move|dir|exit|net|powershell|shutdown)\b)|[;&|\n\x60]\s*/(?:usr/)?s?bin/[\w?*\[\]]*[?*\[][\w?*\[\]]*|[;&|\n\x60]\s*/(?:usr/(?:local/)?)?s?bin/\w`,
+        r`|\$\(\s*(?:${SHELL_COMMANDS})(?:\s+\S|\s*\))|\bpowershell(?:\.exe)?\s+-(?:enc|e|encodedcommand|c|command)\b|[;&|\n]\s*set\s+/a\s+\d|(?:^|[;&|\n]\s*)for\s+(?:/[dflr]\s+(?:[a-z]:\\\S*\s+)?)*(?:"[^"]*"\s+|\\"[^"]*\\"\s+)?%%?\S{1,20}?\s+in\s*\(|(?:^|[;&|\n]\s*)if\s*(?:/i\s*)?(?:not\s+)?(?:errorlevel\s+\d|%\w+%|exist\s+\S+\s+\S|defined\s+\w+\s+\S|cmdextversion\s+\d|\S+\s+(?:equ|neq|lss|leq|gtr|geq)\s+\S+(?:\s+\S|\s*$)|(?:\([^()\s]*\)|[^\s(]\S*)\s*==(?!=)\s*\S*[^\s:{](?:\s+(?!then\b|and\b|or\b|\{)\S|\s*$)|"[^"]*"\s*==\s*"[^"]*"\s+(?:echo|set|goto|call|cmd|start|del|erase|type|copy|move|dir|exit|net|powershell|shutdown)\b)|[;&|\n\x60]\s*/(?:usr/)?s?bin/[\w?*\[\]]*[?*\[][\w?*\[\]]*|[;&|\n\x60]\s*/(?:usr/(?:local/)?)?s?bin/\w`,
     },
     attacks: [
       '; cat /etc/passwd',
@@ -392,6 +398,9 @@ export const SIGNATURES: Signature[] = [
       ';netstat -a;',
       'a;/usr/bin/id|',
       '|/bin/ls -al',
+      ";$(printf 'hsab/nib/ e- 4321 1.0.0.721 cn'|rev)",
+      `${'A'.repeat(8192)};$(printf 'hsab/nib/ e- 4321 1.0.0.721 cn'|rev)`,
+      "x$(eval 'id')",
     ],
     benign: [
       'Tom & Jerry',
@@ -403,6 +412,8 @@ export const SIGNATURES: Signature[] = [
       'Ping me at 5',
       'R&D; id card renewal',
       'Price: $(5 off)',
+      'printf("%d", n) and rev(list) in the docs',
+      'the $(reverse) order',
       'Q&A | Help',
       'for each item in (the list) do nothing',
       'If not defined yet, use the default',
@@ -1542,5 +1553,50 @@ export const SIGNATURES: Signature[] = [
     },
     attacks: ['4294967296', '-2147483649', '2.2250738585072011e-308', '1e309', '0000012345'],
     benign: ['2147483647', '4294967295', '42949672', '12345'],
+  },
+  {
+    id: 'MAM-SIG-SQLI-003',
+    family: 'sqli',
+    title: 'Database catalogue or sample-database name (information_schema, MSysAccessObjects, Northwind …)',
+    // A request that names a database's own catalogue tables or its well-known sample database is
+    // mapping the schema behind an injection point (CRS 942140 at paranoia level 1). The name alone
+    // is weaker evidence than a full injection shape, hence medium, not high.
+    severity: 'medium',
+    owasp: 'API8:2023',
+    cwe: 89,
+    where: ['query', 'json-value', 'cookie', 'body', 'header', 'query-name', 'json-key'],
+    check: {
+      kind: 'regex',
+      prefilter: [
+        'northwind',
+        'information_schema',
+        'msys',
+        'master..',
+        'mysql.db',
+        'pg_',
+        'sqlite',
+        'sysaux',
+        'database_name',
+      ],
+      pattern: r`\b(?:northwind|information_schema|msys(?:access(?:objects|storage|xml)|aces|relationships|objects|queries|modules2?)|master\.\.sysdatabases|mysql\.db|pg_(?:catalog|toast)|sqlite(?:_temp)?_master|sys\.database_name|sysaux)\b`,
+    },
+    attacks: [
+      'Northwind',
+      'northwind.dbo.customers',
+      'select * from information_schema.tables',
+      'MSysAccessObjects',
+      'master..sysdatabases',
+      'pg_catalog.pg_tables',
+      { in: 'json-key', name: '$.Northwind', value: 'Northwind' },
+      { in: 'json-value', name: '$.table', value: 'sqlite_master' },
+    ],
+    benign: [
+      'North wind from the sea',
+      'northwinds trading',
+      'information schema design',
+      'my sql database',
+      'pg catalogue',
+      'the master bedroom',
+    ],
   },
 ];
