@@ -52,6 +52,15 @@ export interface Finding {
   remediation: string;
   /** Scanner: how sure (0–1) and what ruled out the benign explanation. */
   confidence?: number;
+  /** Scanner: the finding's own sentences in other languages (`ja`), written when the finding is made
+   * (they name the identities, objects and figures of this run); `evidence[i]` is the excerpt of
+   * `Finding.evidence[i]`. Read with `?lang=ja` on the server. */
+  i18n?: { ja?: FindingText };
+}
+
+export interface FindingText {
+  description: string;
+  evidence?: string[];
 }
 
 export interface Actor {

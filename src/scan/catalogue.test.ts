@@ -4,7 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiSpec } from '../model/index.js';
 import { loadSpecText } from '../sources/spec.js';
+import { localiseScanFindings } from './messages-ja.js';
 import { runScan, type ScanResult } from './runner.js';
+import { englishRun } from './test-support/english-run.js';
 import { testApiDocument } from './test-support/spec.js';
 import { startTestApi, type TestApi } from './test-support/vulnerable-api.js';
 import { CATALOGUE } from './tests/index.js';
@@ -88,6 +90,35 @@ describe('against the test API', () => {
       expect(f.description, f.test).toContain('Ruled out:');
       expect(f.confidence, f.test).toBeGreaterThan(0);
     }
+  });
+
+  it('every finding has its own Japanese sentences and evidence, naming the same data as the English', () => {
+    const problems: string[] = [];
+    for (const f of vulnerable.findings) {
+      const ja = f.i18n?.ja;
+      const text = ja?.description ?? '';
+      if (!/[\u3041-\u3096\u30a1-\u30fa].*除外した可能性: .*[\u3041-\u3096\u30a1-\u30fa]/.test(text))
+        problems.push(`${f.test}: no Japanese sentence: ${text}`);
+      const english = englishRun(text);
+      if (english) problems.push(`${f.test}: English left ("${english}"): ${text}`);
+      if (ja?.evidence?.length !== f.evidence.length) problems.push(`${f.test}: evidence not localised`);
+      ja?.evidence?.forEach((excerpt, i) => {
+        const en = f.evidence[i]?.excerpt ?? '';
+        if (en.startsWith('curl ') ? excerpt !== en : !/として\)|\(認証情報なし\)/.test(excerpt))
+          problems.push(`${f.test}: evidence ${i}: ${excerpt}`);
+      });
+      // The identities and the method of the English sentence are in the Japanese one.
+      const names = (f.description ?? '').match(/\b(?:alice|bob|carol|admin)\b/g) ?? [];
+      for (const n of names) if (!text.includes(n)) problems.push(`${f.test}: ${n} missing: ${text}`);
+      if (f.method && f.description?.includes(`${f.method} /`) && !text.includes(`${f.method} /`))
+        problems.push(`${f.test}: ${f.method} missing: ${text}`);
+    }
+    expect(problems).toEqual([]);
+    const bola = vulnerable.findings.find((f) => f.test === 'MAM-SCAN-API1-001')!;
+    const [shown] = localiseScanFindings([bola], 'ja');
+    expect(shown?.description).toMatch(/^\S+ が \S+ の所有するオブジェクトを GET \S+ で読み取れた。/);
+    expect(shown?.description).toContain('判定: ');
+    expect(shown?.evidence.map((e) => e.excerpt)).toEqual(bola.i18n?.ja?.evidence);
   });
 
   it('never prints an identity token', () => {

@@ -48,6 +48,9 @@ export interface FindingDraft {
   /** What ruled out the benign explanation. */
   control: string;
   detail: string;
+  /** The same two sentences in Japanese, with the same data values (names, paths, figures) as sent. */
+  controlJa: string;
+  detailJa: string;
   confidence: number;
   /** op.path is already a full request path (not under the spec's base path). */
   absolutePath?: boolean;
@@ -378,6 +381,12 @@ export class ScanContext {
       description: this.masker.text(`${draft.detail} Ruled out: ${draft.control}`),
       remediation: test.remediation,
       confidence: draft.confidence,
+      i18n: {
+        ja: {
+          description: this.masker.text(`${draft.detailJa} 除外した可能性: ${draft.controlJa}`),
+          evidence: evidenceRefs(draft.proof, this.masker, 'ja').map((e) => e.excerpt ?? ''),
+        },
+      },
     };
     this.findings.push(finding);
   }

@@ -17,14 +17,25 @@ function cut(text: string, max = BODY_EXCERPT): string {
   return flat.length > max ? `${flat.slice(0, max)}… (${text.length} bytes)` : flat;
 }
 
-/** `GET /api/notes/2 as bob → 200 application/json {"id":2,…}` with secrets masked. */
-export function exchangeExcerpt(ex: ScanExchange, masker: Masker): string {
+/** `GET /api/notes/2 as bob → 200 application/json {"id":2,…}` with secrets masked; in Japanese
+ * `GET /api/notes/2(bob として)→ 200 application/json {"id":2,…}`. */
+export function exchangeExcerpt(ex: ScanExchange, masker: Masker, lang: 'en' | 'ja' = 'en'): string {
   const u = new URL(ex.url);
-  const as = ex.request.as ? ` as ${ex.request.as}` : ' (no credentials)';
-  const sentBody = ex.request.body !== undefined ? ` body ${cut(masker.text(ex.request.body), 120)}` : '';
+  const ja = lang === 'ja';
+  const as = ex.request.as
+    ? ja
+      ? `(${ex.request.as} として)`
+      : ` as ${ex.request.as}`
+    : ja
+      ? '(認証情報なし)'
+      : ' (no credentials)';
+  const sent = ex.request.body !== undefined ? cut(masker.text(ex.request.body), 120) : undefined;
+  const sentBody = sent === undefined ? '' : ja ? ` ボディ ${sent}` : ` body ${sent}`;
   const ct = ex.response.headers['content-type'] ?? '';
-  const got = ex.response.status === 0 ? 'no response' : `${ex.response.status} ${ct}`.trim();
-  const ms = ex.response.ms >= 1000 ? ` in ${(ex.response.ms / 1000).toFixed(1)}s` : '';
+  const got =
+    ex.response.status === 0 ? (ja ? '応答なし' : 'no response') : `${ex.response.status} ${ct}`.trim();
+  const secs = (ex.response.ms / 1000).toFixed(1);
+  const ms = ex.response.ms >= 1000 ? (ja ? `(${secs} 秒)` : ` in ${secs}s`) : '';
   return `${ex.request.method} ${masker.text(decodeSafe(u.pathname + u.search))}${as}${sentBody} → ${got}${ms} ${cut(masker.text(ex.response.body))}`.trimEnd();
 }
 
@@ -53,10 +64,10 @@ export function curlOf(ex: ScanExchange, masker: Masker): string {
   return parts.join(' ');
 }
 
-export function evidenceRefs(proof: ScanExchange[], masker: Masker): EvidenceRef[] {
+export function evidenceRefs(proof: ScanExchange[], masker: Masker, lang: 'en' | 'ja' = 'en'): EvidenceRef[] {
   const refs: EvidenceRef[] = proof.map((ex) => ({
     exchangeId: ex.id,
-    excerpt: exchangeExcerpt(ex, masker),
+    excerpt: exchangeExcerpt(ex, masker, lang),
   }));
   const last = proof[proof.length - 1];
   if (last) refs.push({ exchangeId: last.id, excerpt: curlOf(last, masker) });

@@ -844,11 +844,18 @@ export function localiseScanFindings(findings: readonly Finding[], lang: 'en' | 
     const ja = f.test ? scanTestJa(f.test) : undefined;
     if (!test || !ja) return f;
     const place = f.title.startsWith(test.name) ? f.title.slice(test.name.length).trim() : '';
+    const own = f.i18n?.ja;
+    const shown = own?.evidence;
     return {
       ...f,
       title: place ? `${ja.name} ${place}` : ja.name,
-      description: `判定: ${ja.decides}。送信内容: ${ja.sends}。`,
+      // The finding's own sentences (which identity did what to which object, and what ruled out the
+      // benign explanation) first, then how the test decides and what it sends.
+      description: `${own ? `${own.description} ` : ''}判定: ${ja.decides}。送信内容: ${ja.sends}。`,
       remediation: ja.remediation,
+      ...(shown && shown.length === f.evidence.length
+        ? { evidence: f.evidence.map((e, i) => (shown[i] ? { ...e, excerpt: shown[i] } : e)) }
+        : {}),
     };
   });
 }

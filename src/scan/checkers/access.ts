@@ -73,6 +73,8 @@ export async function bola(ctx: ScanContext, test: ScanTest): Promise<void> {
         proof: [mine, theirs, missing!],
         control: `the owner ${owner.name} gets the same object; a nonexistent id gets ${missing!.response.status}, so ${attacker.name} really read ${owner.name}'s object`,
         detail: `${attacker.name} read an object owned by ${owner.name} through ${get.method} ${get.path}.`,
+        detailJa: `${attacker.name} が ${owner.name} の所有するオブジェクトを ${get.method} ${get.path} で読み取れた。`,
+        controlJa: `所有者 ${owner.name} には同じオブジェクトが返り、存在しない ID には ${missing!.response.status} が返るため、${attacker.name} が実際に ${owner.name} のオブジェクトを読み取ったと判断した`,
         confidence: 0.95,
       });
       continue;
@@ -116,6 +118,8 @@ export async function bola(ctx: ScanContext, test: ScanTest): Promise<void> {
       proof: [mine, attack, after],
       control: `the owner's own read before (${mine.response.status}) and after (${after.response.status}) shows the change was made by ${attacker.name}'s request`,
       detail: `${attacker.name} ${action === 'delete' ? 'deleted' : `changed field ${field} of`} an object owned by ${owner.name} through ${method} ${obj.itemPath}.`,
+      detailJa: `${attacker.name} が ${owner.name} の所有するオブジェクト${action === 'delete' ? 'を' : `のフィールド ${field} を`} ${method} ${obj.itemPath} で${action === 'delete' ? '削除' : '変更'}できた。`,
+      controlJa: `所有者自身による変更前 (${mine.response.status}) と変更後 (${after.response.status}) の読み取りから、変更が ${attacker.name} のリクエストによるものと確認した`,
       confidence: 1,
     });
   }
@@ -174,6 +178,8 @@ export async function idEnumeration(ctx: ScanContext, test: ScanTest): Promise<v
       proof: proof.slice(0, 4),
       control: `${attacker.name} does not own these ids (not in its own listings), yet ${proof.length} of the ${2 * span + 1} neighbouring ids answered 2xx`,
       detail: `Integer ids around ${obj.id} on ${get.path} are predictable and readable by ${attacker.name}.`,
+      detailJa: `${get.path} の ${obj.id} 前後の整数 ID は推測でき、${attacker.name} が読み取れる。`,
+      controlJa: `${attacker.name} はこれらの ID を所有していない(自身の一覧にない)が、前後 ${2 * span + 1} 個の ID のうち ${proof.length} 個が 2xx を返した`,
       confidence: 0.9,
     });
   }
@@ -210,6 +216,8 @@ export async function adminAccess(ctx: ScanContext, test: ScanTest): Promise<voi
       proof: plain ? [anon, plain, probe] : [anon, probe],
       control: `the call without credentials got ${anon.response.status}${plain ? ` and the same call without the spoofed header got ${plain.response.status}` : ''}, so the operation is protected yet lets ${user.name} in`,
       detail: `${user.name} (not an admin) got ${probe.response.status} from admin operation ${op.method} ${op.path}.`,
+      detailJa: `管理者ではない ${user.name} が管理用操作 ${op.method} ${op.path} から ${probe.response.status} を受け取った。`,
+      controlJa: `認証情報なしの呼び出しは ${anon.response.status}${plain ? `、なりすましヘッダーなしの同じ呼び出しは ${plain.response.status}` : ''} となり、操作は保護されているにもかかわらず ${user.name} を通している`,
       confidence: 0.9,
     });
   }
@@ -255,6 +263,9 @@ export async function methodSwitch(ctx: ScanContext, test: ScanTest): Promise<vo
         control:
           'the spec declares no PATCH/PUT on this path; the read-back shows the marker written by the undeclared method',
         detail: `Undeclared PATCH ${get.path} changed field ${field}.`,
+        detailJa: `宣言されていない PATCH ${get.path} でフィールド ${field} が変更された。`,
+        controlJa:
+          '仕様にはこのパスの PATCH/PUT が宣言されていないが、読み直すと宣言外のメソッドで書き込んだマーカーが入っている',
         confidence: 1,
       });
     }
@@ -293,6 +304,9 @@ export async function methodSwitch(ctx: ScanContext, test: ScanTest): Promise<vo
       control:
         'the object existed (created by this scan) and a plain GET does not delete it; after the GET with the override header it is gone',
       detail: `${String(test.options['header'])} turns a GET into a DELETE: method-based rules in gateways and WAFs are bypassed.`,
+      detailJa: `${String(test.options['header'])} によって GET が DELETE として扱われる: ゲートウェイや WAF のメソッド単位の規則を回避できる。`,
+      controlJa:
+        'オブジェクトは存在し(このスキャンで作成)、通常の GET では削除されないが、メソッド上書きヘッダー付きの GET の後には消えている',
       confidence: 1,
     });
   }
@@ -340,6 +354,8 @@ export async function massAssignment(ctx: ScanContext, test: ScanTest): Promise<
         proof: [plain, probe],
         control: `the same create without ${field} stored ${JSON.stringify(before ?? null)}; with it the created object has ${field}=${JSON.stringify(value)}`,
         detail: `${op.method} ${op.path} lets the client choose ${field} of the object it creates.`,
+        detailJa: `${op.method} ${op.path} では、作成するオブジェクトの ${field} をクライアントが指定できる。`,
+        controlJa: `${field} なしの同じ作成では ${JSON.stringify(before ?? null)} が保存され、付けると作成されたオブジェクトの ${field} が ${JSON.stringify(value)} になる`,
         confidence: 0.9,
       });
     }
@@ -374,6 +390,8 @@ export async function massAssignment(ctx: ScanContext, test: ScanTest): Promise<
       proof: [before, probe, after],
       control: `before the update ${field} was ${JSON.stringify(beforeBody[field] ?? null)}; after it reads ${JSON.stringify(value)}`,
       detail: `${op.method} ${op.path} stored the client-supplied ${field}=${JSON.stringify(value)}.`,
+      detailJa: `${op.method} ${op.path} がクライアントの送った ${field}=${JSON.stringify(value)} を保存した。`,
+      controlJa: `更新前の ${field} は ${JSON.stringify(beforeBody[field] ?? null)}、更新後は ${JSON.stringify(value)} と読める`,
       confidence: 1,
     });
   }
@@ -461,6 +479,8 @@ export async function createOnBehalf(ctx: ScanContext, test: ScanTest): Promise<
       proof,
       control: `${a.name} creating with its own ${field} (${String(mine)}) is stored as ${a.name}'s; the same request naming ${b.name} (${String(theirs)}) is stored as ${b.name}'s`,
       detail: `${op.method} ${op.path} takes ${field} from the body: ${a.name} created an object in ${b.name}'s name.`,
+      detailJa: `${op.method} ${op.path} は ${field} をボディから受け取る: ${a.name} が ${b.name} の名義でオブジェクトを作成できた。`,
+      controlJa: `${a.name} が自身の ${field} (${String(mine)}) で作成すると ${a.name} のものとして保存され、${b.name} (${String(theirs)}) を指定した同じリクエストでは ${b.name} のものとして保存される`,
       confidence: 0.95,
     });
   }

@@ -103,6 +103,8 @@ export async function authRequired(ctx: ScanContext, test: ScanTest): Promise<vo
       proof: [probe, legit],
       control: `the spec declares security for ${op.method} ${op.path}; the answer with ${label} matches the identity's answer`,
       detail: `${op.method} ${op.path} answered ${probe.response.status} with ${label}.`,
+      detailJa: `${op.method} ${op.path} が ${label} で ${probe.response.status} を返した。`,
+      controlJa: `仕様は ${op.method} ${op.path} にセキュリティを宣言しており、${label} での応答がその利用者本人の応答と一致する`,
       confidence: 0.9,
     });
   }
@@ -212,6 +214,8 @@ export async function jwtForgery(ctx: ScanContext, test: ScanTest): Promise<void
     proof: first.proof,
     control: `a garbage token got ${first.garbage.response.status} on the same request, so the operation does check tokens; the forged token got the identity's answer`,
     detail: `A JWT forged with "${attack}" was accepted by ${first.op.method} ${first.op.path}${others.length ? ` and ${others.length} more of the ${guarded.length} token-checking operations tested (${others.slice(0, 5).join(', ')}${others.length > 5 ? ', …' : ''})` : ''}.`,
+    detailJa: `「${attack}」で偽造した JWT を ${first.op.method} ${first.op.path}${others.length ? ` と、試したトークン検査のある ${guarded.length} 操作のうち他の ${others.length} 操作(${others.slice(0, 5).join('、')}${others.length > 5 ? '、…' : ''})` : ''}が受け入れた。`,
+    controlJa: `でたらめなトークンは同じリクエストで ${first.garbage.response.status} となり、操作はトークンを検査している。偽造トークンには利用者本人と同じ応答が返った`,
     confidence: 0.95,
   });
 }
@@ -250,6 +254,8 @@ export async function jwtWeakSecret(ctx: ScanContext, test: ScanTest): Promise<v
         proof: confirm ? [confirm] : [],
         control: `HMAC-${alg.toUpperCase()} of the token's header.payload with the recovered secret equals its signature (offline proof)${ok(confirm) ? '; a token signed with it was accepted' : ''}`,
         detail: `The ${String(found.jwt.header['alg'])} signing secret of ${found.identity.name}'s token is a common word (${secret.length} characters, masked).`,
+        detailJa: `${found.identity.name} のトークンの ${String(found.jwt.header['alg'])} 署名鍵はよく使われる単語である(${secret.length} 文字、マスク済み)。`,
+        controlJa: `復元した鍵によるトークンの header.payload の HMAC-${alg.toUpperCase()} が署名と一致する(オフラインでの証明)${ok(confirm) ? '。この鍵で署名したトークンも受け入れられた' : ''}`,
         confidence: 1,
       });
       return;
@@ -299,6 +305,8 @@ export async function userEnumeration(ctx: ScanContext, test: ScanTest): Promise
       control:
         'two different unknown accounts got the identical answer, so the difference comes from the account existing',
       detail: `${op.method} ${op.path} answers ${a.response.status} for an existing account and ${b.response.status} for an unknown one, with different messages.`,
+      detailJa: `${op.method} ${op.path} は、存在するアカウントには ${a.response.status}、存在しないアカウントには ${b.response.status} を、異なるメッセージで返す。`,
+      controlJa: '存在しない二つのアカウントには同一の応答が返るため、違いはアカウントの存在によるもの',
       confidence: 0.9,
     });
   }
@@ -444,6 +452,8 @@ export async function commonPassword(ctx: ScanContext, test: ScanTest): Promise<
           proof: [control, probe],
           control: `a wrong password for ${account} got ${control.response.status}; "${password}" logged in`,
           detail: `The account ${account} uses the common password "${password}" (${COMMON_PASSWORDS.length} most common tried).`,
+          detailJa: `アカウント ${account} はよく使われるパスワード「${password}」を使っている(上位 ${COMMON_PASSWORDS.length} 件を試行)。`,
+          controlJa: `${account} に誤ったパスワードを送ると ${control.response.status} となり、「${password}」ではログインできた`,
           confidence: 1,
         });
         break;

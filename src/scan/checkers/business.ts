@@ -41,6 +41,11 @@ export async function captcha(ctx: ScanContext, test: ScanTest): Promise<void> {
         mode === 'reuse'
           ? `One solved CAPTCHA (${c.idKey} ${String(c.id)}) was accepted ${repeat} times in a row by ${op.method} ${op.path}: it does not stop automated submissions.`
           : `${c.op.method} ${c.op.path} returns the CAPTCHA's answer with the challenge; sending it back to ${op.method} ${op.path} passes the CAPTCHA.`,
+      detailJa:
+        mode === 'reuse'
+          ? `一度解いた CAPTCHA (${c.idKey} ${String(c.id)}) が ${op.method} ${op.path} で ${repeat} 回続けて受け入れられた: 自動送信を止められない。`
+          : `${c.op.method} ${c.op.path} がチャレンジと一緒に CAPTCHA の答えを返し、それを ${op.method} ${op.path} に送り返すと CAPTCHA を通過できる。`,
+      controlJa: `同じチャレンジに誤った答えを送ると ${wrong.response.status} となった`,
       confidence: 1,
     });
   }

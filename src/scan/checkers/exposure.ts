@@ -76,6 +76,8 @@ export async function sensitiveFields(ctx: ScanContext, test: ScanTest): Promise
       proof: [maskFields(ex, keys)],
       control: 'the field holds a real, unmasked value (not null, empty or asterisks)',
       detail: `${op.method} ${op.path} returns ${hits.slice(0, 3).join(', ')}${hits.length > 3 ? ` and ${hits.length - 3} more` : ''}.`,
+      detailJa: `${op.method} ${op.path} が ${hits.slice(0, 3).join('、')}${hits.length > 3 ? ` ほか ${hits.length - 3} 件` : ''}を返す。`,
+      controlJa: 'フィールドにはマスクされていない実際の値が入っている(null、空、アスタリスクではない)',
       confidence: 0.9,
     });
   }
@@ -114,6 +116,8 @@ export async function undeclaredFields(ctx: ScanContext, test: ScanTest): Promis
       proof: [ex],
       control: `the declared response schema lists its properties and does not include ${list.slice(0, 5).join(', ')}`,
       detail: `${op.method} ${op.path} returns undeclared properties: ${list.slice(0, 8).join(', ')}.`,
+      detailJa: `${op.method} ${op.path} が宣言されていないプロパティを返す: ${list.slice(0, 8).join('、')}。`,
+      controlJa: `宣言された応答スキーマはプロパティを列挙しており、${list.slice(0, 5).join('、')} を含まない`,
       confidence: 0.8,
     });
   }
@@ -163,6 +167,9 @@ export async function responseSchema(ctx: ScanContext, test: ScanTest): Promise<
       proof: [ex],
       control: 'the body parses as JSON and the declared schema compiles; ajv rejects the body',
       detail: `${op.method} ${op.path} ${ex.response.status} does not match its declared schema: ${message}.`,
+      detailJa: `${op.method} ${op.path} の ${ex.response.status} 応答が宣言されたスキーマに一致しない: 「${message}」。`,
+      controlJa:
+        'ボディは JSON として解析でき、宣言されたスキーマもコンパイルできるが、ajv がボディを拒否した',
       confidence: 0.9,
     });
   }
@@ -186,6 +193,21 @@ function stripOpenApi(schema: unknown, depth: number): unknown {
 }
 
 /** The value breaking a declared constraint, or undefined when the schema does not declare it. */
+/** What each schema violation is, in Japanese (for the finding's own sentence). */
+const VIOLATION_JA: Record<string, string> = {
+  'type-integer': '数値を期待する所に文字列',
+  'type-boolean': '真偽値を期待する所に文字列',
+  'type-string-object': '文字列を期待する所にオブジェクト',
+  'above-maximum': '最大値を超える値',
+  'below-minimum': '最小値を下回る値',
+  'over-max-length': '最大長を超える文字列',
+  'under-min-length': '最小長に満たない文字列',
+  enum: '列挙にない値',
+  format: '形式に合わない値',
+  'huge-integer': '桁外れに大きな整数',
+  null: 'null',
+};
+
 export function violation(kind: string, schema: JsonSchema): unknown {
   const type = Array.isArray(schema['type']) ? schema['type'][0] : schema['type'];
   switch (kind) {
@@ -255,6 +277,8 @@ export async function schemaFuzz(ctx: ScanContext, test: ScanTest): Promise<void
       proof: [base, probe],
       control: `the same request with the valid value ${JSON.stringify(p.sample)} got ${base.response.status}; only ${p.location}.${p.name} changed`,
       detail: `${p.op.method} ${p.op.path} answered ${probe.response.status} (${crashed ? 'server error' : 'accepted'}) to ${p.location}.${p.name}=${JSON.stringify(bad).slice(0, 40)} (${kind}); a 4xx was expected.`,
+      detailJa: `${p.op.method} ${p.op.path} が ${p.location}.${p.name}=「${JSON.stringify(bad).slice(0, 40)}」(${VIOLATION_JA[kind] ?? kind})に ${probe.response.status}(${crashed ? 'サーバーエラー' : '受け入れ'})を返した。4xx が返るべき。`,
+      controlJa: `有効な値「${JSON.stringify(p.sample)}」の同じリクエストは ${base.response.status} で、変えたのは ${p.location}.${p.name} だけ`,
       confidence: crashed ? 0.95 : 0.8,
     });
   }
@@ -302,6 +326,8 @@ export async function schemaEmpty(ctx: ScanContext, test: ScanTest): Promise<voi
       proof: [base, probe],
       control: `the sample body got ${base.response.status}; the same body with ${required.join(', ')} empty got ${probe.response.status}`,
       detail: `${op.method} ${op.path} ${probe.response.status >= 500 ? 'fails' : 'accepts'} a body whose required fields ${required.join(', ')} are all empty (${constrained.join(', ')} declare minLength/format/pattern).`,
+      detailJa: `${op.method} ${op.path} は、必須フィールド ${required.join('、')} がすべて空のボディを${probe.response.status >= 500 ? '処理できずに失敗する' : '受け入れる'}(${constrained.join('、')} は minLength/format/pattern を宣言している)。`,
+      controlJa: `サンプルのボディは ${base.response.status}、${required.join('、')} を空にした同じボディは ${probe.response.status} となった`,
       confidence: 0.9,
     });
   }

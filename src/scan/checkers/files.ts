@@ -122,6 +122,15 @@ export async function directoryListing(ctx: ScanContext, test: ScanTest): Promis
               .join(', ')})`
           : ''
       }.`,
+      detailJa: `${l.dir} が誰にでも ${names.length} 個のファイルを一覧表示する(${names.slice(0, 10).join('、')})。そのうち ${readable.length} 個は認証情報なしでダウンロードできる${
+        readable.length
+          ? `(${readable
+              .slice(0, 5)
+              .map((f) => f.path.slice(l.dir.length))
+              .join('、')})`
+          : ''
+      }。`,
+      controlJa: `ランダムなフォルダーは一覧なしで ${l.control?.response.status ?? '応答なし'} となり、${l.dir} はどの仕様にもない`,
       confidence: 0.95,
     });
   }
@@ -178,6 +187,8 @@ export async function nullByte(ctx: ScanContext, test: ScanTest): Promise<void> 
       detail: `Appending ${first.suffix} downloads files the server refuses by type: ${got
         .map((g) => g.file.path.slice(l.dir.length))
         .join(', ')}.`,
+      detailJa: `${first.suffix} を付けると、サーバーが種類で拒否するファイルをダウンロードできる: ${got.map((g) => g.file.path.slice(l.dir.length)).join('、')}。`,
+      controlJa: `元の名前は拒否され (${first.file.ex.response.status})、同じ接尾辞の存在しないファイルは ${control.response.status} だったが、接尾辞を付けた名前ではファイルが返った`,
       confidence: 0.95,
     });
   }

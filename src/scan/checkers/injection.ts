@@ -55,6 +55,9 @@ export async function sqliError(ctx: ScanContext, test: ScanTest): Promise<void>
       control:
         'the same request with the sample value shows no SQL error; adding a quote produces a database error message',
       detail: `A quote in ${where(p)} breaks the SQL statement of ${p.op.method} ${p.op.path}.`,
+      detailJa: `${where(p)} に入れた引用符が ${p.op.method} ${p.op.path} の SQL 文を壊す。`,
+      controlJa:
+        'サンプル値の同じリクエストでは SQL エラーが出ず、引用符を加えるとデータベースのエラーメッセージが返る',
       confidence: 0.95,
     });
   }
@@ -100,6 +103,9 @@ export async function sqliBoolean(ctx: ScanContext, test: ScanTest): Promise<voi
       control:
         'the always-false condition answers like the plain value, the always-true one returns more, and repeating it gives the same answer',
       detail: `Boolean conditions injected into ${where(p)} change the result of ${p.op.method} ${p.op.path}.`,
+      detailJa: `${where(p)} に注入した真偽条件で ${p.op.method} ${p.op.path} の結果が変わる。`,
+      controlJa:
+        '常に偽の条件は元の値と同じ応答、常に真の条件はより多くの結果を返し、繰り返しても同じ応答になる',
       confidence: 0.95,
     });
   }
@@ -132,6 +138,8 @@ export async function sqliTime(ctx: ScanContext, test: ScanTest): Promise<void> 
       proof: [zero, slow, zero2, slow2],
       control: `zero-delay payloads answered in ${Math.round(zero.response.ms)} and ${Math.round(zero2.response.ms)} ms; ${seconds}s and ${seconds * 2}s payloads took ${Math.round(slow.response.ms)} and ${Math.round(slow2.response.ms)} ms (delay scales with the payload)`,
       detail: `A ${String(test.options['what'] ?? 'database sleep')} injected into ${where(p)} delays ${p.op.method} ${p.op.path}.`,
+      detailJa: `${where(p)} に注入した遅延処理(${String(test.options['what'] ?? 'SQL の sleep')})で ${p.op.method} ${p.op.path} の応答が遅れる。`,
+      controlJa: `遅延 0 のペイロードは ${Math.round(zero.response.ms)} ms と ${Math.round(zero2.response.ms)} ms で応答し、${seconds} 秒と ${seconds * 2} 秒のペイロードは ${Math.round(slow.response.ms)} ms と ${Math.round(slow2.response.ms)} ms かかった(遅延がペイロードに比例する)`,
       confidence: 0.9,
     });
   }
@@ -166,6 +174,8 @@ export async function nosqlOperator(ctx: ScanContext, test: ScanTest): Promise<v
         proof: [base, probe, eq],
         control: `${p.name}=${nomatch} and ${p.name}[$eq]=${nomatch} matched nothing; ${p.name}[${operator}]=${nomatch} returned more data, so the operator was evaluated`,
         detail: `${p.op.method} ${p.op.path} passes query operators from ${p.name} to the database.`,
+        detailJa: `${p.op.method} ${p.op.path} が ${p.name} のクエリー演算子をデータベースにそのまま渡す。`,
+        controlJa: `${p.name}=${nomatch} と ${p.name}[$eq]=${nomatch} は何も一致せず、${p.name}[${operator}]=${nomatch} はより多くのデータを返したため、演算子が評価されている`,
         confidence: 0.9,
       });
     }
@@ -204,6 +214,8 @@ export async function nosqlOperator(ctx: ScanContext, test: ScanTest): Promise<v
       proof: [wrong, probe],
       control: `an unknown account with a wrong password got ${wrong.response.status}; operator objects instead of strings logged in`,
       detail: `${op.method} ${op.path} evaluates ${operator} from the JSON credentials: authentication bypass.`,
+      detailJa: `${op.method} ${op.path} が JSON の認証情報にある ${operator} を評価する: 認証を回避できる。`,
+      controlJa: `存在しないアカウントと誤ったパスワードでは ${wrong.response.status} となり、文字列の代わりに演算子オブジェクトを送るとログインできた`,
       confidence: 0.95,
     });
   }
@@ -234,6 +246,8 @@ export async function commandInjection(ctx: ScanContext, test: ScanTest): Promis
         proof: [zero, slow, slow2],
         control: `sleep 0 took ${Math.round(zero.response.ms)} ms, sleep 2 and sleep 3 took ${Math.round(slow.response.ms)} and ${Math.round(slow2.response.ms)} ms`,
         detail: `A shell sleep injected into ${where(p)} delays ${p.op.method} ${p.op.path}.`,
+        detailJa: `${where(p)} に注入したシェルの sleep で ${p.op.method} ${p.op.path} の応答が遅れる。`,
+        controlJa: `sleep 0 は ${Math.round(zero.response.ms)} ms、sleep 2 と sleep 3 は ${Math.round(slow.response.ms)} ms と ${Math.round(slow2.response.ms)} ms かかった`,
         confidence: 0.9,
       });
     }
@@ -256,6 +270,8 @@ export async function commandInjection(ctx: ScanContext, test: ScanTest): Promis
       proof: [base, probe],
       control: `the answer contains ${expected} = ${a} + ${b}, a number the payload does not contain and the baseline answer lacks`,
       detail: `A shell command injected into ${where(p)} ran on the server (output echoed).`,
+      detailJa: `${where(p)} に注入したシェルコマンドがサーバー上で実行された(出力が応答に含まれる)。`,
+      controlJa: `応答に ${expected} = ${a} + ${b} が含まれる。この数はペイロードにも基準の応答にもない`,
       confidence: 1,
     });
   }
@@ -279,6 +295,9 @@ export async function pathTraversal(ctx: ScanContext, test: ScanTest): Promise<v
       control:
         'the sample file name returns no /etc/passwd content; the traversal returns its first line (root:x:0:0:)',
       detail: `${where(p)} of ${p.op.method} ${p.op.path} reads files outside its directory (${payload}).`,
+      detailJa: `${p.op.method} ${p.op.path} の ${where(p)} でディレクトリー外のファイルを読める(${payload})。`,
+      controlJa:
+        'サンプルのファイル名では /etc/passwd の内容は返らず、トラバーサルではその先頭行 (root:x:0:0:) が返る',
       confidence: 1,
     });
   }
@@ -301,6 +320,8 @@ export async function ssti(ctx: ScanContext, test: ScanTest): Promise<void> {
       proof: [base, probe],
       control: `the answer contains ${product} = ${a} × ${b}, computed server-side (the payload holds only the factors)`,
       detail: `${where(p)} is evaluated as a template expression (${template.replace(/\{[ab]\}/g, 'N')}).`,
+      detailJa: `${where(p)} がテンプレート式として評価される(${template.replace(/\{[ab]\}/g, 'N')})。`,
+      controlJa: `応答に ${product} = ${a} × ${b} が含まれ、サーバー側で計算されている(ペイロードには因数しかない)`,
       confidence: 1,
     });
   }
@@ -321,6 +342,8 @@ export async function xssReflected(ctx: ScanContext, test: ScanTest): Promise<vo
       proof: [probe],
       control: `the markup came back unescaped in a ${ct} answer${parsed !== undefined ? ' (a JSON body labelled as HTML)' : ''}, which a browser renders`,
       detail: `${where(p)} of ${p.op.method} ${p.op.path} is reflected into HTML without encoding.`,
+      detailJa: `${p.op.method} ${p.op.path} の ${where(p)} がエンコードされずに HTML に反映される。`,
+      controlJa: `マークアップがエスケープされずに ${ct} の応答で返り${parsed !== undefined ? '(HTML と表示された JSON ボディ)' : ''}、ブラウザーが描画する`,
       confidence: 0.95,
     });
   }
@@ -364,6 +387,8 @@ export async function sqliLogin(ctx: ScanContext, test: ScanTest): Promise<void>
       proof: [control, probe],
       control: `the same login with a wrong password and no SQL got ${control.response.status}; the payload logged in without the password`,
       detail: `${op.method} ${op.path} builds its credential query from ${userField}: authentication bypass with ${payload}.`,
+      detailJa: `${op.method} ${op.path} は ${userField} から認証のクエリーを組み立てる: ${payload} で認証を回避できる。`,
+      controlJa: `SQL を含まない誤ったパスワードでの同じログインは ${control.response.status} となり、ペイロードではパスワードなしでログインできた`,
       confidence: 1,
     });
   }
@@ -441,6 +466,8 @@ export async function sqliUnion(ctx: ScanContext, test: ScanTest): Promise<void>
       proof: [base, markers, proof],
       control: `ORDER BY 1 works and ORDER BY 99 fails after ${closer || 'the value'} (the value closes a SQL string), ${columns} columns by bisection, the UNION's marker ${nomatch}c${shown} is shown, and the catalogue query returns table definitions the sample value never did`,
       detail: `UNION-based SQL injection in ${where(p)} of ${p.op.method} ${p.op.path} reads the database catalogue: ${[...new Set(tables)].slice(0, 12).join(', ')}.`,
+      detailJa: `${p.op.method} ${p.op.path} の ${where(p)} に UNION ベースの SQL インジェクションがあり、データベースのカタログを読める: ${[...new Set(tables)].slice(0, 12).join('、')}。`,
+      controlJa: `ORDER BY 1 は成功し、${closer || '値'} の後の ORDER BY 99 は失敗する(値が SQL の文字列を閉じる)。二分探索で ${columns} 列と判明し、UNION のマーカー ${nomatch}c${shown} が表示され、カタログへの問い合わせでサンプル値では返らなかったテーブル定義が返った`,
       confidence: 1,
     });
   }

@@ -39,6 +39,8 @@ export async function cors(ctx: ScanContext, test: ScanTest): Promise<void> {
       proof: [probe],
       control: `${origin} is not a plausible origin of this API; the answer allows it with credentials`,
       detail: `Access-Control-Allow-Origin: ${acao} with Access-Control-Allow-Credentials: true.`,
+      detailJa: `Access-Control-Allow-Origin: ${acao} と Access-Control-Allow-Credentials: true が返る。`,
+      controlJa: `${origin} はこの API の正当なオリジンとは考えられないが、応答は認証情報付きでそれを許可している`,
       confidence: 0.95,
     });
   }
@@ -68,6 +70,8 @@ export async function verboseErrors(ctx: ScanContext, test: ScanTest): Promise<v
         proof: [ex],
         control: 'the header carries an exact version number, not just a product name',
         detail: `Response headers disclose software versions: ${h.join('; ')}.`,
+        detailJa: `応答ヘッダーがソフトウェアのバージョンを開示している: ${h.join('; ')}。`,
+        controlJa: 'ヘッダーには製品名だけでなく正確なバージョン番号が含まれる',
         confidence: 0.9,
       });
     }
@@ -106,6 +110,8 @@ export async function verboseErrors(ctx: ScanContext, test: ScanTest): Promise<v
       proof: [probe],
       control: `the body contains a stack trace (${sig.source.slice(0, 40)}), which no client needs`,
       detail: `${op.method} ${op.path} returns a stack trace on ${trigger}.`,
+      detailJa: `${op.method} ${op.path} が${({ 'malformed-json': '不正な JSON', 'bad-path': '壊れたパスパラメーター' } as Record<string, string>)[trigger] ?? trigger}に対してスタックトレースを返す。`,
+      controlJa: `ボディにスタックトレース (${sig.source.slice(0, 40)}) が含まれる。クライアントには不要な情報`,
       confidence: 0.95,
     });
   }
@@ -129,6 +135,9 @@ export async function trace(ctx: ScanContext, test: ScanTest): Promise<void> {
       control: 'the marker header sent only in this TRACE request came back in the body',
       detail:
         'TRACE is enabled and echoes request headers (cookies and tokens included: cross-site tracing).',
+      detailJa:
+        'TRACE が有効で、リクエストヘッダーをそのまま返す(Cookie やトークンも含まれる: クロスサイトトレーシング)。',
+      controlJa: 'この TRACE リクエストでだけ送ったマーカーヘッダーがボディに返った',
       confidence: 1,
     });
   }
@@ -149,6 +158,8 @@ export async function securityHeaders(ctx: ScanContext, test: ScanTest): Promise
       proof: [ex],
       control: `the ordinary ${ex.request.as ? 'authenticated ' : ''}answer carries ${v ? `${header}: ${v}` : `no ${header}`}`,
       detail: `${header} is ${v ? `"${v}"` : 'missing'} on ${op.method} ${op.path}.`,
+      detailJa: `${op.method} ${op.path} の ${header} が${v ? `「${v}」` : 'ない'}。`,
+      controlJa: `通常の${ex.request.as ? '認証済みの' : ''}応答に${v ? ` ${header}: ${v} が含まれる` : ` ${header} がない`}`,
       confidence: 1,
     });
   }
@@ -166,6 +177,8 @@ export async function plainHttp(ctx: ScanContext, test: ScanTest): Promise<void>
       proof: [ex],
       control: `the target ${url.origin} answered over plain http instead of redirecting to https`,
       detail: `The API serves ${ex.request.as ? 'authenticated ' : ''}requests over unencrypted http.`,
+      detailJa: `API が${ex.request.as ? '認証済みの' : ''}リクエストを暗号化されていない http で処理する。`,
+      controlJa: `対象 ${url.origin} は https へリダイレクトせずに平文の http で応答した`,
       confidence: 1,
     });
   }
@@ -197,6 +210,8 @@ export async function oldVersion(ctx: ScanContext, test: ScanTest): Promise<void
         proof: [bogus!, probe],
         control: `/v${n + 90}/ got ${bogus!.response.status}, so the router does not answer every prefix; /${seg}/ answered with JSON`,
         detail: `${path} also answers as ${swap(seg)}, a version the spec does not document${probe.request.as ? '' : ' (without credentials)'}.`,
+        detailJa: `${path} は仕様に記載のないバージョン ${swap(seg)} としても応答する${probe.request.as ? '' : '(認証情報なし)'}。`,
+        controlJa: `/v${n + 90}/ は ${bogus!.response.status} となり、ルーターはどの接頭辞にも応答するわけではない。/${seg}/ は JSON で応答した`,
         confidence: 0.9,
       });
       break;
@@ -233,6 +248,8 @@ export async function exposedPath(ctx: ScanContext, test: ScanTest): Promise<voi
         proof: control ? [probe, control] : [probe],
         control: `a random path got ${control?.response.status ?? 'no answer'} without the marker; ${path} is not in the spec`,
         detail: `${path} answers without credentials and returns ${String(test.options['what'] ?? 'its content')}${extra.length ? ` (${extra.slice(0, 5).join(', ')})` : ''}.`,
+        detailJa: `${path} が認証情報なしで応答し、内容を返す${extra.length ? `(${extra.slice(0, 5).join('、')})` : ''}。`,
+        controlJa: `ランダムなパスはマーカーなしで ${control?.response.status ?? '応答なし'} となり、${path} は仕様にない`,
         confidence: 0.95,
       });
       return;
@@ -283,6 +300,8 @@ export async function jsonp(ctx: ScanContext, test: ScanTest): Promise<void> {
         proof: [base, probe],
         control: `without ${param} the answer is plain JSON; with ${param}=${fn} it is a call of ${fn}(…) (${probe.response.headers['content-type'] ?? 'no content type'})`,
         detail: `${op.method} ${op.path} serves JSONP: any web page can read its answer cross-origin by loading it as a script${ctx.identities.length ? " (with the visitor's cookies)" : ''}.`,
+        detailJa: `${op.method} ${op.path} が JSONP を提供している: どの Web ページもスクリプトとして読み込むことで、オリジンをまたいで応答を読める${ctx.identities.length ? '(訪問者の Cookie 付きで)' : ''}。`,
+        controlJa: `${param} なしでは通常の JSON だが、${param}=${fn} を付けると ${fn}(…) の呼び出しになる (${probe.response.headers['content-type'] ?? 'Content-Type なし'})`,
         confidence: 0.95,
       });
       break;

@@ -54,6 +54,8 @@ export async function openRedirect(ctx: ScanContext, test: ScanTest): Promise<vo
         proof: [base, plain],
         control: `the documented value redirects to ${base.response.headers['location']}; the foreign value redirects to ${plain.response.headers['location']} (not followed)`,
         detail: `${p.op.method} ${p.op.path} redirects to any URL given in ${p.name}.`,
+        detailJa: `${p.op.method} ${p.op.path} が ${p.name} で指定された任意の URL へリダイレクトする。`,
+        controlJa: `文書化された値は ${base.response.headers['location']} へ、外部の値は ${plain.response.headers['location']} へリダイレクトする(追跡はしていない)`,
         confidence: 0.95,
       });
       continue;
@@ -69,6 +71,8 @@ export async function openRedirect(ctx: ScanContext, test: ScanTest): Promise<vo
         proof: [plain, probe],
         control: `a plain foreign URL got ${plain.response.status} (the allow-list works for it); ${value} redirects to ${EVIL_HOST}`,
         detail: `${p.op.method} ${p.op.path} checks ${p.name} against its allow-list by substring or prefix: ${value} passes and redirects off-site.`,
+        detailJa: `${p.op.method} ${p.op.path} は ${p.name} を部分一致または前方一致で許可リストと照合している: ${value} が通り、外部サイトへリダイレクトする。`,
+        controlJa: `単純な外部 URL は ${plain.response.status} となり(許可リストはそれには効いている)、${value} は ${EVIL_HOST} へリダイレクトする`,
         confidence: 0.95,
       });
       break;

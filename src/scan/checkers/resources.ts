@@ -49,6 +49,8 @@ export async function rateLimit(ctx: ScanContext, test: ScanTest): Promise<void>
       proof: [sent[0]!, sent[sent.length - 1]!],
       control: `all ${burst} requests were answered normally (status ${sent[0]!.response.status}…${sent[sent.length - 1]!.response.status}); none was 429/503 or carried Retry-After`,
       detail: `${burst} ${target === 'login' ? 'failed logins' : 'calls'} in a row to ${op.method} ${op.path} were never throttled.`,
+      detailJa: `${op.method} ${op.path} への ${burst} 回連続の${target === 'login' ? 'ログイン失敗' : '呼び出し'}が一度も制限されなかった。`,
+      controlJa: `${burst} 件のリクエストすべてが通常どおり応答され(ステータス ${sent[0]!.response.status}…${sent[sent.length - 1]!.response.status})、429/503 も Retry-After もなかった`,
       confidence: 0.85,
     });
   }
@@ -88,6 +90,8 @@ export async function pageSize(ctx: ScanContext, test: ScanTest): Promise<void> 
       proof: [control, probe],
       control: `${point.name}=${declaredMax} (the declared maximum) returned ${controlCount} items`,
       detail: `${point.name}=${value} returned ${count} items, more than the maximum of ${declaredMax}.`,
+      detailJa: `${point.name}=${value} で上限 ${declaredMax} を超える ${count} 件が返った。`,
+      controlJa: `${point.name}=${declaredMax}(宣言された上限)では ${controlCount} 件が返った`,
       confidence: 0.95,
     });
   }
@@ -125,6 +129,8 @@ export async function payloadSize(ctx: ScanContext, test: ScanTest): Promise<voi
       proof: [base, probe],
       control: `the ordinary body got ${base.response.status}; the oversized one (${(bytes / 1e6).toFixed(1)} MB) got ${probe.response.status} instead of 413/400`,
       detail: `${point.op.method} ${point.op.path} accepted a ${(bytes / 1e6).toFixed(1)} MB ${shape} in ${point.name}.`,
+      detailJa: `${point.op.method} ${point.op.path} が ${point.name} に ${(bytes / 1e6).toFixed(1)} MB の${shape === 'array' ? '配列' : '文字列'}を受け入れた。`,
+      controlJa: `通常のボディは ${base.response.status}、過大なボディ (${(bytes / 1e6).toFixed(1)} MB) は 413/400 ではなく ${probe.response.status} となった`,
       confidence: 0.9,
     });
   }
@@ -147,6 +153,8 @@ export async function targetCrash(ctx: ScanContext, test: ScanTest): Promise<voi
       proof,
       control: `the target answered before; the request got no answer (${inc.trigger.response.body.slice(0, 80)}) and a liveness probe of / was then refused${inc.recovered ? `; it answered again after ${(inc.downMs / 1000).toFixed(1)} s` : ' until the scan gave up'}`,
       detail: `The target stopped answering after ${req.method} ${path}${req.note ? ` (${req.note})` : ''}: the process crashed or restarted${inc.recovered ? '' : ' and did not come back'}. The request before it is included: a crash can follow the answer to the request that caused it.`,
+      detailJa: `${req.method} ${path} の後に対象が応答しなくなった: プロセスがクラッシュまたは再起動した${inc.recovered ? '' : 'まま復帰しなかった'}。その前のリクエストも含めている: クラッシュは原因となったリクエストへの応答の後に起きることがある。`,
+      controlJa: `対象はそれまで応答していたが、このリクエストには応答がなく(「${inc.trigger.response.body.slice(0, 80)}」)、続く / への死活確認も拒否された${inc.recovered ? `。${(inc.downMs / 1000).toFixed(1)} 秒後に再び応答した` : '。スキャンが打ち切るまで復帰しなかった'}`,
       confidence: inc.previous ? 0.85 : 0.95,
     });
   }

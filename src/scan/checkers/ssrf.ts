@@ -54,6 +54,8 @@ export async function ssrfCallback(ctx: ScanContext, test: ScanTest): Promise<vo
       proof: [probe],
       control: `the scanner's loopback listener received ${hit.method} ${hit.path} carrying the unique token of this request only`,
       detail: `${point.op.method} ${point.op.path} fetched the URL given in ${point.location}.${point.name} (${form} form: ${payload}).`,
+      detailJa: `${point.op.method} ${point.op.path} が ${point.location}.${point.name} で指定された URL を取得した(${form} 形式: ${payload})。`,
+      controlJa: `スキャナーのループバックの待ち受けが、このリクエストだけの固有トークンを含む ${hit.method} ${hit.path} を受信した`,
       confidence: 1,
     });
   }
@@ -77,6 +79,8 @@ export async function ssrfInternal(ctx: ScanContext, test: ScanTest): Promise<vo
       proof: base ? [base, probe] : [probe],
       control: `the ordinary value did not return ${String(test.options['marker'])}; the internal address did`,
       detail: `${point.op.method} ${point.op.path} returned the content of ${payload}.`,
+      detailJa: `${point.op.method} ${point.op.path} が ${payload} の内容を返した。`,
+      controlJa: `通常の値では ${String(test.options['marker'])} は返らず、内部アドレスでは返った`,
       confidence: 0.95,
     });
   }

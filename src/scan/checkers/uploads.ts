@@ -94,6 +94,8 @@ function report(
     proof: [control, probe],
     control: `the same request without the entity does not contain /etc/passwd content; with it, the answer (${probe.response.status}) contains "root:x:0:0:"`,
     detail: `${op.method} ${op.path} parses XML with external entities enabled: a SYSTEM entity naming file:///etc/passwd was read and its content returned.`,
+    detailJa: `${op.method} ${op.path} は外部エンティティを有効にしたまま XML を解析する: file:///etc/passwd を指す SYSTEM エンティティが読まれ、その内容が返った。`,
+    controlJa: `エンティティなしの同じリクエストには /etc/passwd の内容が含まれず、エンティティ付きの応答 (${probe.response.status}) には「root:x:0:0:」が含まれる`,
     confidence: 1,
   });
 }
@@ -121,6 +123,8 @@ export async function uploadType(ctx: ScanContext, test: ScanTest): Promise<void
       proof: [control, probe],
       control: `the declared type (${declared}) is accepted with ${control.response.status}; an HTML file named ${marker}.html got ${probe.response.status} too`,
       detail: `${op.method} ${op.path} accepts uploads of any type in ${field} although the spec declares ${declared}.`,
+      detailJa: `${op.method} ${op.path} は、仕様が ${declared} と宣言しているにもかかわらず ${field} であらゆる種類のファイルのアップロードを受け入れる。`,
+      controlJa: `宣言された種類 (${declared}) は ${control.response.status} で受け入れられ、${marker}.html という名前の HTML ファイルも ${probe.response.status} となった`,
       confidence: 0.9,
     });
   }
