@@ -33,6 +33,7 @@ import { registerConsole } from './console.js';
 import type { RouteContext } from './context.js';
 import { EventHub, registerEventRoutes } from './events.js';
 import { startHandoff } from './handoff.js';
+import { installLanguage } from './lang.js';
 import { openApiDocument, type RouteDoc } from './openapi.js';
 import { registerOverviewRoutes } from './overview.js';
 import { registerRespondRoutes } from './respond.js';
@@ -233,6 +234,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       .header('access-control-max-age', '600')
       .send();
   });
+
+  // `?lang` from Accept-Language where a route takes it (after the CORS header above, so Vary adds up).
+  installLanguage(app);
 
   const failures = new FailureLimiter(opts.rateLimit ?? 600);
   // Authentication before rate limiting, so the limit is per token. A bearer token, else the console's

@@ -6,6 +6,7 @@ import type { Exchange, Finding } from '../model/index.js';
 import { demoHar } from '../pipeline/test-support.js';
 import { CATALOGUE } from '../scan/tests/index.js';
 import { exchangeToRecord } from '../sources/index.js';
+import { preferredLang } from './lang.js';
 import { scanProducer } from './scans.js';
 import { startTestServer, type TestServer } from './test-support.js';
 
@@ -144,5 +145,46 @@ describe('the API in Japanese', () => {
     expect(all.find((f) => f.test === test.id)?.title).toBe(ja?.title);
     const bad = await t.call('viewer', { method: 'GET', url: `/api/v1/scans/${id}/findings?lang=de` });
     expect(bad.statusCode).toBe(400);
+  });
+});
+
+describe('Accept-Language', () => {
+  it('picks the supported language the client ranks highest', () => {
+    expect(preferredLang(undefined)).toBe('en');
+    expect(preferredLang('ja')).toBe('ja');
+    expect(preferredLang('ja-JP,ja;q=0.9,en-US;q=0.8,en;q=0.7')).toBe('ja');
+    expect(preferredLang('en-GB,en;q=0.9,ja;q=0.8')).toBe('en');
+    expect(preferredLang('fr-FR,fr;q=0.9,ja;q=0.5')).toBe('ja');
+    expect(preferredLang('fr, de;q=0.5')).toBe('en');
+    expect(preferredLang('ja;q=0, en;q=0.1')).toBe('en');
+    expect(preferredLang('*;q=0.5, ja;q=0.6')).toBe('ja');
+    expect(preferredLang(';;;,,q=,ja;q=abc')).toBe('ja');
+  });
+
+  it('answers in Japanese for Accept-Language: ja when ?lang is absent; an explicit ?lang wins', async () => {
+    type A = { id: string; title: string };
+    const call = (url: string, lang?: string) =>
+      t.call('viewer', { method: 'GET', url, headers: lang ? { 'accept-language': lang } : {} });
+    const ja = await call('/api/v1/alerts', 'ja-JP,ja;q=0.9,en;q=0.8');
+    expect(ja.statusCode).toBe(200);
+    expect(ja.headers['content-language']).toBe('ja');
+    expect(String(ja.headers['vary'])).toMatch(/accept-language/i);
+    const jaAlerts = (ja.json() as { alerts: A[] }).alerts;
+    expect(jaAlerts[0]?.title).toMatch(KANA);
+    const explicit = (await get<{ alerts: A[] }>('/api/v1/alerts?lang=ja')).alerts;
+    expect(jaAlerts.map((a) => a.title)).toEqual(explicit.map((a) => a.title));
+
+    const en = await call('/api/v1/alerts?lang=en', 'ja');
+    expect(en.headers['content-language']).toBe('en');
+    expect((en.json() as { alerts: A[] }).alerts[0]?.title).not.toMatch(KANA);
+    const plain = await call('/api/v1/alerts');
+    expect(plain.headers['content-language']).toBe('en');
+
+    const incidents = await call('/api/v1/incidents', 'ja');
+    expect(incidents.headers['content-language']).toBe('ja');
+    // Routes without a language answer the same whatever the client prefers.
+    const inventory = await call('/api/v1/inventory?limit=1', 'ja');
+    expect(inventory.statusCode).toBe(200);
+    expect(inventory.headers['content-language']).toBeUndefined();
   });
 });
