@@ -36,7 +36,8 @@ export interface DetectThresholds {
   };
   /** `passwords`: distinct passwords among the failures (a client retrying a stale one is not guessing). */
   bruteForce: { failures: number; failureRatio: number; passwords: number };
-  scraping: { pages: number; bytes: number };
+  /** `items`: distinct objects of one item endpoint (detail pages) read at a steady machine pace. */
+  scraping: { pages: number; bytes: number; items: number };
   /** `regionSwitches`: calls alternating between registry regions (continents) in the window. */
   tokenSharing: { addresses: number; agents: number; addressesAlone: number; regionSwitches: number };
   /** `newPathRatio`: distinct missing paths per miss at least this (CI retrying its routes is not a spray). */
@@ -94,7 +95,7 @@ export const DEFAULT_CONFIG: DetectConfig = {
       endpointFailures: 60,
     },
     bruteForce: { failures: 10, failureRatio: 0.8, passwords: 5 },
-    scraping: { pages: 50, bytes: 50 * 1024 * 1024 },
+    scraping: { pages: 50, bytes: 50 * 1024 * 1024, items: 60 },
     tokenSharing: { addresses: 5, agents: 3, addressesAlone: 20, regionSwitches: 4 },
     notFound: { paths: 30, ratio: 0.5, newPathRatio: 0.5 },
     rate: { minPerMinute: 60, absolutePerMinute: 300, deviations: 6, factor: 5, warmup: 30 },
@@ -135,7 +136,7 @@ export const CONFIG_SCHEMA = group({
       endpointFailures: num,
     }),
     bruteForce: group({ failures: num, failureRatio: ratio, passwords: num }),
-    scraping: group({ pages: num, bytes: num }),
+    scraping: group({ pages: num, bytes: num, items: num }),
     tokenSharing: group({ addresses: num, agents: num, addressesAlone: num, regionSwitches: num }),
     notFound: group({ paths: num, ratio, newPathRatio: ratio }),
     rate: group({ minPerMinute: num, absolutePerMinute: num, deviations: num, factor: num, warmup: num }),

@@ -205,6 +205,10 @@ export const EXPLANATIONS: Template[] = [
     ja: '{window}の間に {method} {template} の異なるページを {pages} ページ取得({calls} 回、{mb} MB。しきい値 {threshold} ページ)',
   },
   {
+    en: '{items} distinct objects of GET {collection}/{…} read one by one in {window} ({calls} calls, one every {gap} s, pace variation {cv}; thresholds {min} objects at variation under {steady}, or {max})',
+    ja: '{window}の間に GET {collection}/{…} の異なるオブジェクト {items} 件を一件ずつ取得({calls} 回、{gap} 秒に 1 回、間隔のばらつき {cv}。しきい値: ばらつき {steady} 未満でオブジェクト {min} 件、または {max} 件)',
+  },
+  {
     en: '{mb} MB pulled from {method} {template} in {calls} calls within {window} (threshold {threshold} MB)',
     ja: '{window}以内に {calls} 回の呼び出しで {method} {template} から {mb} MB を取得(しきい値 {threshold} MB)',
   },

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../../model/index.js';
 import { createDetector } from '../engine.js';
+import { explanationJa } from '../messages-ja.js';
 import { bearer, type FakeExchange, fakeExchange, T0 } from '../test-support/exchanges.js';
 
 function run(exchanges: Exchange[], config = {}) {
@@ -186,6 +187,48 @@ describe('scraping', () => {
       (i) => ({ headers: auth, path: '/api/me/orders', query: [['page', String(i + 1)]] }),
       8000,
     );
+    expect(types(xs)).toEqual([]);
+  });
+});
+
+describe('scraping of detail pages', () => {
+  const slug = (i: number) => `${['blue', 'red', 'eco'][i % 3]}-kettle-${i}`;
+  it('fires on many distinct detail pages read one by one at a steady pace', () => {
+    const xs = seq(
+      90,
+      (i) => ({
+        headers: { 'user-agent': 'PriceBot/1.0' },
+        path: `/api/v1/products/${slug(i)}`,
+        response: { slug: slug(i), price: 10 + i },
+      }),
+      5000,
+    );
+    const a = run(xs).alerts.find((x) => x.type === 'behaviour.scraping');
+    expect(a?.owasp).toBe('API6:2023');
+    expect(a?.explanation).toMatch(/^60 distinct objects of GET \/api\/v1\/products\/\{…\} read one by one/);
+    expect(a?.explanation).toMatch(/pace variation 0\.00; thresholds 60 objects/);
+    expect(explanationJa(a!.explanation)).toMatch(
+      /^10 分の間に GET \/api\/v1\/products\/\{…\} の異なるオブジェクト 60 件を一件ずつ取得/,
+    );
+  });
+  it('benign twin: a reader opening a dozen articles', () => {
+    const auth = bearer('reader');
+    const gaps = [3, 40, 12, 95, 7, 61, 22, 130, 15, 48, 9, 77];
+    const xs = seq(12, (i) => ({ headers: auth, path: `/api/v1/articles/${slug(i)}` }), 1000);
+    let t = xs[0]!.time;
+    xs.forEach((x, i) => {
+      x.time = t;
+      t += gaps[i]! * 1000;
+    });
+    expect(types(xs)).toEqual([]);
+  });
+  it("benign twin: an app prefetching a feed's items in bursts (120 items, irregular)", () => {
+    const auth = bearer('phone');
+    const xs = seq(120, (i) => ({ headers: auth, path: `/api/v1/items/${slug(i)}` }), 100);
+    // Four bursts of 30 prefetches 100 ms apart, with minutes of reading between them.
+    xs.forEach((x, i) => {
+      x.time = xs[0]!.time + Math.floor(i / 30) * 150_000 + (i % 30) * 100;
+    });
     expect(types(xs)).toEqual([]);
   });
 });

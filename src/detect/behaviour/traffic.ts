@@ -1,5 +1,7 @@
 // Behaviours read from plain traffic shape:
-// - scraping: one actor walking many pages of a list endpoint fast, or pulling a large volume;
+// - scraping: one actor walking many pages of a list endpoint fast, or pulling a large volume, or
+//   reading many distinct detail pages (`/products/{slug}`) one after the other at a machine's steady
+//   pace — people browsing read a handful, in bursts and pauses;
 // - token sharing: one credential used from many addresses and user agents at once, or alternating
 //   between two regions of the address registry (another continent) call after call — a replayed
 //   token used by its owner and by someone abroad with a copied user agent;
@@ -52,9 +54,43 @@ interface ScrapeState extends Windowed {
   bytes: number;
 }
 
+/** Detail pages of one collection read by one actor: distinct objects and the pace between calls. */
+interface ItemState extends Windowed {
+  items: Distinct;
+  calls: number;
+  last: number;
+  /** Gaps between calls (ms): count, mean and sum of squared deviations (Welford). */
+  gaps: number;
+  mean: number;
+  m2: number;
+}
+
+/** Gaps this regular (coefficient of variation) read as a machine's schedule; people browse in
+ * bursts and pauses (CV ≥ 1). Far above the threshold (×3) the count alone is enough. The threshold
+ * is `scraping.items` for a client without credentials and five times that for a signed-in one. */
+const STEADY_CV = 0.6;
+
+/** `/api/v1/products/{slug}` → `/api/v1/products`: a GET of one object under a collection, either
+ * templated by the inventory or a slug-like last segment (digits or dashes) under ≥ 2 segments. */
+function collectionOf(template: string, path: string): string | undefined {
+  if (template.endsWith('}')) {
+    const cut = template.lastIndexOf('/');
+    return cut > 0 ? template.slice(0, cut) : undefined;
+  }
+  const cut = path.lastIndexOf('/');
+  if (cut <= 0 || cut === path.length - 1) return undefined;
+  const last = path.slice(cut + 1);
+  if (last.length < 3 || !/[-_\d]/.test(last) || last.includes('.')) return undefined;
+  const parent = path.slice(0, cut);
+  let slashes = 0;
+  for (let i = 0; i < parent.length; i++) if (parent.charCodeAt(i) === 47) slashes++;
+  return slashes >= 2 ? parent : undefined;
+}
+
 export class ScrapingDetector implements Behaviour {
   readonly name = 'scraping';
   private readonly horizons: HorizonTable<ScrapeState>;
+  private readonly items: HorizonTable<ItemState>;
   constructor(private readonly config: DetectConfig) {
     this.horizons = new HorizonTable(config, (start) => ({
       start,
@@ -62,6 +98,16 @@ export class ScrapingDetector implements Behaviour {
       pages: new Distinct(64),
       calls: 0,
       bytes: 0,
+    }));
+    this.items = new HorizonTable(config, (start) => ({
+      start,
+      recent: [],
+      items: new Distinct(64),
+      calls: 0,
+      last: -1,
+      gaps: 0,
+      mean: 0,
+      m2: 0,
     }));
   }
   observe({ facts }: BehaviourContext): Detection[] {
@@ -75,7 +121,7 @@ export class ScrapingDetector implements Behaviour {
       }
     }
     const bytes = responseBytes(facts.ex);
-    if (page === undefined && bytes < 65536) return [];
+    if (page === undefined && bytes < 65536) return this.detailPages(facts);
     const key = actorEndpointOf(facts);
     const t = this.config.thresholds.scraping;
     let out: Detection | undefined;
@@ -113,8 +159,50 @@ export class ScrapingDetector implements Behaviour {
     }
     return out === undefined ? [] : [out];
   }
+  /** Many distinct objects of one collection, one detail page after another at a steady pace. */
+  private detailPages(facts: BehaviourContext['facts']): Detection[] {
+    const path = facts.ex.request.path;
+    const collection = collectionOf(facts.template, path);
+    if (collection === undefined) return [];
+    const object = path.slice(path.lastIndexOf('/') + 1);
+    const t = this.config.thresholds.scraping;
+    const states = this.items.at(`${facts.actor} ${facts.host}${collection}`, facts.ex.time);
+    let out: Detection | undefined;
+    for (let i = 0; i < states.length; i++) {
+      const h = this.items.horizons[i]!;
+      const s = states[i]!;
+      s.calls++;
+      s.items.add(object);
+      if (s.last >= 0) {
+        const gap = facts.ex.time - s.last;
+        s.gaps++;
+        const d = gap - s.mean;
+        s.mean += d / s.gaps;
+        s.m2 += d * (gap - s.mean);
+      }
+      s.last = facts.ex.time;
+      remember(s, facts.ex);
+      if (out !== undefined) continue;
+      const items = s.items.count();
+      // A signed-in client syncing the objects it was given reads many at a steady pace by design;
+      // catalogue scrapers mostly come without credentials. Credentialed actors need 5× as many.
+      const min = t.items * h.factor * (facts.actorKind === 'address' ? 1 : 5);
+      if (items < min || s.gaps < 2) continue;
+      const cv = s.mean > 0 ? Math.sqrt(s.m2 / s.gaps) / s.mean : 0;
+      if (cv >= STEADY_CV && items < 3 * min) continue;
+      out = {
+        type: 'behaviour.scraping',
+        severity: 'medium',
+        owasp: 'API6:2023',
+        key: 'items',
+        explanation: `${items} distinct objects of GET ${collection}/{…} read one by one in ${h.label} (${s.calls} calls, one every ${(s.mean / 1000).toFixed(1)} s, pace variation ${cv.toFixed(2)}; thresholds ${min} objects at variation under ${STEADY_CV}, or ${3 * min})`,
+        related: s.recent,
+      };
+    }
+    return out === undefined ? [] : [out];
+  }
   state() {
-    return { scraping: this.horizons.stats() };
+    return { scraping: this.horizons.stats(), 'scraping-items': this.items.stats() };
   }
 }
 
