@@ -23,6 +23,8 @@ export interface ExchangeFacts {
   /** `METHOD host/template`: one string per path seen (see the engine), used as state keys. */
   endpoint: string;
   status: number | undefined;
+  /** `actor endpoint`, built once per exchange by the first detector that needs it (actorEndpointOf). */
+  actorEndpoint?: string;
 }
 
 export interface Detection {

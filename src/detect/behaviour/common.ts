@@ -31,7 +31,8 @@ const RECENT = 10;
 
 /** The key of per actor-and-endpoint state, built only by the detectors that get that far. */
 export function actorEndpointOf(facts: ExchangeFacts): string {
-  return `${facts.actor} ${facts.endpoint}`;
+  if (facts.actorEndpoint === undefined) facts.actorEndpoint = `${facts.actor} ${facts.endpoint}`;
+  return facts.actorEndpoint;
 }
 
 export function remember(state: Windowed, ex: Exchange): void {

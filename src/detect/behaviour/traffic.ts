@@ -77,6 +77,10 @@ function collectionOf(template: string, path: string): string | undefined {
     const cut = template.lastIndexOf('/');
     return cut > 0 ? template.slice(0, cut) : undefined;
   }
+  return slugParent(path);
+}
+
+function slugParent(path: string): string | undefined {
   const cut = path.lastIndexOf('/');
   if (cut <= 0 || cut === path.length - 1) return undefined;
   const last = path.slice(cut + 1);
@@ -162,11 +166,18 @@ export class ScrapingDetector implements Behaviour {
   /** Many distinct objects of one collection, one detail page after another at a steady pace. */
   private detailPages(facts: BehaviourContext['facts']): Detection[] {
     const path = facts.ex.request.path;
-    const collection = collectionOf(facts.template, path);
-    if (collection === undefined) return [];
+    // A templated item endpoint is keyed as the other per actor-and-endpoint tables are (the key is
+    // built once per exchange); only an untemplated slug path builds a key of its own.
+    let key: string;
+    if (facts.template.charCodeAt(facts.template.length - 1) === 125 /* } */) key = actorEndpointOf(facts);
+    else {
+      const parent = slugParent(path);
+      if (parent === undefined) return [];
+      key = `${facts.actor} GET ${facts.host}${parent}/*`;
+    }
     const object = path.slice(path.lastIndexOf('/') + 1);
     const t = this.config.thresholds.scraping;
-    const states = this.items.at(`${facts.actor} ${facts.host}${collection}`, facts.ex.time);
+    const states = this.items.at(key, facts.ex.time);
     let out: Detection | undefined;
     for (let i = 0; i < states.length; i++) {
       const h = this.items.horizons[i]!;
@@ -190,6 +201,7 @@ export class ScrapingDetector implements Behaviour {
       if (items < min || s.gaps < 2) continue;
       const cv = s.mean > 0 ? Math.sqrt(s.m2 / s.gaps) / s.mean : 0;
       if (cv >= STEADY_CV && items < 3 * min) continue;
+      const collection = collectionOf(facts.template, path);
       out = {
         type: 'behaviour.scraping',
         severity: 'medium',
