@@ -10,7 +10,7 @@ import {
 } from 'node:http';
 import { createDetector, type DetectConfigInput } from '../detect/index.js';
 import { parseTrustedProxies } from '../identity/index.js';
-import type { ExchangeBody, ExchangeResponse, Headers } from '../model/index.js';
+import type { Exchange, ExchangeBody, ExchangeResponse, Headers } from '../model/index.js';
 import { bodyOf, Guard, type GuardOptions, type Mode, type Pending } from '../proxy/guard.js';
 import { PolicySync } from '../proxy/policy.js';
 import { Shipper } from '../proxy/shipper.js';
@@ -38,6 +38,10 @@ export interface MamoriOptions {
   policyIntervalMs?: number;
   /** A policy load that failed (default: one line on stderr per distinct message). */
   onPolicyError?: (message: string) => void;
+  /** Where the after-response analysis (behaviour engine, masking, shipping to `server`) runs: in a
+   * worker thread (default), so the application's thread only does the request-path checks, or
+   * `inline` on the application's thread. Decisions and alerts are the same either way. */
+  analysis?: 'worker' | 'inline';
 }
 
 export interface Sensor {
@@ -52,26 +56,41 @@ export interface Sensor {
 
 export function createSensor(opts: MamoriOptions = {}): Sensor {
   const trusted = parseTrustedProxies(opts.trustedProxies ?? []);
-  const shipper = opts.server
-    ? new Shipper({
+  const inline = opts.analysis === 'inline';
+  const ship = opts.server
+    ? {
         server: opts.server.url,
         spoolDir: opts.server.spoolDir,
         ...(opts.server.token ? { token: opts.server.token } : {}),
-      })
+      }
     : undefined;
+  // Inline, the shipper lives on this thread; in a worker, the worker ships (and spools) itself.
+  const shipper = ship && inline ? new Shipper(ship) : undefined;
   const sink = opts.sink;
   const guard = new Guard({
     mode: opts.mode ?? 'monitor',
     trustedProxies: trusted,
-    detector: createDetector(opts.detect ?? {}, { trustedProxies: trusted }),
+    ...(inline
+      ? {
+          detector: createDetector(opts.detect ?? {}, { trustedProxies: trusted }),
+          sink: (ex: Exchange) => {
+            shipper?.push(ex);
+            sink?.(ex);
+          },
+        }
+      : {
+          worker: {
+            detect: opts.detect ?? {},
+            trustedProxies: opts.trustedProxies ?? [],
+            ...(ship ? { ship } : {}),
+            onError: (message: string) => process.stderr.write(`mamori: ${message}\n`),
+          },
+          ...(sink ? { sink } : {}),
+        }),
     ...(opts.bodyCap ? { bodyCap: opts.bodyCap } : {}),
     ...(opts.onAlert ? { onAlert: opts.onAlert } : {}),
     ...(opts.onAction ? { onAction: opts.onAction } : {}),
     ...(Array.isArray(opts.patches) ? { patches: opts.patches } : {}),
-    sink: (ex) => {
-      shipper?.push(ex);
-      sink?.(ex);
-    },
   });
   const file = typeof opts.patches === 'string' ? opts.patches : undefined;
   const reported = new Set<string>();
@@ -105,6 +124,8 @@ export function createSensor(opts: MamoriOptions = {}): Sensor {
     close: async () => {
       await ready;
       await policy?.stop();
+      // The analysis settles (alerts handed off); a worker's shipper sends or spools what it holds.
+      await guard.close();
       await shipper?.close();
     },
   };

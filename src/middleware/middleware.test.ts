@@ -41,8 +41,12 @@ const JSON_HDR = { 'content-type': 'application/json' };
 const ATTACK = JSON.stringify({ q: "' OR 1=1 --", email: 'jane.doe@example.com' });
 
 describe('node:http middleware', () => {
-  for (const mode of ['monitor', 'block'] as const) {
-    it(`${mode}: app gets the whole body; attacks are ${mode === 'block' ? 'blocked before the app' : 'recorded'}; exchanges masked`, async () => {
+  for (const [mode, analysis] of [
+    ['monitor', 'worker'],
+    ['block', 'worker'],
+    ['block', 'inline'],
+  ] as const) {
+    it(`${mode}, analysis ${analysis}: app gets the whole body; attacks are ${mode === 'block' ? 'blocked before the app' : 'recorded'}; exchanges masked`, async () => {
       const recorded: Exchange[] = [];
       const hits: string[] = [];
       const listener = withMamori(
@@ -56,7 +60,7 @@ describe('node:http middleware', () => {
             res.end(JSON.stringify({ got: body.length, email: 'jane.doe@example.com' }));
           });
         },
-        { mode, sink: (ex) => recorded.push(ex) },
+        { mode, analysis, sink: (ex) => recorded.push(ex) },
       );
       const server = createServer(listener).listen(0, '127.0.0.1');
       await once(server, 'listening');
@@ -76,6 +80,7 @@ describe('node:http middleware', () => {
           expect(hits).toHaveLength(2);
         }
         await new Promise((r) => setImmediate(r));
+        await listener.sensor.guard.settled();
         expect(recorded).toHaveLength(2);
         expect(recorded[1]!.source.kind).toBe('middleware');
         expect(JSON.stringify(recorded)).not.toContain('jane.doe@example.com');
@@ -125,6 +130,7 @@ describe('fastify plugin', () => {
           expect(handled).toBe(3);
         }
         await new Promise((r) => setImmediate(r));
+        await (app as unknown as { mamori: { guard: { settled(): Promise<void> } } }).mamori.guard.settled();
         expect(recorded).toHaveLength(3);
         const text = JSON.stringify(recorded);
         expect(text).not.toContain('jane.doe@example.com');
@@ -137,6 +143,53 @@ describe('fastify plugin', () => {
         await app.close();
       }
     }
+  });
+});
+
+describe('behaviour decisions from the analysis reach later requests, in a worker thread or inline', () => {
+  const headers = { 'user-agent': 'probe/1.0', accept: '*/*' };
+  async function probe(mode: 'monitor' | 'block', analysis: 'worker' | 'inline') {
+    const alerts: string[] = [];
+    const listener = withMamori(
+      (_req, res) => {
+        res.statusCode = 404;
+        res.end('{"error":"not found"}');
+      },
+      { mode, analysis, onAlert: (a) => alerts.push(`${a.type} ${a.actor}`) },
+    );
+    const server = createServer(listener).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as { port: number }).port;
+    // Probing 40 paths that do not exist.
+    for (let i = 0; i < 40; i++) await call(port, `/old-${i}/admin-${i * 7}`, { headers });
+    await listener.sensor.guard.settled();
+    const after: number[] = [];
+    for (let i = 0; i < 3; i++) after.push((await call(port, '/anything', { headers })).status);
+    server.close();
+    await listener.sensor.close();
+    return { alerts, after, decisions: listener.sensor.guard.decisions.list(Date.now()) };
+  }
+
+  it('monitor: the worker raises what inline analysis raises and makes the same decision', async () => {
+    const worker = await probe('monitor', 'worker');
+    const inline = await probe('monitor', 'inline');
+    expect(inline.alerts.length).toBeGreaterThan(0);
+    // Inline, the decision applies from the very next request, and a throttled request is not analysed;
+    // from the worker it lands with the batch (up to 10 ms later), so the worker may see a little more.
+    for (const a of inline.alerts) expect(worker.alerts).toContain(a);
+    expect(worker.alerts.join('; ')).toContain('behaviour.not-found-spray ip:127.0.0.1');
+    const of = (d: { actor: string; action: string }) => `${d.actor} ${d.action}`;
+    expect(worker.decisions.map(of)).toEqual(inline.decisions.map(of));
+    expect(worker.decisions.map(of)).toEqual(['ip:127.0.0.1 block']);
+    // A behaviour decision is enforced in both modes (docs/respond.md), here from the worker's alert.
+    expect(worker.after).toEqual([403, 403, 403]);
+  });
+
+  it('block: the decision made in the worker thread stops the actor on its next requests', async () => {
+    const { decisions, after } = await probe('block', 'worker');
+    const decision = decisions.find((d) => d.actor === 'ip:127.0.0.1');
+    expect(decision?.reason).toMatch(/^behaviour\./);
+    expect(after).toContain(decision?.action === 'block' ? 403 : 429);
   });
 });
 
