@@ -44,8 +44,12 @@ async function buildServer(framework, variant, distDir) {
   const require = createRequire(import.meta.url);
   const BODY = JSON.stringify({ id: 42, name: 'Widget', tags: ['a', 'b'], price: 9.5 });
   const counter = { recorded: 0 };
+  // MAMORI_BENCH_ANALYSIS=inline|worker: where the adapter's after-response analysis runs (default:
+  // the adapter's own default, a worker thread; with this sink the masked copies come back from it).
+  const analysis = process.env['MAMORI_BENCH_ANALYSIS'];
   const opts = {
     mode: 'block',
+    ...(analysis ? { analysis } : {}),
     sink: () => {
       counter.recorded++;
     },
@@ -60,17 +64,18 @@ async function buildServer(framework, variant, distDir) {
       });
     };
     const listener = variant === 'mamori' ? (await mw('http')).withMamori(app, opts) : app;
-    return { server: createServer({ keepAliveTimeout: 60_000 }, listener), counter };
+    return { server: createServer({ keepAliveTimeout: 60_000 }, listener), counter, sensor: listener.sensor };
   }
   if (framework === 'express') {
     const express = require('express');
     const app = express();
-    if (variant === 'mamori') app.use((await mw('express')).mamoriExpress(opts));
+    const middleware = variant === 'mamori' ? (await mw('express')).mamoriExpress(opts) : undefined;
+    if (middleware) app.use(middleware);
     app.use(express.json());
     app.get('/api/items/:id', (_req, res) => res.json(JSON.parse(BODY)));
     app.post('/api/orders', (req, res) => res.json({ ok: true, item: req.body.item }));
     const server = createServer({ keepAliveTimeout: 60_000 }, app);
-    return { server, counter };
+    return { server, counter, sensor: middleware?.sensor };
   }
   if (framework === 'fastify') {
     const Fastify = require('fastify');
@@ -79,7 +84,7 @@ async function buildServer(framework, variant, distDir) {
     app.get('/api/items/:id', async () => JSON.parse(BODY));
     app.post('/api/orders', async (req) => ({ ok: true, item: req.body.item }));
     await app.ready();
-    return { server: app.server, counter };
+    return { server: app.server, counter, sensor: app.mamori };
   }
   process.stderr.write(`unknown framework ${framework}\n`);
   process.exit(2);
@@ -115,7 +120,7 @@ async function inproc(framework, variant, distDir, nText) {
   const { Duplex } = await import('node:stream');
   const { Session } = await import('node:inspector/promises');
   const N = Number(nText);
-  const { server } = await buildServer(framework, variant, distDir);
+  const { server, sensor } = await buildServer(framework, variant, distDir);
   const requestText = (i) => {
     const key = `key-${(i * 7919) % 5000}`;
     if (i % 4 === 3) {
@@ -173,9 +178,14 @@ async function inproc(framework, variant, distDir, nText) {
         sock.push(requestText(sent++));
       }
     });
+  // The analysis of these requests may still be running in the adapter's worker thread: the CPU
+  // counted (all threads of the process) runs until it has caught up, so worker and inline compare.
+  const settle = async () => sensor?.guard.settled();
   await run(3000);
+  await settle();
   const c0 = process.cpuUsage();
   await run(N);
+  await settle();
   const cpu = process.cpuUsage(c0);
   const session = new Session();
   session.connect();
