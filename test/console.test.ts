@@ -349,6 +349,11 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
     await finding.locator('summary').click();
     const remediation = (await finding.locator('.detail p', { hasText: '対策' }).textContent()) ?? '';
     expect(remediation).toMatch(/^対策: .*ください。$/);
+    // The finding's own sentences (what happened, what ruled out the benign explanation) and its
+    // evidence excerpts, written in Japanese when the scan made the finding.
+    const own = (await finding.locator('.detail p').first().textContent()) ?? '';
+    expect(own).toMatch(/[\u3040-\u30ff].* 除外した可能性: .*。判定: /);
+    expect(await finding.locator('.detail pre').first().textContent()).toMatch(/として\)|\(認証情報なし\)/);
     expect(await finding.locator('summary').textContent()).toMatch(/[\u3040-\u30ff]/);
     await axeCheck('scans-ja');
     await page.getByLabel('言語').selectOption('en');

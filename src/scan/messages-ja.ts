@@ -851,7 +851,7 @@ export function localiseScanFindings(findings: readonly Finding[], lang: 'en' | 
       title: place ? `${ja.name} ${place}` : ja.name,
       // The finding's own sentences (which identity did what to which object, and what ruled out the
       // benign explanation) first, then how the test decides and what it sends.
-      description: `${own ? `${own.description} ` : ''}判定: ${ja.decides}。送信内容: ${ja.sends}。`,
+      description: `${own ? `${own.description}。` : ''}判定: ${ja.decides}。送信内容: ${ja.sends}。`,
       remediation: ja.remediation,
       ...(shown && shown.length === f.evidence.length
         ? { evidence: f.evidence.map((e, i) => (shown[i] ? { ...e, excerpt: shown[i] } : e)) }
