@@ -108,6 +108,7 @@ export async function directoryListing(ctx: ScanContext, test: ScanTest): Promis
   for (const l of await directoryListings(ctx)) {
     const readable = l.files.filter((f) => ok(f.ex));
     const names = l.files.map((f) => f.path.slice(l.dir.length));
+    const downloaded = readable.slice(0, 5).map((f) => f.path.slice(l.dir.length));
     ctx.report(test, {
       op: { method: 'GET', path: l.dir },
       absolutePath: true,
@@ -115,20 +116,10 @@ export async function directoryListing(ctx: ScanContext, test: ScanTest): Promis
       proof: [l.listing, ...(readable[0] ? [readable[0].ex] : []), ...(l.control ? [l.control] : [])],
       control: `a random folder got ${l.control?.response.status ?? 'no answer'} without a listing; ${l.dir} is in no spec`,
       detail: `${l.dir} lists ${names.length} file(s) to anyone (${names.slice(0, 10).join(', ')}); ${readable.length} of them download without credentials${
-        readable.length
-          ? ` (${readable
-              .slice(0, 5)
-              .map((f) => f.path.slice(l.dir.length))
-              .join(', ')})`
-          : ''
+        downloaded.length ? ` (${downloaded.join(', ')})` : ''
       }.`,
       detailJa: `${l.dir} が誰にでも ${names.length} 個のファイルを一覧表示する(${names.slice(0, 10).join('、')})。そのうち ${readable.length} 個は認証情報なしでダウンロードできる${
-        readable.length
-          ? `(${readable
-              .slice(0, 5)
-              .map((f) => f.path.slice(l.dir.length))
-              .join('、')})`
-          : ''
+        downloaded.length ? `(${downloaded.join('、')})` : ''
       }。`,
       controlJa: `ランダムなフォルダーは一覧なしで ${l.control?.response.status ?? '応答なし'} となり、${l.dir} はどの仕様にもない`,
       confidence: 0.95,
