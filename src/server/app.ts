@@ -27,7 +27,14 @@ import { toHtml, toSarif } from '../report/index.js';
 import { localiseScanFindings } from '../scan/messages-ja.js';
 import { parseBodies } from '../sensitive/index.js';
 import { exchangeFromRecord, exchangesFromHar } from '../sources/index.js';
-import type { PlatformSettings, PlatformStore, Role, TokenRecord, WorkflowState } from '../store/index.js';
+import type {
+  AuditQuery,
+  PlatformSettings,
+  PlatformStore,
+  Role,
+  TokenRecord,
+  WorkflowState,
+} from '../store/index.js';
 import { type Access, createToken, hashToken, mayAccess } from './auth.js';
 import { registerConsole } from './console.js';
 import type { RouteContext } from './context.js';
@@ -824,19 +831,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.get(
     '/api/v1/audit-log',
     { schema: schemas.auditLog, config: { access: 'admin' } },
-    async (
-      req: FastifyRequest<{
-        Querystring: {
-          who?: string;
-          action?: string;
-          target?: string;
-          since?: string;
-          until?: string;
-          limit?: number;
-          offset?: number;
-        };
-      }>,
-    ) => {
+    async (req: FastifyRequest<{ Querystring: AuditQuery }>) => {
       // Entries are stored at UTC ISO times and compared as text: a time with an offset is converted first.
       const { since, until, ...q } = req.query;
       const utc = (t: string) => new Date(t).toISOString();
