@@ -4,17 +4,21 @@
 // a target shares its event loop; bench/proxy.mjs can pin it to a CPU with taskset). The same generator,
 // request mix and settings run against every target. Prints one JSON line with the result.
 //
-//   node bench/proxy-load.mjs fixed <port> <rate> <seconds>
+//   node bench/proxy-load.mjs fixed <port> <rate> <seconds> [<warm-up seconds>]
 //     open loop: request i is due at start + i/rate; latency is from the moment it was sent to the last
 //     byte of the answer. Also reports how late the generator sent (its own scheduling delay), so a
-//     tail caused by the generator shows as such.
+//     tail caused by the generator shows as such. The warm-up runs first at the same rate, on the same
+//     connections and in this process, and is not counted: a fresh generator opening its 64 connections
+//     and compiling its own code puts 40 ms tails into its first few hundred requests whatever the
+//     target (seen on the direct path too), and a long-running proxy's clients are not fresh. After the
+//     warm-up it prints `warm` and waits for a line on stdin before the measured run.
 //   node bench/proxy-load.mjs max <port> <connections> <seconds>
 //     closed loop: each connection sends its next request when the last answer ended (bench/proxy.mjs
 //     reads the target's CPU time around it).
 
 import { Pool } from 'undici';
 
-const [kind, portText, nText, secondsText] = process.argv.slice(2);
+const [kind, portText, nText, secondsText, warmupText] = process.argv.slice(2);
 const port = Number(portText);
 const seconds = Number(secondsText);
 
@@ -45,8 +49,20 @@ function req(i) {
 
 const quantile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 
-async function fixed(rate) {
+async function fixed(rate, warmup) {
   const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 64, pipelining: 1 });
+  if (warmup > 0) {
+    await openLoop(pool, rate, warmup);
+    // bench/proxy.mjs resets the target's own figures between the warm-up and the measured run.
+    process.stdout.write('warm\n');
+    await new Promise((r) => process.stdin.once('data', r));
+  }
+  const result = await openLoop(pool, rate, seconds);
+  await pool.close();
+  return result;
+}
+
+async function openLoop(pool, rate, seconds) {
   const total = Math.round(rate * seconds);
   const lat = new Float64Array(total);
   const late = new Float64Array(total);
@@ -86,7 +102,6 @@ async function fixed(rate) {
   await finished;
   const elapsed = (performance.now() - start) / 1000;
   const own = process.cpuUsage(own0);
-  await pool.close();
   const sorted = Float64Array.from(lat).sort();
   const lateSorted = Float64Array.from(late).sort();
   return {
@@ -126,9 +141,15 @@ async function max(conc) {
 }
 
 const result =
-  kind === 'fixed' ? await fixed(Number(nText)) : kind === 'max' ? await max(Number(nText)) : undefined;
+  kind === 'fixed'
+    ? await fixed(Number(nText), Number(warmupText ?? 0))
+    : kind === 'max'
+      ? await max(Number(nText))
+      : undefined;
 if (!result) {
-  process.stderr.write('usage: proxy-load.mjs fixed <port> <rate> <seconds> | max <port> <conc> <seconds>\n');
+  process.stderr.write(
+    'usage: proxy-load.mjs fixed <port> <rate> <seconds> [<warm-up seconds>] | max <port> <conc> <seconds>\n',
+  );
   process.exit(2);
 }
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -9,7 +9,7 @@
 // maximum throughput at fixed concurrency with the target's CPU time → requests per CPU-second (per core).
 // The load generator is bench/proxy-load.mjs in a process of its own, the same for every target.
 //
-//   node bench/proxy.mjs [--rate 1000] [--seconds 10] [--conc 32] [--dist DIR] [--only name,name]
+//   node bench/proxy.mjs [--rate 1000] [--seconds 10] [--warmup 3] [--conc 32] [--dist DIR] [--only name,name]
 //                        [--pin-load CPUS] [--pin-targets CPUS] [--diag]
 // --pin-load / --pin-targets run the load generator / the upstream and every target under `taskset -c`.
 // --diag: each node target also reports its GC pauses and event-loop delay (costs a timer per ms).
@@ -33,6 +33,7 @@ for (let i = 2; i < process.argv.length; i++) {
 }
 const RATE = Number(args.rate ?? 1000);
 const SECONDS = Number(args.seconds ?? 10);
+const WARMUP = Number(args.warmup ?? 3);
 const CONC = Number(args.conc ?? 32);
 const DIST = resolve(args.dist ?? join(here, '.tools/respond-dist'));
 const ONLY = args.only ? new Set(args.only.split(',')) : undefined;
@@ -185,17 +186,21 @@ http {
 }
 
 // Runs bench/proxy-load.mjs (the load generator, its own process) and returns its JSON line.
-function load(argv) {
+function load(argv, onWarm) {
   return new Promise((resolveLoad, reject) => {
     // A young generation large enough that the generator's own scavenges are rare during a run (its
     // pauses would count in every target's latency alike).
     const cmd = [process.execPath, '--max-semi-space-size=64', join(here, 'proxy-load.mjs'), ...argv];
     const child = PIN_LOAD
-      ? spawn('taskset', ['-c', PIN_LOAD, ...cmd], { stdio: ['ignore', 'pipe', 'inherit'] })
-      : spawn(cmd[0], cmd.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
+      ? spawn('taskset', ['-c', PIN_LOAD, ...cmd], { stdio: ['pipe', 'pipe', 'inherit'] })
+      : spawn(cmd[0], cmd.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
+      if (out.startsWith('warm\n')) {
+        out = out.slice(5);
+        Promise.resolve(onWarm?.()).then(() => child.stdin.write('go\n'));
+      }
     });
     child.on('exit', (code) => {
       if (code !== 0) reject(new Error(`load generator exited ${code}`));
@@ -204,7 +209,9 @@ function load(argv) {
   });
 }
 
-const fixedRate = (port, seconds) => load(['fixed', String(port), String(RATE), String(seconds)]);
+/** Fixed rate after a warm-up of WARMUP seconds on the same connections; `onWarm` runs between them. */
+const fixedRate = (port, seconds, onWarm) =>
+  load(['fixed', String(port), String(RATE), String(seconds), String(WARMUP)], onWarm);
 /** Closed-loop maximum; the target's CPU is counted until it has finished the work of those requests
  * (a node target answers its stats only once its analysis worker has caught up). */
 async function throughput(target) {
@@ -241,7 +248,7 @@ console.log(
     .join(' ')}`,
 );
 console.log(
-  `fixed rate ${RATE}/s for ${SECONDS}s (after a 2 s warm-up); throughput: ${CONC} connections for ${SECONDS}s; load generator ${PIN_LOAD ? `on CPU ${PIN_LOAD}` : 'unpinned'}, upstream and targets ${PIN_TARGETS ? `on CPU ${PIN_TARGETS}` : 'unpinned'}`,
+  `fixed rate ${RATE}/s for ${SECONDS}s (after a ${WARMUP} s warm-up on the same connections); throughput: ${CONC} connections for ${SECONDS}s; load generator ${PIN_LOAD ? `on CPU ${PIN_LOAD}` : 'unpinned'}, upstream and targets ${PIN_TARGETS ? `on CPU ${PIN_TARGETS}` : 'unpinned'}`,
 );
 const rows = [];
 const la = () => loadavg()[0].toFixed(2);
@@ -267,12 +274,13 @@ try {
       console.log(`${name}: skipped (nginx / ModSecurity / CRS not installed)`);
       continue;
     }
-    await fixedRate(target.port, 2);
     const node = target.child !== undefined;
-    if (node) await statsOf(target);
-    if (DIAG && target !== upstream) await statsOf(upstream);
-    const load0 = la();
-    const fr = await fixedRate(target.port, SECONDS);
+    let load0;
+    const fr = await fixedRate(target.port, SECONDS, async () => {
+      if (node) await statsOf(target);
+      if (DIAG && target !== upstream) await statsOf(upstream);
+      load0 = la();
+    });
     fr.load = `${load0}–${la()}`;
     if (node) fr.guard = await statsOf(target);
     if (DIAG && target !== upstream) fr.upstreamDiag = await statsOf(upstream);
